@@ -21,13 +21,21 @@
 
 #include "minivmx.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 static long minivmx_check_cap(unsigned long cap)
 {
 	switch (cap) {
 	case MINIVMX_CAP_VMX_INFO:
 	case MINIVMX_CAP_EPT:
 	case MINIVMX_CAP_UNRESTRICTED_GUEST:
+	case MINIVMX_CAP_RUN:
 		return 1;
+	case MINIVMX_CAP_MAX_VCPUS:
+		return MINIVMX_MAX_VCPUS;
+	case MINIVMX_CAP_MEM_SLOTS:
+		return MINIVMX_MAX_MEM_SLOTS;
 	case MINIVMX_CAP_VPID:
 		return vmx_has_vpid();
 	case MINIVMX_CAP_PREEMPTION_TIMER:
@@ -132,6 +140,8 @@ static long minivmx_dev_ioctl(struct file *filp, unsigned int cmd,
 		return minivmx_check_cap(arg);
 	case MINIVMX_GET_VMX_INFO:
 		return minivmx_get_vmx_info((void __user *)arg);
+	case MINIVMX_CREATE_VM:
+		return arg ? -EINVAL : mvx_create_vm();
 	default:
 		return -ENOTTY;
 	}

@@ -6,7 +6,12 @@
 #ifndef MINIVMX_H
 #define MINIVMX_H
 
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
+#include <asm/fpu/api.h>
 #include <linux/minivmx.h>
 
 /**
@@ -46,9 +51,241 @@ bool vmx_has_ept_2m(void);
 bool vmx_has_ept_ad(void);
 bool vmx_has_invept_global(void);
 
+/**
+ * struct loaded_vmcs - a VMCS and the CPU it is active on
+ * @vmcs: the 4 KiB VMCS region
+ * @cpu: the CPU on which it is active (SDM 25.1), or -1 after VMCLEAR
+ * @launched: VMLAUNCH succeeded since the last VMCLEAR, so VMRESUME next
+ * @link: entry in the per-CPU list of active VMCSs, VMCLEARed before that
+ *	CPU leaves VMX operation
+ */
+struct loaded_vmcs {
+	void *vmcs;
+	int cpu;
+	bool launched;
+	struct list_head link;
+};
+
 /* vmx_cpu.c: VMX operation on every CPU */
 int vmx_cpus_enable(void);
 void vmx_cpus_disable(void);
 bool vmx_cpu_is_on(unsigned int cpu);
+void *vmx_alloc_vmcs(void);
+bool loaded_vmcs_load(struct loaded_vmcs *lv);
+void loaded_vmcs_clear(struct loaded_vmcs *lv);
+
+/* ---- VMs ---- */
+
+/**
+ * struct mvx_slot - a guest memory region
+ * @gpa: guest-physical start
+ * @size: bytes; 0 when the slot is free
+ * @uaddr: userspace start
+ * @flags: MINIVMX_MEM_*
+ * @pages: the pinned backing pages
+ */
+struct mvx_slot {
+	u64 gpa;
+	u64 size;
+	u64 uaddr;
+	u32 flags;
+	struct page **pages;
+};
+
+#define MVX_MAX_PORT_ROUTES 16
+
+/**
+ * struct mvx_vm - a virtual machine: memory, EPT and port routing
+ * @mm: the creating process; only it may drive the VM
+ * @lock: serializes configuration changes (slots, routes, vCPUs)
+ * @mem_lock: read-held by running vCPUs, write-held to change memory
+ * @mem_gen: bumped on every EPT change; a vCPU that sees a new value
+ *	flushes EPT translations (INVEPT) before entering the guest
+ * @slots: memory regions
+ * @ept_root: the EPT PML4 page
+ * @eptp: EPT pointer (SDM 25.6.11)
+ * @routes: port ranges claimed by in-kernel handlers
+ * @nr_routes: entries in @routes
+ * @vcpus: the vCPUs, by id
+ * @nr_vcpus: vCPUs created
+ * @users: references: the VM fd and each vCPU
+ */
+struct mvx_vm {
+	struct mm_struct *mm;
+	struct mutex lock;
+	struct rw_semaphore mem_lock;
+	unsigned long mem_gen;
+	struct mvx_slot slots[MINIVMX_MAX_MEM_SLOTS];
+	u64 *ept_root;
+	u64 eptp;
+	struct minivmx_port_route routes[MVX_MAX_PORT_ROUTES];
+	unsigned int nr_routes;
+	struct mvx_vcpu *vcpus[MINIVMX_MAX_VCPUS];
+	unsigned int nr_vcpus;
+	refcount_t users;
+};
+
+/**
+ * struct mvx_mov - a decoded MOV to or from memory (SDM Vol. 2B, MOV)
+ * @len: instruction length
+ * @size: operand size in bytes (1, 2, 4 or 8)
+ * @is_write: a store to memory
+ * @reg: register operand (index into mvx_vcpu.regs); for 8-bit operands
+ *	without REX, 4-7 mean AH, CH, DH, BH
+ * @high_byte: @reg names AH, CH, DH or BH
+ * @has_imm: the stored value is @imm, not @reg
+ * @zero_extend: MOVZX: the load zero-extends into a @dst_size register
+ * @dst_size: register size of a MOVZX destination
+ * @imm: the immediate of MOV r/m, imm
+ */
+struct mvx_mov {
+	u8 len, size, reg, dst_size;
+	bool is_write, high_byte, has_imm, zero_extend;
+	u64 imm;
+};
+
+/**
+ * struct mvx_io - a decoded port I/O exit (SDM 28.2.1, Table 28-5)
+ * @port: the port
+ * @size: 1, 2 or 4
+ * @in: IN or INS
+ * @string: INS or OUTS
+ * @rep: with a REP prefix
+ * @addr_mask: string: the address size, as a mask
+ * @seg_base: string: base of the segment (DS or override for OUTS, ES
+ *	for INS)
+ * @step: string: +@size, or -@size when RFLAGS.DF is set
+ */
+struct mvx_io {
+	u16 port;
+	u8 size;
+	bool in, string, rep;
+	u64 addr_mask;
+	u64 seg_base;
+	int step;
+};
+
+/* What a userspace exit left for the next MINIVMX_RUN to complete. */
+enum mvx_pending {
+	MVX_PENDING_NONE,
+	MVX_PENDING_IO_IN,	/* copy run->io data into RAX or memory */
+	MVX_PENDING_IO_OUT,	/* advance past a string OUT chunk */
+	MVX_PENDING_MMIO_READ,	/* copy run->mmio.data into a register */
+	MVX_PENDING_HYPERCALL,	/* copy run->hypercall.ret into RAX */
+	MVX_PENDING_SKIP,	/* just advance RIP (HLT, MMIO write...) */
+};
+
+/**
+ * struct mvx_vcpu - a virtual CPU
+ * @vm: its VM (holds a reference)
+ * @id: index in the VM
+ * @mutex: serializes the vCPU's ioctls
+ * @vmcs: its VMCS and where it is active
+ * @run: the page shared with userspace
+ * @regs: guest general registers, indexed like struct minivmx_regs (the
+ *	RSP slot is unused: RSP lives in the VMCS)
+ * @host_rsp: HOST_RSP as last written, to skip a VMWRITE
+ * @guest_fpu: the guest's FPU/SSE/AVX state
+ * @vpid: VPID tagging the guest's TLB entries, 0 if none
+ * @mem_gen: the VM's @mem_gen when EPT was last flushed on @vmcs.cpu
+ * @cr2: guest CR2, which VM entry and exit do not switch
+ * @efer: guest IA32_EFER as the guest sees it
+ * @xcr0: guest XCR0
+ * @msr: guest values of MSRs that VM entry and exit do not switch
+ * @host: host state saved while the guest's is loaded
+ * @leave_batch: end the current batch after this exit, so that state
+ *	switched per batch (XCR0, SYSCALL MSRs) is reloaded
+ * @pending: what the next MINIVMX_RUN must complete
+ * @insn_len: length of the instruction behind @pending
+ * @mmio: the MOV behind a pending MMIO read
+ * @io: the port I/O behind a pending IN or string OUT
+ * @io_count: items in that I/O
+ * @cpuid: userspace CPUID overrides
+ * @nr_cpuid: entries in @cpuid
+ */
+struct mvx_vcpu {
+	struct mvx_vm *vm;
+	unsigned int id;
+	struct mutex mutex;
+	struct loaded_vmcs vmcs;
+	struct minivmx_run *run;
+	unsigned long regs[16];
+	unsigned long host_rsp;
+	struct fpu_guest guest_fpu;
+	u16 vpid;
+	unsigned long mem_gen;
+	u64 cr2;
+	u64 efer;
+	u64 xcr0;
+	struct {
+		u64 kernel_gs_base, star, lstar, cstar, sfmask, pat;
+		bool syscall_used;
+	} msr;
+	struct {
+		u16 fs_sel, gs_sel, ldt_sel;
+		u64 kernel_gs_base, star, lstar, cstar, sfmask;
+		bool syscall_saved;
+	} host;
+	bool leave_batch;
+	enum mvx_pending pending;
+	u8 insn_len;
+	struct mvx_mov mmio;
+	struct mvx_io io;
+	u32 io_count;
+	struct minivmx_cpuid_entry *cpuid;
+	unsigned int nr_cpuid;
+};
+
+/* Indexes into mvx_vcpu.regs, the order of struct minivmx_regs. */
+enum {
+	MVX_RAX, MVX_RBX, MVX_RCX, MVX_RDX, MVX_RSI, MVX_RDI, MVX_RSP, MVX_RBP,
+	MVX_R8, MVX_R9, MVX_R10, MVX_R11, MVX_R12, MVX_R13, MVX_R14, MVX_R15,
+};
+
+/* vm.c */
+int mvx_create_vm(void);
+void mvx_vm_put(struct mvx_vm *vm);
+bool mvx_vm_owned(struct mvx_vm *vm);
+const struct minivmx_port_route *mvx_port_route(struct mvx_vm *vm, u16 port);
+struct mvx_slot *mvx_gpa_slot(struct mvx_vm *vm, u64 gpa);
+int mvx_read_gpa(struct mvx_vm *vm, u64 gpa, void *buf, unsigned int len);
+int mvx_write_gpa(struct mvx_vm *vm, u64 gpa, const void *buf,
+		  unsigned int len);
+
+/* ept.c */
+int ept_init(struct mvx_vm *vm);
+void ept_destroy(struct mvx_vm *vm);
+int ept_map_slot(struct mvx_vm *vm, struct mvx_slot *slot);
+void ept_unmap_range(struct mvx_vm *vm, u64 gpa, u64 size);
+
+/* vcpu.c */
+int mvx_create_vcpu(struct mvx_vm *vm, unsigned long id);
+
+/* vmcs.c */
+int vmcs_setup(struct mvx_vcpu *v);
+void vmcs_load_host_cpu_state(struct mvx_vcpu *v, int cpu);
+void vmcs_get_sregs(struct mvx_vcpu *v, struct minivmx_sregs *s);
+int vmcs_set_sregs(struct mvx_vcpu *v, const struct minivmx_sregs *s);
+int vmcs_set_cr0(struct mvx_vcpu *v, u64 cr0);
+int vmcs_set_cr4(struct mvx_vcpu *v, u64 cr4);
+int vmcs_set_efer(struct mvx_vcpu *v, u64 efer);
+u64 vmcs_guest_cr0(void);
+u64 vmcs_guest_cr4(void);
+
+/* exits.c: return 1 to re-enter the guest, 0 when @run is filled for
+ * userspace, or a negative errno. */
+int mvx_handle_exit(struct mvx_vcpu *v, u32 reason);
+void mvx_inject_exception(u8 vector, bool has_error, u32 error);
+void mvx_skip_insn(struct mvx_vcpu *v);
+int mvx_complete_pending(struct mvx_vcpu *v);
+
+/* emulate.c */
+int mvx_gva_to_gpa(struct mvx_vcpu *v, u64 gva, bool write, u64 *gpa);
+int mvx_read_gva(struct mvx_vcpu *v, u64 gva, void *buf, unsigned int len);
+int mvx_write_gva(struct mvx_vcpu *v, u64 gva, const void *buf,
+		  unsigned int len);
+
+int mvx_decode_mov(const u8 *insn, unsigned int avail, int cs_bits,
+		   struct mvx_mov *mov);
 
 #endif /* MINIVMX_H */

@@ -30,9 +30,11 @@ static const struct vmx_ctl_req pin_required[] = {
 };
 
 static const struct vmx_ctl_req proc_required[] = {
+	/* Every port and every MSR exits: no I/O or MSR bitmaps. */
 	{ CPU_BASED_HLT_EXITING, "HLT exiting" },
-	{ CPU_BASED_USE_IO_BITMAPS, "use I/O bitmaps" },
-	{ CPU_BASED_USE_MSR_BITMAPS, "use MSR bitmaps" },
+	{ CPU_BASED_UNCOND_IO_EXITING, "unconditional I/O exiting" },
+	{ CPU_BASED_MONITOR_EXITING, "MONITOR exiting" },
+	{ CPU_BASED_MWAIT_EXITING, "MWAIT exiting" },
 	{ CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, "activate secondary controls" },
 };
 
@@ -232,7 +234,8 @@ int vmx_read_config(struct vmx_config *cfg)
 			   vmx_ctl_msr(m, m->procbased_ctls, m->true_procbased_ctls),
 			   &cfg->proc);
 	ret |= vmx_require("secondary processor-based", proc2_required,
-			   ARRAY_SIZE(proc2_required), SECONDARY_EXEC_ENABLE_VPID,
+			   ARRAY_SIZE(proc2_required),
+			   SECONDARY_EXEC_ENABLE_VPID | SECONDARY_EXEC_WBINVD_EXITING,
 			   m->procbased_ctls2, &cfg->proc2);
 	ret |= vmx_require("VM-exit", exit_required, ARRAY_SIZE(exit_required),
 			   0, vmx_ctl_msr(m, m->exit_ctls, m->true_exit_ctls),

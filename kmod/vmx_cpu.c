@@ -40,6 +40,9 @@ struct vmx_cpu {
 };
 
 static DEFINE_PER_CPU(struct vmx_cpu, vmx_cpu);
+/* VMCSs active on each CPU, and the current one (SDM 25.1). */
+static DEFINE_PER_CPU(struct list_head, loaded_vmcss);
+static DEFINE_PER_CPU(void *, current_vmcs);
 static enum cpuhp_state vmx_hp_state;
 /* Set once the machine goes down: no CPU may enter VMX operation again. */
 static bool vmx_stopping;
@@ -108,11 +111,124 @@ static int vmx_on(struct vmx_cpu *vc)
 	return 0;
 }
 
+/* VMCLEAR @lv on this CPU, where it is active.  Interrupts are off. */
+static void __loaded_vmcs_clear(void *arg)
+{
+	struct loaded_vmcs *lv = arg;
+
+	if (lv->cpu != smp_processor_id())
+		return;	/* cleared meanwhile, by CPU offline */
+	vmx_vmclear(__pa(lv->vmcs));
+	if (this_cpu_read(current_vmcs) == lv->vmcs)
+		this_cpu_write(current_vmcs, NULL);
+	list_del(&lv->link);
+	/* The list removal must be visible before the CPU is (SDM 25.11.3). */
+	smp_wmb();
+	lv->cpu = -1;
+	lv->launched = false;
+}
+
+/**
+ * loaded_vmcs_clear() - VMCLEAR a VMCS wherever it is active
+ * @lv: the VMCS
+ *
+ * Context: process context, preemption enabled or disabled.
+ */
+void loaded_vmcs_clear(struct loaded_vmcs *lv)
+{
+	int cpu = READ_ONCE(lv->cpu);
+
+	if (cpu >= 0)
+		smp_call_function_single(cpu, __loaded_vmcs_clear, lv, 1);
+}
+
+/**
+ * loaded_vmcs_load() - make @lv the current VMCS on this CPU
+ * @lv: the VMCS
+ *
+ * Clears it on the CPU where it was active before, since a VMCS may be
+ * active on one CPU only (SDM 25.11.1).
+ *
+ * Context: preemption disabled, interrupts enabled.
+ * Return: true if @lv moved to this CPU: per-CPU host state must be
+ * written and cached translations flushed.
+ */
+bool loaded_vmcs_load(struct loaded_vmcs *lv)
+{
+	int cpu = smp_processor_id();
+	bool moved = lv->cpu != cpu;
+
+	if (moved) {
+		loaded_vmcs_clear(lv);
+		/* Pairs with smp_wmb() in __loaded_vmcs_clear(). */
+		smp_rmb();
+		local_irq_disable();
+		list_add(&lv->link, this_cpu_ptr(&loaded_vmcss));
+		lv->cpu = cpu;
+		local_irq_enable();
+	}
+	if (this_cpu_read(current_vmcs) != lv->vmcs) {
+		vmx_vmptrld(__pa(lv->vmcs));
+		this_cpu_write(current_vmcs, lv->vmcs);
+	}
+	return moved;
+}
+
+/**
+ * vmx_alloc_vmcs() - allocate a VMCS region with our revision identifier
+ *
+ * Return: the region, or NULL.
+ */
+void *vmx_alloc_vmcs(void)
+{
+	u32 *vmcs = (u32 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+	if (vmcs)
+		*vmcs = vmx_config.vmcs_revision;
+	return vmcs;
+}
+
+/* VM_INSTRUCTION_ERROR of the current VMCS, read without error reporting. */
+unsigned long vmx_insn_error_code(void)
+{
+	unsigned long value = 0;
+
+	asm volatile("1: vmread %[field], %[value]\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [value] "+r"(value)
+		     : [field] "r"((unsigned long)VM_INSTRUCTION_ERROR) : "cc");
+	return value;
+}
+
+void vmx_vmread_error(unsigned long field)
+{
+	pr_err_ratelimited("VMREAD of field %#lx failed: VM-instruction error %lu\n",
+			   field, vmx_insn_error_code());
+}
+
+void vmx_vmwrite_error(unsigned long field, unsigned long value)
+{
+	pr_err_ratelimited("VMWRITE of %#lx to field %#lx failed: VM-instruction error %lu\n",
+			   value, field, vmx_insn_error_code());
+}
+
+void vmx_insn_error(const char *insn, u64 phys)
+{
+	pr_err_ratelimited("%s of %#llx failed on CPU %d: VM-instruction error %lu\n",
+			   insn, phys, raw_smp_processor_id(),
+			   vmx_insn_error_code());
+}
+
 /* Leave VMX operation on this CPU, if we entered it.  Interrupts are off. */
 static void vmx_off(struct vmx_cpu *vc)
 {
+	struct loaded_vmcs *lv, *tmp;
+
 	if (!vc->on)
 		return;
+	list_for_each_entry_safe(lv, tmp, this_cpu_ptr(&loaded_vmcss), link)
+		__loaded_vmcs_clear(lv);
 	if (vmx_vmxoff())
 		pr_err("CPU %d: VMXOFF faulted: the CPU was not in VMX operation\n",
 		       smp_processor_id());
@@ -225,9 +341,12 @@ static void vmx_free_regions(void)
  */
 int vmx_cpus_enable(void)
 {
+	unsigned int cpu;
 	int ret;
 
 	WRITE_ONCE(vmx_stopping, false);
+	for_each_possible_cpu(cpu)
+		INIT_LIST_HEAD(per_cpu_ptr(&loaded_vmcss, cpu));
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "minivmx:online",
 				vmx_cpu_online, vmx_cpu_offline);
 	if (ret < 0)

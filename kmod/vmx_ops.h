@@ -51,4 +51,89 @@ fail:
 	return -EIO;
 }
 
+/*
+ * VMCS accessors.  On x86-64 VMREAD and VMWRITE take 64-bit operands for
+ * fields of every width (SDM 31.3), so one pair serves all; a failure is
+ * reported out of line with the field and VM_INSTRUCTION_ERROR.
+ */
+void vmx_vmread_error(unsigned long field);
+unsigned long vmx_insn_error_code(void);
+void vmx_vmwrite_error(unsigned long field, unsigned long value);
+void vmx_insn_error(const char *insn, u64 phys);
+
+static __always_inline unsigned long vmcs_read(unsigned long field)
+{
+	unsigned long value;
+
+	asm goto("1: vmread %[field], %[value]\n\t"
+		 "jna %l[fail]\n\t"
+		 _ASM_EXTABLE(1b, %l[fail])
+		 : [value] "=rm"(value) : [field] "r"(field) : "cc" : fail);
+	return value;
+fail:
+	vmx_vmread_error(field);
+	return 0;
+}
+
+static __always_inline void vmcs_write(unsigned long field, unsigned long value)
+{
+	asm goto("1: vmwrite %[value], %[field]\n\t"
+		 "jna %l[fail]\n\t"
+		 _ASM_EXTABLE(1b, %l[fail])
+		 : : [field] "r"(field), [value] "rm"(value) : "cc" : fail);
+	return;
+fail:
+	vmx_vmwrite_error(field, value);
+}
+
+static __always_inline void vmcs_set_bits(unsigned long field, u32 mask)
+{
+	vmcs_write(field, vmcs_read(field) | mask);
+}
+
+static __always_inline void vmcs_clear_bits(unsigned long field, u32 mask)
+{
+	vmcs_write(field, vmcs_read(field) & ~mask);
+}
+
+static __always_inline void vmx_vmclear(u64 phys)
+{
+	asm goto("1: vmclear %[pa]\n\t"
+		 "jna %l[fail]\n\t"
+		 _ASM_EXTABLE(1b, %l[fail])
+		 : : [pa] "m"(phys) : "cc", "memory" : fail);
+	return;
+fail:
+	vmx_insn_error("VMCLEAR", phys);
+}
+
+static __always_inline void vmx_vmptrld(u64 phys)
+{
+	asm goto("1: vmptrld %[pa]\n\t"
+		 "jna %l[fail]\n\t"
+		 _ASM_EXTABLE(1b, %l[fail])
+		 : : [pa] "m"(phys) : "cc", "memory" : fail);
+	return;
+fail:
+	vmx_insn_error("VMPTRLD", phys);
+}
+
+/* Return: 0, or -EIO if INVVPID failed or faulted. */
+static __always_inline int vmx_invvpid(unsigned long type, u16 vpid, u64 gva)
+{
+	struct {
+		u64 vpid : 16;
+		u64 reserved : 48;
+		u64 gva;
+	} desc = { vpid, 0, gva };
+
+	asm goto("1: invvpid %[desc], %[type]\n\t"
+		 "jbe %l[fail]\n\t"
+		 _ASM_EXTABLE(1b, %l[fail])
+		 : : [desc] "m"(desc), [type] "r"(type) : "cc", "memory" : fail);
+	return 0;
+fail:
+	return -EIO;
+}
+
 #endif /* MINIVMX_VMX_OPS_H */

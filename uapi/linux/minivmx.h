@@ -38,6 +38,9 @@
 #define MINIVMX_CAP_EPT_2M		7	/* EPT 2 MiB pages */
 #define MINIVMX_CAP_EPT_AD		8	/* EPT accessed/dirty flags */
 #define MINIVMX_CAP_NR_CPUS		9	/* answers nr_cpu_ids */
+#define MINIVMX_CAP_RUN			10	/* VMs, vCPUs and MINIVMX_RUN */
+#define MINIVMX_CAP_MAX_VCPUS		11	/* answers MINIVMX_MAX_VCPUS */
+#define MINIVMX_CAP_MEM_SLOTS		12	/* answers MINIVMX_MAX_MEM_SLOTS */
 
 /**
  * struct minivmx_vmx_msrs - the VMX capability MSRs, as read at load time
@@ -129,9 +132,343 @@ struct minivmx_vmx_info {
 	__u64 reserved[8];
 };
 
+/*
+ * VM exit reasons (SDM Vol. 3D, Appendix C), {number, "NAME"} for tracing
+ * and tools.  The module's handler table is indexed by the same numbers.
+ */
+#define MINIVMX_VMX_EXIT_REASONS \
+	{ 0, "EXCEPTION_NMI" }, { 1, "EXTERNAL_INTERRUPT" }, \
+	{ 2, "TRIPLE_FAULT" }, { 3, "INIT_SIGNAL" }, { 4, "SIPI_SIGNAL" }, \
+	{ 5, "IO_SMI" }, { 6, "OTHER_SMI" }, { 7, "INTERRUPT_WINDOW" }, \
+	{ 8, "NMI_WINDOW" }, { 9, "TASK_SWITCH" }, { 10, "CPUID" }, \
+	{ 11, "GETSEC" }, { 12, "HLT" }, { 13, "INVD" }, { 14, "INVLPG" }, \
+	{ 15, "RDPMC" }, { 16, "RDTSC" }, { 17, "RSM" }, { 18, "VMCALL" }, \
+	{ 19, "VMCLEAR" }, { 20, "VMLAUNCH" }, { 21, "VMPTRLD" }, \
+	{ 22, "VMPTRST" }, { 23, "VMREAD" }, { 24, "VMRESUME" }, \
+	{ 25, "VMWRITE" }, { 26, "VMXOFF" }, { 27, "VMXON" }, \
+	{ 28, "CR_ACCESS" }, { 29, "DR_ACCESS" }, { 30, "IO_INSTRUCTION" }, \
+	{ 31, "MSR_READ" }, { 32, "MSR_WRITE" }, { 33, "INVALID_STATE" }, \
+	{ 34, "MSR_LOAD_FAIL" }, { 36, "MWAIT_INSTRUCTION" }, \
+	{ 37, "MONITOR_TRAP_FLAG" }, { 39, "MONITOR_INSTRUCTION" }, \
+	{ 40, "PAUSE_INSTRUCTION" }, { 41, "MCE_DURING_VMENTRY" }, \
+	{ 43, "TPR_BELOW_THRESHOLD" }, { 44, "APIC_ACCESS" }, \
+	{ 45, "EOI_INDUCED" }, { 46, "GDTR_IDTR" }, { 47, "LDTR_TR" }, \
+	{ 48, "EPT_VIOLATION" }, { 49, "EPT_MISCONFIG" }, { 50, "INVEPT" }, \
+	{ 51, "RDTSCP" }, { 52, "PREEMPTION_TIMER" }, { 53, "INVVPID" }, \
+	{ 54, "WBINVD" }, { 55, "XSETBV" }, { 56, "APIC_WRITE" }, \
+	{ 57, "RDRAND" }, { 58, "INVPCID" }, { 59, "VMFUNC" }, \
+	{ 60, "ENCLS" }, { 61, "RDSEED" }, { 62, "PML_FULL" }, \
+	{ 63, "XSAVES" }, { 64, "XRSTORS" }, { 66, "SPP" }, \
+	{ 67, "UMWAIT" }, { 68, "TPAUSE" }, { 69, "LOADIWKEY" }, \
+	{ 74, "BUS_LOCK" }, { 75, "NOTIFY" }
+
+/* Basic exit reasons counted in struct minivmx_run.exit_count[]. */
+#define MINIVMX_NR_VMX_EXIT_REASONS	80
+
+/* ---- VMs, memory and vCPUs ---- */
+
+/* struct minivmx_memory_region.flags */
+#define MINIVMX_MEM_READONLY	(1U << 0)	/* guest writes become MMIO exits */
+
+/* Limits */
+#define MINIVMX_MAX_MEM_SLOTS	32
+#define MINIVMX_MAX_VCPUS	8
+#define MINIVMX_MAX_MEM_SIZE	(1ULL << 39)	/* highest guest-physical end */
+
+/**
+ * struct minivmx_memory_region - argument of MINIVMX_SET_MEMORY_REGION
+ * @slot: 0 .. MINIVMX_MAX_MEM_SLOTS - 1
+ * @flags: MINIVMX_MEM_*
+ * @guest_phys_addr: page-aligned guest-physical start
+ * @memory_size: bytes, page-aligned; 0 deletes the slot
+ * @userspace_addr: page-aligned start of the backing memory in the caller
+ *
+ * The backing pages are pinned while the region exists.  Where the
+ * guest-physical and host-physical addresses are both 2 MiB aligned and
+ * the host memory is contiguous, EPT maps 2 MiB pages.
+ */
+struct minivmx_memory_region {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+};
+
+/**
+ * struct minivmx_regs - general registers, argument of MINIVMX_GET_REGS
+ *	and MINIVMX_SET_REGS
+ * @rax: RAX ... @r15: R15, in the usual order
+ * @rip: instruction pointer
+ * @rflags: RFLAGS; bit 1 must be 1, reserved bits 0
+ */
+struct minivmx_regs {
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+/**
+ * struct minivmx_segment - a segment register with its hidden part
+ * @base: base address
+ * @limit: limit in bytes (granularity already applied)
+ * @selector: the visible selector
+ * @type: descriptor type (4 bits)
+ * @s: 1 = code/data, 0 = system
+ * @dpl: descriptor privilege level
+ * @present: P bit
+ * @avl: available bit
+ * @l: 64-bit code segment
+ * @db: default operation size
+ * @g: granularity
+ * @unusable: the segment is unusable (a null selector loaded, SDM 24.4.1)
+ * @pad: must be 0
+ */
+struct minivmx_segment {
+	__u64 base;
+	__u32 limit;
+	__u16 selector;
+	__u8 type, s, dpl, present, avl, l, db, g, unusable, pad;
+};
+
+/**
+ * struct minivmx_dtable - a descriptor-table register
+ * @base: base address
+ * @limit: limit
+ * @pad: must be 0
+ */
+struct minivmx_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 pad[3];
+};
+
+/**
+ * struct minivmx_sregs - special registers, argument of MINIVMX_GET_SREGS
+ *	and MINIVMX_SET_SREGS
+ * @cs: CS ... @ldt: LDTR, with hidden parts
+ * @gdt: GDTR
+ * @idt: IDTR
+ * @cr0: CR0 as the guest sees it (VMX-forced bits are shadowed)
+ * @cr2: CR2
+ * @cr3: CR3
+ * @cr4: CR4 as the guest sees it
+ * @efer: IA32_EFER; LMA follows LME and CR0.PG
+ * @reserved: must be 0
+ *
+ * MINIVMX_SET_SREGS refuses with -EINVAL what a CPU would refuse in the
+ * guest (for example CR0.PG without CR0.PE, long mode without PAE, reserved
+ * CR4 bits); what only VM entry finds wrong is reported by MINIVMX_RUN as a
+ * MINIVMX_EXIT_FAIL_ENTRY exit.
+ */
+struct minivmx_sregs {
+	struct minivmx_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct minivmx_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4, efer;
+	__u64 reserved[4];
+};
+
+/**
+ * struct minivmx_cpuid_entry - one CPUID answer the guest should see
+ * @function: EAX input
+ * @index: ECX input (subleaf), compared only with MINIVMX_CPUID_INDEXED
+ * @flags: MINIVMX_CPUID_*
+ * @eax: output EAX
+ * @ebx: output EBX
+ * @ecx: output ECX
+ * @edx: output EDX
+ * @pad: must be 0
+ */
+struct minivmx_cpuid_entry {
+	__u32 function;
+	__u32 index;
+	__u32 flags;
+	__u32 eax, ebx, ecx, edx;
+	__u32 pad;
+};
+
+#define MINIVMX_CPUID_INDEXED	(1U << 0)
+#define MINIVMX_MAX_CPUID_ENTRIES	64
+
+/**
+ * struct minivmx_cpuid - argument of MINIVMX_SET_CPUID
+ * @nr: number of entries (at most MINIVMX_MAX_CPUID_ENTRIES; 0 clears)
+ * @pad: must be 0
+ * @entries: user pointer to @nr struct minivmx_cpuid_entry
+ *
+ * Entries override the filtered host values minivmx answers by default.
+ */
+struct minivmx_cpuid {
+	__u32 nr;
+	__u32 pad;
+	__u64 entries;
+};
+
+/* struct minivmx_port_route.handler */
+#define MINIVMX_PORT_USER	0	/* exit to userspace (the default) */
+#define MINIVMX_PORT_DEBUGCON	1	/* kernel: bytes into the console ring */
+#define MINIVMX_PORT_EXIT	2	/* kernel: a write ends the run */
+
+/**
+ * struct minivmx_port_route - argument of MINIVMX_SET_PORT_ROUTE
+ * @first_port: first port of the range
+ * @nr_ports: ports in the range (at least 1)
+ * @handler: MINIVMX_PORT_*; MINIVMX_PORT_USER gives the range back to
+ *	userspace
+ * @flags: must be 0
+ * @pad: must be 0
+ *
+ * Ranges claimed for in-kernel handlers must not overlap.  Reads from the
+ * in-kernel handlers return all ones.
+ */
+struct minivmx_port_route {
+	__u16 first_port;
+	__u16 nr_ports;
+	__u32 handler;
+	__u32 flags;
+	__u32 pad;
+};
+
+/* ---- The run structure, mmap()ed from a vCPU fd ---- */
+
+/* struct minivmx_run.exit_reason: why MINIVMX_RUN returned */
+#define MINIVMX_EXIT_UNKNOWN		0
+#define MINIVMX_EXIT_IO			1	/* port I/O for userspace */
+#define MINIVMX_EXIT_MMIO		2	/* access to unbacked memory */
+#define MINIVMX_EXIT_HLT		3
+#define MINIVMX_EXIT_HYPERCALL		4	/* VMCALL for userspace */
+#define MINIVMX_EXIT_SHUTDOWN		5	/* triple fault */
+#define MINIVMX_EXIT_FAIL_ENTRY		6	/* VM entry failed */
+#define MINIVMX_EXIT_INTERNAL_ERROR	7	/* an exit minivmx cannot handle */
+#define MINIVMX_EXIT_GUEST_EXIT		8	/* the guest asked to stop */
+#define MINIVMX_EXIT_CONSOLE		9	/* the console ring is full */
+#define MINIVMX_EXIT_INTR		10	/* immediate_exit was set */
+
+/* struct minivmx_run.internal.suberror */
+#define MINIVMX_INTERNAL_UNHANDLED_EXIT	1	/* no handler for the reason */
+#define MINIVMX_INTERNAL_EMULATION	2	/* instruction not decoded */
+#define MINIVMX_INTERNAL_FETCH		3	/* guest code not readable */
+#define MINIVMX_INTERNAL_EPT_MISCONFIG	4
+
+#define MINIVMX_IO_IN	0
+#define MINIVMX_IO_OUT	1
+
+/* Hypercalls (VMCALL): RAX = number, RBX, RCX, RDX, RSI = arguments. */
+#define MINIVMX_HC_NOP		0	/* kernel: returns 0 */
+#define MINIVMX_HC_PUTCHAR	1	/* kernel: RBX's low byte to the console */
+#define MINIVMX_HC_EXIT		2	/* kernel: end the run, status RBX */
+#define MINIVMX_HC_USER_BASE	0x100	/* these and above go to userspace */
+#define MINIVMX_HC_ENOSYS	((__u64)-38)	/* RAX for an unknown call */
+
+#define MINIVMX_RUN_SIZE	4096
+#define MINIVMX_IO_DATA_OFFSET	2048	/* string I/O data in the run page */
+#define MINIVMX_IO_DATA_SIZE	1024
+#define MINIVMX_CONSOLE_SIZE	512
+
+/**
+ * struct minivmx_run - shared between the kernel and the VMM
+ * @immediate_exit: in: non-zero makes MINIVMX_RUN return at once with
+ *	MINIVMX_EXIT_INTR (after completing a pending I/O or MMIO read)
+ * @pad0: must be 0
+ * @exit_reason: out: MINIVMX_EXIT_*
+ * @vmx_exit_reason: out: the basic VMX exit reason behind it
+ * @exit_qualification: out: the raw exit qualification
+ * @guest_rip: out: RIP of the instruction that caused the exit
+ * @io: MINIVMX_EXIT_IO: @io.direction MINIVMX_IO_IN/OUT, @io.size 1, 2 or
+ *	4, @io.port, @io.count items at byte @io.data_offset of this page.
+ *	For IN, fill them before the next MINIVMX_RUN.
+ * @mmio: MINIVMX_EXIT_MMIO: @mmio.phys_addr, @mmio.len 1-8,
+ *	@mmio.is_write; @mmio.data holds the written bytes, or must be
+ *	filled for a read before the next MINIVMX_RUN
+ * @hypercall: MINIVMX_EXIT_HYPERCALL: @hypercall.nr, @hypercall.args;
+ *	set @hypercall.ret, which the guest gets in RAX
+ * @shutdown: MINIVMX_EXIT_SHUTDOWN: the registers and control registers
+ *	at the triple fault
+ * @fail_entry: MINIVMX_EXIT_FAIL_ENTRY: @fail_entry.vm_instruction_error
+ *	(VMfailValid, SDM 31.4) or @fail_entry.hardware_exit_reason with bit 31
+ *	set and its qualification (SDM 27.8)
+ * @internal: MINIVMX_EXIT_INTERNAL_ERROR: @internal.suberror
+ *	(MINIVMX_INTERNAL_*), @internal.data depends on it (GPA, instruction
+ *	bytes)
+ * @guest_exit: MINIVMX_EXIT_GUEST_EXIT: @guest_exit.status
+ * @pad: sizes the union
+ * @exit_count: out: VM exits by basic reason since the vCPU was created
+ * @console_len: in/out: bytes in @console; the VMM empties it by setting
+ *	0
+ * @console: out: bytes the guest wrote to in-kernel console ports and
+ *	hypercalls
+ * @pad1: padding
+ */
+struct minivmx_run {
+	__u8 immediate_exit;
+	__u8 pad0[7];
+	__u32 exit_reason;
+	__u32 vmx_exit_reason;
+	__u64 exit_qualification;
+	__u64 guest_rip;
+	union {
+		struct {
+			__u8 direction;
+			__u8 size;
+			__u16 port;
+			__u32 count;
+			__u64 data_offset;
+		} io;
+		struct {
+			__u64 phys_addr;
+			__u8 data[8];
+			__u32 len;
+			__u8 is_write;
+			__u8 pad[3];
+		} mmio;
+		struct {
+			__u64 nr;
+			__u64 args[4];
+			__u64 ret;
+		} hypercall;
+		struct {
+			struct minivmx_regs regs;
+			__u64 cr0, cr3, cr4, efer;
+		} shutdown;
+		struct {
+			__u64 hardware_exit_reason;
+			__u64 qualification;
+			__u32 vm_instruction_error;
+			__u32 pad;
+		} fail_entry;
+		struct {
+			__u32 suberror;
+			__u32 ndata;
+			__u64 data[16];
+		} internal;
+		struct {
+			__u64 status;
+		} guest_exit;
+		__u8 pad[256];
+	};
+	__u64 exit_count[MINIVMX_NR_VMX_EXIT_REASONS];
+	__u32 console_len;
+	__u8 console[MINIVMX_CONSOLE_SIZE];
+	__u32 pad1;
+};
+
 /* ioctls on /dev/minivmx */
 #define MINIVMX_GET_API_VERSION	_IO(MINIVMX_IO, 0x00)
 #define MINIVMX_CHECK_CAP	_IO(MINIVMX_IO, 0x01)
 #define MINIVMX_GET_VMX_INFO	_IOWR(MINIVMX_IO, 0x02, struct minivmx_vmx_info)
+#define MINIVMX_CREATE_VM	_IO(MINIVMX_IO, 0x03)	/* arg 0; returns a VM fd */
+
+/* ioctls on a VM fd */
+#define MINIVMX_SET_MEMORY_REGION _IOW(MINIVMX_IO, 0x10, struct minivmx_memory_region)
+#define MINIVMX_CREATE_VCPU	_IO(MINIVMX_IO, 0x11)	/* arg: id; returns a vCPU fd */
+#define MINIVMX_SET_PORT_ROUTE	_IOW(MINIVMX_IO, 0x12, struct minivmx_port_route)
+
+/* ioctls on a vCPU fd */
+#define MINIVMX_RUN		_IO(MINIVMX_IO, 0x20)
+#define MINIVMX_GET_REGS	_IOR(MINIVMX_IO, 0x21, struct minivmx_regs)
+#define MINIVMX_SET_REGS	_IOW(MINIVMX_IO, 0x22, struct minivmx_regs)
+#define MINIVMX_GET_SREGS	_IOR(MINIVMX_IO, 0x23, struct minivmx_sregs)
+#define MINIVMX_SET_SREGS	_IOW(MINIVMX_IO, 0x24, struct minivmx_sregs)
+#define MINIVMX_SET_CPUID	_IOW(MINIVMX_IO, 0x25, struct minivmx_cpuid)
 
 #endif /* _UAPI_LINUX_MINIVMX_H */

@@ -1,0 +1,939 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VM exits: one table from basic exit reason to handler (SDM Vol. 3D,
+ * Appendix C).  A handler returns 1 to re-enter the guest, 0 when it has
+ * filled the run structure for userspace, or a negative errno.  An exit a
+ * handler must finish after userspace answers (an IN, an MMIO read, a
+ * hypercall) records that in mvx_vcpu.pending; mvx_complete_pending() does
+ * it at the next MINIVMX_RUN.  A reason without a handler reaches
+ * userspace as MINIVMX_EXIT_INTERNAL_ERROR naming it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <asm/apicdef.h>
+#include <asm/trapnr.h>
+#include <asm/fpu/xcr.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/vmx.h>
+
+#include "minivmx.h"
+#include "trace.h"
+#include "vmx_ops.h"
+
+/* x86 register encoding (SDM Vol. 2A 2.1.5) to our index. */
+static const u8 x86_reg[16] = {
+	MVX_RAX, MVX_RCX, MVX_RDX, MVX_RBX, MVX_RSP, MVX_RBP, MVX_RSI, MVX_RDI,
+	MVX_R8, MVX_R9, MVX_R10, MVX_R11, MVX_R12, MVX_R13, MVX_R14, MVX_R15,
+};
+
+static u64 gpr_read(struct mvx_vcpu *v, int x86)
+{
+	int r = x86_reg[x86 & 15];
+
+	return r == MVX_RSP ? vmcs_read(GUEST_RSP) : v->regs[r];
+}
+
+static void gpr_write(struct mvx_vcpu *v, int x86, u64 val)
+{
+	int r = x86_reg[x86 & 15];
+
+	if (r == MVX_RSP)
+		vmcs_write(GUEST_RSP, val);
+	else
+		v->regs[r] = val;
+}
+
+/* Write @size bytes of @val to a register as MOV does: 32-bit zero-extends. */
+static void gpr_write_sized(struct mvx_vcpu *v, int x86, bool high_byte,
+			    int size, u64 val)
+{
+	u64 old = gpr_read(v, x86);
+
+	switch (size) {
+	case 1:
+		if (high_byte)
+			val = (old & ~0xff00ULL) | (val & 0xff) << 8;
+		else
+			val = (old & ~0xffULL) | (val & 0xff);
+		break;
+	case 2:
+		val = (old & ~0xffffULL) | (val & 0xffff);
+		break;
+	case 4:
+		val &= 0xffffffff;
+		break;
+	}
+	gpr_write(v, x86, val);
+}
+
+static bool guest_long_mode(struct mvx_vcpu *v)
+{
+	return (v->efer & EFER_LMA) &&
+	       (vmcs_read(GUEST_CS_AR_BYTES) & VMX_AR_L_MASK);
+}
+
+static int guest_cs_bits(struct mvx_vcpu *v)
+{
+	if (guest_long_mode(v))
+		return 64;
+	return vmcs_read(GUEST_CS_AR_BYTES) & VMX_AR_DB_MASK ? 32 : 16;
+}
+
+static int guest_cpl(void)
+{
+	if (!(vmcs_guest_cr0() & X86_CR0_PE))
+		return 0;
+	return (vmcs_read(GUEST_SS_AR_BYTES) >> VMX_AR_DPL_SHIFT) & 3;
+}
+
+/**
+ * mvx_skip_insn() - move the guest past the instruction that exited
+ * @v: the vCPU
+ *
+ * Also ends STI and MOV SS blocking, as executing it would (SDM 26.7.1).
+ */
+void mvx_skip_insn(struct mvx_vcpu *v)
+{
+	u32 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + v->insn_len);
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+}
+
+static int skip_and_resume(struct mvx_vcpu *v)
+{
+	v->insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	mvx_skip_insn(v);
+	return 1;
+}
+
+/* Userspace gets the exit; RIP moves on when it runs the vCPU again. */
+static int skip_after_user(struct mvx_vcpu *v, u32 exit_reason)
+{
+	v->insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	v->pending = MVX_PENDING_SKIP;
+	v->run->exit_reason = exit_reason;
+	return 0;
+}
+
+/**
+ * mvx_inject_exception() - deliver a hardware exception at the next entry
+ * @vector: the exception vector
+ * @has_error: push @error
+ * @error: the error code
+ */
+void mvx_inject_exception(u8 vector, bool has_error, u32 error)
+{
+	u32 info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
+
+	/* 26.2.1.3: no error code in real mode. */
+	if (has_error && (vmcs_guest_cr0() & X86_CR0_PE)) {
+		info |= INTR_INFO_DELIVER_CODE_MASK;
+		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+static int inject_gp(void)
+{
+	mvx_inject_exception(X86_TRAP_GP, true, 0);
+	return 1;
+}
+
+static int inject_ud(struct mvx_vcpu *v)
+{
+	mvx_inject_exception(X86_TRAP_UD, false, 0);
+	return 1;
+}
+
+static int internal_error(struct mvx_vcpu *v, u32 suberror, u32 ndata,
+			  const u64 *data)
+{
+	struct minivmx_run *run = v->run;
+
+	run->exit_reason = MINIVMX_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = suberror;
+	run->internal.ndata = min_t(u32, ndata, ARRAY_SIZE(run->internal.data));
+	memcpy(run->internal.data, data, run->internal.ndata * sizeof(u64));
+	return 0;
+}
+
+/* ---- the in-kernel devices: console ring and exit status ---- */
+
+/* Return false when the ring is full: userspace must drain it first. */
+static bool console_put(struct mvx_vcpu *v, u8 c)
+{
+	struct minivmx_run *run = v->run;
+	u32 len = READ_ONCE(run->console_len);
+
+	if (len >= MINIVMX_CONSOLE_SIZE)
+		return false;
+	run->console[len] = c;
+	WRITE_ONCE(run->console_len, len + 1);
+	return true;
+}
+
+static int console_full(struct mvx_vcpu *v)
+{
+	v->run->exit_reason = MINIVMX_EXIT_CONSOLE;
+	return 0;	/* RIP not advanced: the instruction runs again */
+}
+
+static int guest_exit(struct mvx_vcpu *v, u64 status)
+{
+	v->run->guest_exit.status = status;
+	return skip_after_user(v, MINIVMX_EXIT_GUEST_EXIT);
+}
+
+/* ---- CPUID ---- */
+
+static bool cpuid_override(struct mvx_vcpu *v, u32 fn, u32 idx, u32 *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < v->nr_cpuid; i++) {
+		const struct minivmx_cpuid_entry *e = &v->cpuid[i];
+
+		if (e->function == fn &&
+		    (!(e->flags & MINIVMX_CPUID_INDEXED) || e->index == idx)) {
+			out[0] = e->eax;
+			out[1] = e->ebx;
+			out[2] = e->ecx;
+			out[3] = e->edx;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The host's answer minus what the guest cannot have: VMX (hidden), the
+ * local APIC and its relatives (not emulated), MONITOR/MWAIT (they #UD),
+ * thermal, power and performance-monitoring leaves, topology.
+ */
+static void cpuid_filter(struct mvx_vcpu *v, u32 fn, u32 *r)
+{
+	switch (fn) {
+	case 1:
+		r[1] = (r[1] & 0x00ffffff) | v->id << 24;	/* APIC ID */
+		r[2] &= ~(BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) |
+			  BIT(8) | BIT(14) | BIT(15) | BIT(21) | BIT(24) |
+			  BIT(27));
+		if (vmcs_guest_cr4() & X86_CR4_OSXSAVE)
+			r[2] |= BIT(27);
+		r[2] |= BIT(31);				/* hypervisor */
+		r[3] &= ~(BIT(7) | BIT(9) | BIT(14) | BIT(21) | BIT(22) |
+			  BIT(29) | BIT(31));
+		break;
+	case 6: case 0xa: case 0xb: case 0x1f:
+		r[0] = r[1] = r[2] = r[3] = 0;
+		break;
+	case 7:
+		r[1] &= ~(BIT(2) | BIT(10) | BIT(25));	/* SGX, INVPCID, PT */
+		r[2] &= ~BIT(5);				/* WAITPKG */
+		break;
+	case 0x80000001:
+		r[3] &= ~BIT(27);				/* RDTSCP */
+		break;
+	}
+}
+
+static int handle_cpuid(struct mvx_vcpu *v)
+{
+	u32 fn = v->regs[MVX_RAX], idx = v->regs[MVX_RCX], r[4];
+
+	if (!cpuid_override(v, fn, idx, r)) {
+		if (fn >= 0x40000000 && fn <= 0x4fffffff) {
+			/* Our leaves: max leaf, then the signature. */
+			memset(r, 0, sizeof(r));
+			if (fn == 0x40000000) {
+				r[0] = 0x40000000;
+				memcpy(&r[1], "minivmx\0\0\0\0", 12);
+			}
+		} else {
+			cpuid_count(fn, idx, &r[0], &r[1], &r[2], &r[3]);
+			cpuid_filter(v, fn, r);
+		}
+	}
+	v->regs[MVX_RAX] = r[0];
+	v->regs[MVX_RBX] = r[1];
+	v->regs[MVX_RCX] = r[2];
+	v->regs[MVX_RDX] = r[3];
+	return skip_and_resume(v);
+}
+
+/* ---- HLT, triple fault, NMI, external interrupt, VMCALL ---- */
+
+static int handle_hlt(struct mvx_vcpu *v)
+{
+	return skip_after_user(v, MINIVMX_EXIT_HLT);
+}
+
+static int handle_triple_fault(struct mvx_vcpu *v)
+{
+	struct minivmx_run *run = v->run;
+	struct minivmx_regs *r = &run->shutdown.regs;
+
+	memcpy(r, v->regs, sizeof(v->regs));
+	r->rsp = vmcs_read(GUEST_RSP);
+	r->rip = vmcs_read(GUEST_RIP);
+	r->rflags = vmcs_read(GUEST_RFLAGS);
+	run->shutdown.cr0 = vmcs_guest_cr0();
+	run->shutdown.cr3 = vmcs_read(GUEST_CR3);
+	run->shutdown.cr4 = vmcs_guest_cr4();
+	run->shutdown.efer = v->efer;
+	run->exit_reason = MINIVMX_EXIT_SHUTDOWN;
+	return 0;
+}
+
+static int handle_exception_nmi(struct mvx_vcpu *v)
+{
+	u32 info = vmcs_read(VM_EXIT_INTR_INFO);
+	u64 data[2] = { EXIT_REASON_EXCEPTION_NMI, info };
+
+	/* NMIs were passed to the host right after the exit (vcpu.c). */
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+		return 1;
+	/* No exception is intercepted (EXCEPTION_BITMAP is 0). */
+	return internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2, data);
+}
+
+static int handle_external_interrupt(struct mvx_vcpu *v)
+{
+	return 1;	/* taken by the host when interrupts are enabled */
+}
+
+static int handle_vmcall(struct mvx_vcpu *v)
+{
+	struct minivmx_run *run = v->run;
+	u64 nr = v->regs[MVX_RAX];
+
+	v->insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	if (guest_cpl()) {
+		v->regs[MVX_RAX] = -EPERM;
+		return skip_and_resume(v);
+	}
+	switch (nr) {
+	case MINIVMX_HC_NOP:
+		v->regs[MVX_RAX] = 0;
+		break;
+	case MINIVMX_HC_PUTCHAR:
+		if (!console_put(v, v->regs[MVX_RBX]))
+			return console_full(v);
+		v->regs[MVX_RAX] = 0;
+		break;
+	case MINIVMX_HC_EXIT:
+		v->regs[MVX_RAX] = 0;
+		return guest_exit(v, v->regs[MVX_RBX]);
+	default:
+		if (nr < MINIVMX_HC_USER_BASE) {
+			v->regs[MVX_RAX] = MINIVMX_HC_ENOSYS;
+			break;
+		}
+		run->exit_reason = MINIVMX_EXIT_HYPERCALL;
+		run->hypercall.nr = nr;
+		run->hypercall.args[0] = v->regs[MVX_RBX];
+		run->hypercall.args[1] = v->regs[MVX_RCX];
+		run->hypercall.args[2] = v->regs[MVX_RDX];
+		run->hypercall.args[3] = v->regs[MVX_RSI];
+		run->hypercall.ret = MINIVMX_HC_ENOSYS;
+		v->pending = MVX_PENDING_HYPERCALL;
+		return 0;
+	}
+	mvx_skip_insn(v);
+	return 1;
+}
+
+/* ---- control registers (qualification: SDM Table 28-3) ---- */
+
+static int handle_cr_access(struct mvx_vcpu *v)
+{
+	u64 q = vmcs_read(EXIT_QUALIFICATION);
+	int cr = q & 15, type = (q >> 4) & 3, reg = (q >> 8) & 15;
+	u64 val = gpr_read(v, reg), cr0 = vmcs_guest_cr0();
+	int ret = 0;
+
+	if (!guest_long_mode(v))
+		val &= 0xffffffff;
+	switch (type) {
+	case 0:		/* MOV to CR */
+		if (cr == 0) {
+			ret = vmcs_set_cr0(v, val);
+		} else if (cr == 4) {
+			ret = vmcs_set_cr4(v, val);
+			v->leave_batch = true;	/* CR4.OSXSAVE gates XCR0 */
+		} else if (cr == 3) {
+			vmcs_write(GUEST_CR3, val);
+		} else if (cr != 8) {
+			goto unhandled;
+		}
+		break;
+	case 1:		/* MOV from CR: only CR3 and CR8 can exit */
+		if (cr == 3)
+			gpr_write(v, reg, vmcs_read(GUEST_CR3));
+		else if (cr == 8)
+			gpr_write(v, reg, 0);
+		else
+			goto unhandled;
+		break;
+	case 2:		/* CLTS */
+		ret = vmcs_set_cr0(v, cr0 & ~X86_CR0_TS);
+		break;
+	case 3:		/* LMSW: loads PE, MP, EM, TS; cannot clear PE */
+		val = (q >> 16) & 0xf;
+		ret = vmcs_set_cr0(v, (cr0 & ~0xeULL) | val);
+		break;
+	}
+	if (ret)
+		return inject_gp();
+	return skip_and_resume(v);
+
+unhandled:
+	return internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2,
+			      (u64[]){ EXIT_REASON_CR_ACCESS, q });
+}
+
+/* ---- MSRs: an allow-list; anything else is #GP (SDM Vol. 4) ---- */
+
+static bool canonical(u64 a)
+{
+	return (u64)((s64)a << 16 >> 16) == a;
+}
+
+static bool pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = pat >> (8 * i);
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+static u64 *syscall_msr(struct mvx_vcpu *v, u32 msr)
+{
+	switch (msr) {
+	case MSR_STAR:
+		return &v->msr.star;
+	case MSR_LSTAR:
+		return &v->msr.lstar;
+	case MSR_CSTAR:
+		return &v->msr.cstar;
+	case MSR_SYSCALL_MASK:
+		return &v->msr.sfmask;
+	}
+	return NULL;
+}
+
+static int msr_read(struct mvx_vcpu *v, u32 msr, u64 *val)
+{
+	u64 *p = syscall_msr(v, msr);
+
+	if (p) {
+		*val = *p;
+		return 0;
+	}
+	switch (msr) {
+	case MSR_EFER:
+		*val = v->efer;
+		break;
+	case MSR_KERNEL_GS_BASE:	/* the guest's value is loaded now */
+		rdmsrl(MSR_KERNEL_GS_BASE, *val);
+		break;
+	case MSR_FS_BASE:
+		*val = vmcs_read(GUEST_FS_BASE);
+		break;
+	case MSR_GS_BASE:
+		*val = vmcs_read(GUEST_GS_BASE);
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		*val = vmcs_read(GUEST_SYSENTER_CS);
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		*val = vmcs_read(GUEST_SYSENTER_ESP);
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		*val = vmcs_read(GUEST_SYSENTER_EIP);
+		break;
+	case MSR_IA32_TSC:
+		*val = rdtsc();
+		break;
+	case MSR_IA32_CR_PAT:
+		*val = v->msr.pat;
+		break;
+	case MSR_IA32_APICBASE:		/* no local APIC is emulated */
+		*val = APIC_DEFAULT_PHYS_BASE | (v->id ? 0 : MSR_IA32_APICBASE_BSP);
+		break;
+	case MSR_IA32_FEAT_CTL:		/* locked, VMX off: VMX is hidden */
+		*val = FEAT_CTL_LOCKED;
+		break;
+	case MSR_IA32_MISC_ENABLE:
+		*val = MSR_IA32_MISC_ENABLE_FAST_STRING;
+		break;
+	case MSR_MTRRcap:
+	case MSR_MTRRdefType:
+	case MSR_IA32_UCODE_REV:
+		*val = 0;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int msr_write(struct mvx_vcpu *v, u32 msr, u64 val)
+{
+	u64 *p = syscall_msr(v, msr);
+
+	if (p) {
+		if (msr != MSR_STAR && msr != MSR_SYSCALL_MASK && !canonical(val))
+			return -EINVAL;
+		*p = val;
+		v->msr.syscall_used = true;
+		v->leave_batch = true;	/* load them into the CPU */
+		return 0;
+	}
+	switch (msr) {
+	case MSR_EFER:
+		return vmcs_set_efer(v, val);
+	case MSR_KERNEL_GS_BASE:
+		if (!canonical(val))
+			return -EINVAL;
+		wrmsrl(MSR_KERNEL_GS_BASE, val);
+		return 0;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		if (!canonical(val))
+			return -EINVAL;
+		vmcs_write(msr == MSR_FS_BASE ? GUEST_FS_BASE :
+			   msr == MSR_GS_BASE ? GUEST_GS_BASE :
+			   msr == MSR_IA32_SYSENTER_ESP ? GUEST_SYSENTER_ESP :
+			   GUEST_SYSENTER_EIP, val);
+		return 0;
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write(GUEST_SYSENTER_CS, val & 0xffff);
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!pat_valid(val))
+			return -EINVAL;
+		v->msr.pat = val;
+		return 0;
+	case MSR_IA32_TSC:
+	case MSR_IA32_APICBASE:
+	case MSR_MTRRdefType:
+	case MSR_IA32_UCODE_REV:
+	case MSR_IA32_MISC_ENABLE:
+		return 0;	/* accepted and ignored */
+	default:
+		return -EINVAL;
+	}
+}
+
+static int handle_rdmsr(struct mvx_vcpu *v)
+{
+	u64 val;
+
+	if (msr_read(v, v->regs[MVX_RCX], &val))
+		return inject_gp();
+	v->regs[MVX_RAX] = lower_32_bits(val);
+	v->regs[MVX_RDX] = upper_32_bits(val);
+	return skip_and_resume(v);
+}
+
+static int handle_wrmsr(struct mvx_vcpu *v)
+{
+	u64 val = (v->regs[MVX_RDX] << 32) | lower_32_bits(v->regs[MVX_RAX]);
+
+	if (msr_write(v, v->regs[MVX_RCX], val))
+		return inject_gp();
+	return skip_and_resume(v);
+}
+
+/* ---- XSETBV (SDM Vol. 1 13.3) ---- */
+
+static int handle_xsetbv(struct mvx_vcpu *v)
+{
+	u64 val = (v->regs[MVX_RDX] << 32) | lower_32_bits(v->regs[MVX_RAX]);
+	u64 host = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+
+	if (lower_32_bits(v->regs[MVX_RCX]) != 0 || guest_cpl() ||
+	    !(val & XFEATURE_MASK_FP) || (val & ~host) ||
+	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) ||
+	    ((val & XFEATURE_MASK_AVX512) &&
+	     (val & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512) ||
+	    ((val & XFEATURE_MASK_AVX512) && !(val & XFEATURE_MASK_YMM)))
+		return inject_gp();
+	v->xcr0 = val;
+	v->leave_batch = true;
+	return skip_and_resume(v);
+}
+
+/* ---- port I/O (qualification: SDM Table 28-5) ---- */
+
+/* Handle @count items of @data for an in-kernel device.  Return the count
+ * consumed, or -1 when the device ended the run.
+ */
+static int io_kernel(struct mvx_vcpu *v, const struct minivmx_port_route *r,
+		     const struct mvx_io *op, u8 *data, u32 count)
+{
+	u32 i;
+
+	if (op->in) {
+		memset(data, 0xff, count * op->size);
+		return count;
+	}
+	if (r->handler == MINIVMX_PORT_EXIT) {
+		u64 status = 0;
+
+		memcpy(&status, data, op->size);
+		guest_exit(v, status);
+		return -1;
+	}
+	for (i = 0; i < count; i++)
+		if (!console_put(v, data[i * op->size]))
+			break;
+	return i;
+}
+
+static u32 io_count(struct mvx_vcpu *v, const struct mvx_io *op)
+{
+	u64 n;
+
+	if (!op->string)
+		return 1;
+	n = op->rep ? v->regs[MVX_RCX] & op->addr_mask : 1;
+	return min_t(u64, n, MINIVMX_IO_DATA_SIZE / op->size);
+}
+
+/* Copy @count string items between guest memory and @data. */
+static int io_string_copy(struct mvx_vcpu *v, const struct mvx_io *op,
+			  u8 *data, u32 count)
+{
+	int idx = op->in ? MVX_RDI : MVX_RSI;
+	u64 addr = v->regs[idx];
+	u32 i;
+	int ret;
+
+	for (i = 0; i < count; i++, addr += op->step) {
+		u64 gva = op->seg_base + (addr & op->addr_mask);
+
+		ret = op->in ? mvx_write_gva(v, gva, data + i * op->size, op->size) :
+			       mvx_read_gva(v, gva, data + i * op->size, op->size);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Advance RSI/RDI and RCX past @done items; skip the instruction when the
+ * string is finished, else leave RIP so that it runs again (26.5.2). */
+static void io_string_advance(struct mvx_vcpu *v, const struct mvx_io *op,
+			      u32 done)
+{
+	int idx = op->in ? MVX_RDI : MVX_RSI;
+	u64 m = op->addr_mask, left = 0;
+
+	v->regs[idx] = (v->regs[idx] & ~m) |
+		       ((v->regs[idx] + (s64)op->step * done) & m);
+	if (op->rep) {
+		left = ((v->regs[MVX_RCX] & m) - done) & m;
+		v->regs[MVX_RCX] = (v->regs[MVX_RCX] & ~m) | left;
+	}
+	if (!left)
+		mvx_skip_insn(v);
+}
+
+static void io_decode(struct mvx_vcpu *v, u64 q, struct mvx_io *op)
+{
+	static const u64 masks[] = { 0xffff, 0xffffffff, ~0ULL };
+	u32 info;
+
+	op->size = (q & 7) + 1;
+	op->in = q & 8;
+	op->string = q & 16;
+	op->rep = q & 32;
+	op->port = q >> 16;
+	if (!op->string)
+		return;
+	/* 28.2.5: the instruction-information field gives address size and
+	 * segment; INS always writes through ES.
+	 */
+	info = vmcs_read(VMX_INSTRUCTION_INFO);
+	op->addr_mask = masks[min_t(u32, (info >> 7) & 7, 2)];
+	op->seg_base = vmcs_read(GUEST_ES_BASE +
+				 2 * (op->in ? 0 : (info >> 15) & 7));
+	if (guest_long_mode(v) && (op->in || ((info >> 15) & 7) < 4))
+		op->seg_base = 0;	/* only FS and GS have bases in 64-bit */
+	op->step = vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_DF ? -op->size : op->size;
+}
+
+static int handle_io(struct mvx_vcpu *v)
+{
+	struct minivmx_run *run = v->run;
+	u64 q = vmcs_read(EXIT_QUALIFICATION);
+	const struct minivmx_port_route *r;
+	u8 *data = (u8 *)run + MINIVMX_IO_DATA_OFFSET;
+	struct mvx_io op;
+	u32 count;
+	int done;
+
+	io_decode(v, q, &op);
+	v->insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	count = io_count(v, &op);
+	if (!count) {			/* REP with RCX = 0 */
+		mvx_skip_insn(v);
+		return 1;
+	}
+	if (!op.in) {
+		if (!op.string)
+			memcpy(data, &v->regs[MVX_RAX], op.size);
+		else if (io_string_copy(v, &op, data, count))
+			return inject_gp();
+	}
+
+	r = mvx_port_route(v->vm, op.port);
+	if (r) {
+		done = io_kernel(v, r, &op, data, count);
+		if (done < 0)
+			return 0;
+		if (!done)
+			return console_full(v);
+		if (op.in && !op.string)
+			gpr_write_sized(v, 0, false, op.size, ~0ULL);
+		else if (op.in && io_string_copy(v, &op, data, done))
+			return inject_gp();
+		if (op.string)
+			io_string_advance(v, &op, done);
+		else
+			mvx_skip_insn(v);
+		return 1;
+	}
+
+	run->exit_reason = MINIVMX_EXIT_IO;
+	run->io.direction = op.in ? MINIVMX_IO_IN : MINIVMX_IO_OUT;
+	run->io.size = op.size;
+	run->io.port = op.port;
+	run->io.count = count;
+	run->io.data_offset = MINIVMX_IO_DATA_OFFSET;
+	if (op.string || op.in) {
+		v->io = op;
+		v->io_count = count;
+		v->pending = op.in ? MVX_PENDING_IO_IN : MVX_PENDING_IO_OUT;
+	} else {
+		v->pending = MVX_PENDING_SKIP;
+	}
+	return 0;
+}
+
+/* ---- EPT violations: MMIO (qualification: SDM Table 28-7) ---- */
+
+static int fetch_insn(struct mvx_vcpu *v, u8 *buf, unsigned int *len)
+{
+	u64 rip = vmcs_read(GUEST_CS_BASE) + vmcs_read(GUEST_RIP);
+	unsigned int first = min_t(unsigned int, 15,
+				   PAGE_SIZE - offset_in_page(rip));
+
+	if (guest_cs_bits(v) != 64)
+		rip &= 0xffffffff;
+	if (mvx_read_gva(v, rip, buf, first))
+		return -EFAULT;
+	*len = first;
+	if (first < 15 && !mvx_read_gva(v, rip + first, buf + first, 15 - first))
+		*len = 15;
+	return 0;
+}
+
+static int handle_ept_violation(struct mvx_vcpu *v)
+{
+	struct minivmx_run *run = v->run;
+	u64 q = vmcs_read(EXIT_QUALIFICATION);
+	u64 gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+	struct mvx_slot *slot = mvx_gpa_slot(v->vm, gpa);
+	struct mvx_mov *mov = &v->mmio;
+	u8 insn[16] = {};
+	unsigned int len;
+	u64 val;
+
+	if (q & EPT_VIOLATION_ACC_INSTR)
+		return internal_error(v, MINIVMX_INTERNAL_FETCH, 2,
+				      (u64[]){ gpa, vmcs_read(GUEST_RIP) });
+	/* Backed and writable: a stale translation, retry after the flush. */
+	if (slot && !((q & EPT_VIOLATION_ACC_WRITE) &&
+		      (slot->flags & MINIVMX_MEM_READONLY)))
+		return 1;
+	if (fetch_insn(v, insn, &len))
+		return internal_error(v, MINIVMX_INTERNAL_FETCH, 2,
+				      (u64[]){ gpa, vmcs_read(GUEST_RIP) });
+	if (mvx_decode_mov(insn, len, guest_cs_bits(v), mov)) {
+		u64 data[3] = { gpa, 0, 0 };
+
+		memcpy(&data[1], insn, sizeof(insn));
+		return internal_error(v, MINIVMX_INTERNAL_EMULATION, 3, data);
+	}
+
+	run->exit_reason = MINIVMX_EXIT_MMIO;
+	run->mmio.phys_addr = gpa;
+	run->mmio.len = mov->size;
+	run->mmio.is_write = mov->is_write;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	v->insn_len = mov->len;
+	if (mov->is_write) {
+		val = mov->has_imm ? mov->imm : gpr_read(v, mov->reg);
+		if (mov->high_byte)
+			val >>= 8;
+		memcpy(run->mmio.data, &val, mov->size);
+		v->pending = MVX_PENDING_SKIP;
+	} else {
+		v->pending = MVX_PENDING_MMIO_READ;
+	}
+	return 0;
+}
+
+static int handle_ept_misconfig(struct mvx_vcpu *v)
+{
+	return internal_error(v, MINIVMX_INTERNAL_EPT_MISCONFIG, 1,
+			      (u64[]){ vmcs_read(GUEST_PHYSICAL_ADDRESS) });
+}
+
+/* ---- completing what userspace answered ---- */
+
+/**
+ * mvx_complete_pending() - finish the exit userspace has just handled
+ * @v: the vCPU, its VMCS current
+ *
+ * Return: 1 to run the guest.
+ */
+int mvx_complete_pending(struct mvx_vcpu *v)
+{
+	struct minivmx_run *run = v->run;
+	u8 *data = (u8 *)run + MINIVMX_IO_DATA_OFFSET;
+	struct mvx_mov *mov = &v->mmio;
+	enum mvx_pending p = v->pending;
+	u64 val = 0;
+
+	v->pending = MVX_PENDING_NONE;
+	switch (p) {
+	case MVX_PENDING_NONE:
+		break;
+	case MVX_PENDING_SKIP:
+		mvx_skip_insn(v);
+		break;
+	case MVX_PENDING_HYPERCALL:
+		v->regs[MVX_RAX] = run->hypercall.ret;
+		mvx_skip_insn(v);
+		break;
+	case MVX_PENDING_MMIO_READ:
+		memcpy(&val, run->mmio.data, mov->size);
+		if (mov->zero_extend)
+			gpr_write_sized(v, mov->reg, false, mov->dst_size, val);
+		else
+			gpr_write_sized(v, mov->reg, mov->high_byte, mov->size,
+					val);
+		mvx_skip_insn(v);
+		break;
+	case MVX_PENDING_IO_IN:
+		if (!v->io.string) {
+			memcpy(&val, data, v->io.size);
+			gpr_write_sized(v, 0, false, v->io.size, val);
+			mvx_skip_insn(v);
+			break;
+		}
+		if (io_string_copy(v, &v->io, data, v->io_count)) {
+			inject_gp();
+			break;
+		}
+		fallthrough;
+	case MVX_PENDING_IO_OUT:
+		io_string_advance(v, &v->io, v->io_count);
+		break;
+	}
+	return 1;
+}
+
+typedef int (*exit_handler_t)(struct mvx_vcpu *v);
+
+static const exit_handler_t exit_handlers[MINIVMX_NR_VMX_EXIT_REASONS] = {
+	[EXIT_REASON_EXCEPTION_NMI]	= handle_exception_nmi,
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_external_interrupt,
+	[EXIT_REASON_TRIPLE_FAULT]	= handle_triple_fault,
+	[EXIT_REASON_CPUID]		= handle_cpuid,
+	[EXIT_REASON_HLT]		= handle_hlt,
+	[EXIT_REASON_INVD]		= skip_and_resume,
+	[EXIT_REASON_WBINVD]		= skip_and_resume,
+	[EXIT_REASON_VMCALL]		= handle_vmcall,
+	[EXIT_REASON_CR_ACCESS]		= handle_cr_access,
+	[EXIT_REASON_IO_INSTRUCTION]	= handle_io,
+	[EXIT_REASON_MSR_READ]		= handle_rdmsr,
+	[EXIT_REASON_MSR_WRITE]		= handle_wrmsr,
+	[EXIT_REASON_EPT_VIOLATION]	= handle_ept_violation,
+	[EXIT_REASON_EPT_MISCONFIG]	= handle_ept_misconfig,
+	[EXIT_REASON_XSETBV]		= handle_xsetbv,
+	/* VMX is hidden from the guest: its instructions are #UD. */
+	[EXIT_REASON_VMCLEAR]		= inject_ud,
+	[EXIT_REASON_VMLAUNCH]		= inject_ud,
+	[EXIT_REASON_VMPTRLD]		= inject_ud,
+	[EXIT_REASON_VMPTRST]		= inject_ud,
+	[EXIT_REASON_VMREAD]		= inject_ud,
+	[EXIT_REASON_VMRESUME]		= inject_ud,
+	[EXIT_REASON_VMWRITE]		= inject_ud,
+	[EXIT_REASON_VMOFF]		= inject_ud,
+	[EXIT_REASON_VMON]		= inject_ud,
+	[EXIT_REASON_INVEPT]		= inject_ud,
+	[EXIT_REASON_INVVPID]		= inject_ud,
+	[EXIT_REASON_VMFUNC]		= inject_ud,
+	/* So is MONITOR/MWAIT (CPUID.1:ECX[3] is clear). */
+	[EXIT_REASON_MONITOR_INSTRUCTION] = inject_ud,
+	[EXIT_REASON_MWAIT_INSTRUCTION]	= inject_ud,
+};
+
+/**
+ * mvx_handle_exit() - dispatch one VM exit
+ * @v: the vCPU, its VMCS current, interrupts enabled, preemption disabled
+ * @reason: VM_EXIT_REASON
+ *
+ * Return: 1 to re-enter the guest, 0 when @v->run is filled for userspace,
+ * or a negative errno.
+ */
+int mvx_handle_exit(struct mvx_vcpu *v, u32 reason)
+{
+	struct minivmx_run *run = v->run;
+	u16 basic = reason & 0xffff;
+	int ret;
+
+	if (basic < MINIVMX_NR_VMX_EXIT_REASONS)
+		run->exit_count[basic]++;
+	trace_minivmx_exit(v->id, reason, vmcs_read(GUEST_RIP));
+
+	/* 27.8: VM entry failed while loading guest state or MSRs. */
+	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
+		run->exit_reason = MINIVMX_EXIT_FAIL_ENTRY;
+		run->fail_entry.hardware_exit_reason = reason;
+		run->fail_entry.qualification = vmcs_read(EXIT_QUALIFICATION);
+		run->fail_entry.vm_instruction_error = 0;
+		v->vmcs.launched = false;
+		trace_minivmx_fail_entry(v->id, reason, 0);
+		ret = 0;
+	} else if (basic < MINIVMX_NR_VMX_EXIT_REASONS && exit_handlers[basic]) {
+		ret = exit_handlers[basic](v);
+	} else {
+		ret = internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2,
+				     (u64[]){ reason,
+					      vmcs_read(EXIT_QUALIFICATION) });
+	}
+	if (!ret) {
+		run->vmx_exit_reason = basic;
+		run->exit_qualification = vmcs_read(EXIT_QUALIFICATION);
+		run->guest_rip = vmcs_read(GUEST_RIP);
+	}
+	return ret;
+}

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vCPUs: the vCPU file descriptor, its registers and the run loop.
+ *
+ * MINIVMX_RUN runs the guest in batches.  A batch holds the VM's mem_lock
+ * for reading and runs with preemption disabled, with the guest's
+ * KERNEL_GS_BASE and XCR0 loaded; interrupts are enabled between VM
+ * entries, so host interrupts (which cause "external interrupt" exits) are
+ * handled right after the exit.  A batch ends when an exit needs
+ * userspace, when the scheduler wants the CPU, when a signal is pending or
+ * when guest memory changed; the host state is then put back.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/idr.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/apic.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
+#include <asm/mmu_context.h>
+#include <asm/msr.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include <asm/vmx.h>
+
+#include "minivmx.h"
+#include "trace.h"
+#include "vmx_ops.h"
+
+int minivmx_vmx_run(unsigned long *regs, bool resume, unsigned long *host_rsp);
+
+/* VPID 0 is the host's; give each vCPU its own (SDM 29.1). */
+static DEFINE_IDA(vpid_ida);
+
+/* Make the vCPU's VMCS current here; flush what may be stale (29.4.3). */
+static void vcpu_load(struct mvx_vcpu *v)
+{
+	int cpu = smp_processor_id();
+	unsigned long gen = READ_ONCE(v->vm->mem_gen);
+	unsigned long cr3, cr4;
+
+	if (loaded_vmcs_load(&v->vmcs)) {
+		vmcs_load_host_cpu_state(v, cpu);
+		v->mem_gen = gen - 1;	/* force the flushes below */
+		if (v->vpid)
+			vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, v->vpid, 0);
+	}
+	if (v->mem_gen != gen) {
+		vmx_invept(VMX_EPT_EXTENT_CONTEXT, v->vm->eptp);
+		v->mem_gen = gen;
+	}
+	/* CR3 differs between processes (and with PTI); CR4 may change. */
+	cr3 = __get_current_cr3_fast();
+	if (cr3 != vmcs_read(HOST_CR3))
+		vmcs_write(HOST_CR3, cr3);
+	cr4 = cr4_read_shadow();
+	if (cr4 != vmcs_read(HOST_CR4))
+		vmcs_write(HOST_CR4, cr4);
+}
+
+/*
+ * Before a batch: VM exit loads null DS/ES/FS/GS/LDTR selectors, the host
+ * FS and GS bases from the VMCS, and leaves KERNEL_GS_BASE as the guest
+ * left it (SWAPGS is not intercepted).  Record what to restore.
+ */
+static void vcpu_switch_to_guest(struct mvx_vcpu *v)
+{
+	unsigned long fs_base;
+
+	savesegment(fs, v->host.fs_sel);
+	savesegment(gs, v->host.gs_sel);
+	store_ldt(v->host.ldt_sel);
+	/* Host selector fields must have RPL and TI 0 (26.2.3). */
+	vmcs_write(HOST_FS_SELECTOR, v->host.fs_sel & 7 ? 0 : v->host.fs_sel);
+	vmcs_write(HOST_GS_SELECTOR, v->host.gs_sel & 7 ? 0 : v->host.gs_sel);
+	rdmsrl(MSR_FS_BASE, fs_base);
+	vmcs_write(HOST_FS_BASE, fs_base);
+	rdmsrl(MSR_KERNEL_GS_BASE, v->host.kernel_gs_base);
+	wrmsrl(MSR_KERNEL_GS_BASE, v->msr.kernel_gs_base);
+
+	/* SYSCALL's MSRs, only for guests that set them. */
+	v->host.syscall_saved = v->msr.syscall_used;
+	if (v->host.syscall_saved) {
+		rdmsrl(MSR_STAR, v->host.star);
+		rdmsrl(MSR_LSTAR, v->host.lstar);
+		rdmsrl(MSR_CSTAR, v->host.cstar);
+		rdmsrl(MSR_SYSCALL_MASK, v->host.sfmask);
+		wrmsrl(MSR_STAR, v->msr.star);
+		wrmsrl(MSR_LSTAR, v->msr.lstar);
+		wrmsrl(MSR_CSTAR, v->msr.cstar);
+		wrmsrl(MSR_SYSCALL_MASK, v->msr.sfmask);
+	}
+}
+
+static void vcpu_switch_to_host(struct mvx_vcpu *v)
+{
+	if (v->host.syscall_saved) {
+		wrmsrl(MSR_STAR, v->host.star);
+		wrmsrl(MSR_LSTAR, v->host.lstar);
+		wrmsrl(MSR_CSTAR, v->host.cstar);
+		wrmsrl(MSR_SYSCALL_MASK, v->host.sfmask);
+	}
+	rdmsrl(MSR_KERNEL_GS_BASE, v->msr.kernel_gs_base);
+	if (v->host.ldt_sel || (v->host.gs_sel & 7)) {
+		asm volatile("lldt %0" : : "rm"(v->host.ldt_sel));
+		load_gs_index(v->host.gs_sel);
+	}
+	if (v->host.fs_sel & 7)
+		loadsegment(fs, v->host.fs_sel);
+	/* VM exit set the TR limit to 0x67 and the GDT limit to 0xffff. */
+	invalidate_tss_limit();
+	wrmsrl(MSR_KERNEL_GS_BASE, v->host.kernel_gs_base);
+	load_fixmap_gdt(raw_smp_processor_id());
+}
+
+static bool vcpu_should_leave(struct mvx_vcpu *v)
+{
+	if (v->leave_batch) {
+		v->leave_batch = false;
+		return true;
+	}
+	return need_resched() || signal_pending(current) ||
+	       READ_ONCE(v->vm->mem_gen) != v->mem_gen;
+}
+
+/* A VM exit caused by an NMI: let the host's NMI handler see it (27.2.2). */
+static void vcpu_handle_nmi_exit(u32 reason)
+{
+	u32 info;
+
+	if (reason != EXIT_REASON_EXCEPTION_NMI)
+		return;
+	info = vmcs_read(VM_EXIT_INTR_INFO);
+	if ((info & (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK)) ==
+	    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR))
+		apic->send_IPI_self(NMI_VECTOR);
+}
+
+/*
+ * One batch.  Return: 1 to start another batch, 0 when the run structure
+ * is filled for userspace, or a negative errno.
+ */
+static int vcpu_run_batch(struct mvx_vcpu *v)
+{
+	struct minivmx_run *run = v->run;
+	bool xsave = boot_cpu_has(X86_FEATURE_OSXSAVE);
+	u64 host_xcr0 = xsave ? xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
+	u64 guest_xcr0 = host_xcr0;
+	u32 reason;
+	int ret;
+
+	/* The guest's XCR0 counts only once it has set CR4.OSXSAVE. */
+	if (xsave && (vmcs_guest_cr4() & X86_CR4_OSXSAVE))
+		guest_xcr0 = v->xcr0;
+	for (;;) {
+		local_irq_disable();
+		if (vcpu_should_leave(v)) {
+			local_irq_enable();
+			return 1;
+		}
+		if (guest_xcr0 != host_xcr0)
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, guest_xcr0);
+		if (native_read_cr2() != v->cr2)
+			native_write_cr2(v->cr2);
+
+		ret = minivmx_vmx_run(v->regs, v->vmcs.launched, &v->host_rsp);
+
+		v->cr2 = native_read_cr2();
+		if (guest_xcr0 != host_xcr0)
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+		if (ret) {
+			local_irq_enable();
+			run->exit_reason = MINIVMX_EXIT_FAIL_ENTRY;
+			run->fail_entry.hardware_exit_reason = 0;
+			run->fail_entry.qualification = 0;
+			run->fail_entry.vm_instruction_error =
+				vmx_insn_error_code();
+			trace_minivmx_fail_entry(v->id, 0,
+				run->fail_entry.vm_instruction_error);
+			return 0;
+		}
+		v->vmcs.launched = true;
+		reason = vmcs_read(VM_EXIT_REASON);
+		vcpu_handle_nmi_exit(reason);
+		local_irq_enable();
+
+		ret = mvx_handle_exit(v, reason);
+		if (ret <= 0)
+			return ret;
+	}
+}
+
+static int vcpu_run(struct mvx_vcpu *v)
+{
+	struct minivmx_run *run = v->run;
+	int ret;
+
+	if (run->immediate_exit)
+		goto out_intr;
+
+	fpu_swap_kvm_fpstate(&v->guest_fpu, true);
+	for (;;) {
+		if (signal_pending(current)) {
+			fpu_swap_kvm_fpstate(&v->guest_fpu, false);
+			goto out_intr;
+		}
+		cond_resched();
+		down_read(&v->vm->mem_lock);
+		preempt_disable();
+		vcpu_load(v);
+		ret = mvx_complete_pending(v);
+		if (ret > 0) {
+			vcpu_switch_to_guest(v);
+			ret = vcpu_run_batch(v);
+			vcpu_switch_to_host(v);
+		}
+		preempt_enable();
+		up_read(&v->vm->mem_lock);
+		if (ret <= 0)
+			break;
+	}
+	fpu_swap_kvm_fpstate(&v->guest_fpu, false);
+	return ret;
+
+out_intr:
+	run->exit_reason = MINIVMX_EXIT_INTR;
+	return -EINTR;
+}
+
+/* Run @stmt with the vCPU's VMCS current on this CPU. */
+#define WITH_VMCS(v, stmt) do {		\
+	preempt_disable();		\
+	vcpu_load(v);			\
+	stmt;				\
+	preempt_enable();		\
+} while (0)
+
+static long vcpu_get_regs(struct mvx_vcpu *v, void __user *arg)
+{
+	struct minivmx_regs r;
+
+	memcpy(&r, v->regs, sizeof(v->regs));
+	WITH_VMCS(v, {
+		r.rsp = vmcs_read(GUEST_RSP);
+		r.rip = vmcs_read(GUEST_RIP);
+		r.rflags = vmcs_read(GUEST_RFLAGS);
+	});
+	return copy_to_user(arg, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+/* RFLAGS: bit 1 is 1, bits 3, 5, 15 and 22-63 are reserved (SDM 3.4.3). */
+#define RFLAGS_RESERVED	(GENMASK_ULL(63, 22) | BIT(15) | BIT(5) | BIT(3))
+
+static long vcpu_set_regs(struct mvx_vcpu *v, const void __user *arg)
+{
+	struct minivmx_regs r;
+
+	if (copy_from_user(&r, arg, sizeof(r)))
+		return -EFAULT;
+	if ((r.rflags & RFLAGS_RESERVED) || !(r.rflags & X86_EFLAGS_FIXED))
+		return -EINVAL;
+	memcpy(v->regs, &r, sizeof(v->regs));
+	WITH_VMCS(v, {
+		vmcs_write(GUEST_RSP, r.rsp);
+		vmcs_write(GUEST_RIP, r.rip);
+		vmcs_write(GUEST_RFLAGS, r.rflags);
+	});
+	/* New registers cancel what a userspace exit left to complete. */
+	v->pending = MVX_PENDING_NONE;
+	return 0;
+}
+
+static long vcpu_get_sregs(struct mvx_vcpu *v, void __user *arg)
+{
+	struct minivmx_sregs s;
+
+	WITH_VMCS(v, vmcs_get_sregs(v, &s));
+	return copy_to_user(arg, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+static long vcpu_set_sregs(struct mvx_vcpu *v, const void __user *arg)
+{
+	struct minivmx_sregs s;
+	int ret;
+
+	if (copy_from_user(&s, arg, sizeof(s)))
+		return -EFAULT;
+	WITH_VMCS(v, ret = vmcs_set_sregs(v, &s));
+	return ret;
+}
+
+static long vcpu_set_cpuid(struct mvx_vcpu *v,
+			   const struct minivmx_cpuid __user *arg)
+{
+	struct minivmx_cpuid_entry *e = NULL;
+	struct minivmx_cpuid c;
+	unsigned int i;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	if (c.pad || c.nr > MINIVMX_MAX_CPUID_ENTRIES)
+		return -EINVAL;
+	if (c.nr) {
+		e = memdup_user(u64_to_user_ptr(c.entries), c.nr * sizeof(*e));
+		if (IS_ERR(e))
+			return PTR_ERR(e);
+		for (i = 0; i < c.nr; i++) {
+			if (e[i].pad || (e[i].flags & ~MINIVMX_CPUID_INDEXED)) {
+				kfree(e);
+				return -EINVAL;
+			}
+		}
+	}
+	kfree(v->cpuid);
+	v->cpuid = e;
+	v->nr_cpuid = c.nr;
+	return 0;
+}
+
+static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	struct mvx_vcpu *v = filp->private_data;
+	void __user *uarg = (void __user *)arg;
+	long ret;
+
+	if (!mvx_vm_owned(v->vm))
+		return -EIO;
+	if (mutex_lock_killable(&v->mutex))
+		return -EINTR;
+	switch (cmd) {
+	case MINIVMX_RUN:
+		ret = arg ? -EINVAL : vcpu_run(v);
+		break;
+	case MINIVMX_GET_REGS:
+		ret = vcpu_get_regs(v, uarg);
+		break;
+	case MINIVMX_SET_REGS:
+		ret = vcpu_set_regs(v, uarg);
+		break;
+	case MINIVMX_GET_SREGS:
+		ret = vcpu_get_sregs(v, uarg);
+		break;
+	case MINIVMX_SET_SREGS:
+		ret = vcpu_set_sregs(v, uarg);
+		break;
+	case MINIVMX_SET_CPUID:
+		ret = vcpu_set_cpuid(v, uarg);
+		break;
+	default:
+		ret = -ENOTTY;
+	}
+	mutex_unlock(&v->mutex);
+	return ret;
+}
+
+static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct mvx_vcpu *v = filp->private_data;
+
+	if (!mvx_vm_owned(v->vm))
+		return -EIO;
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != MINIVMX_RUN_SIZE)
+		return -EINVAL;
+	return vm_insert_page(vma, vma->vm_start, virt_to_page(v->run));
+}
+
+static void vcpu_free(struct mvx_vcpu *v)
+{
+	loaded_vmcs_clear(&v->vmcs);
+	free_page((unsigned long)v->vmcs.vmcs);
+	free_page((unsigned long)v->run);
+	if (v->guest_fpu.fpstate)
+		fpu_free_guest_fpstate(&v->guest_fpu);
+	if (v->vpid)
+		ida_free(&vpid_ida, v->vpid);
+	kfree(v->cpuid);
+	kfree(v);
+}
+
+static int vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct mvx_vcpu *v = filp->private_data;
+	struct mvx_vm *vm = v->vm;
+
+	mutex_lock(&vm->lock);
+	vm->vcpus[v->id] = NULL;
+	vm->nr_vcpus--;
+	mutex_unlock(&vm->lock);
+	vcpu_free(v);
+	mvx_vm_put(vm);
+	return 0;
+}
+
+static const struct file_operations vcpu_fops = {
+	.owner = THIS_MODULE,
+	.release = vcpu_release,
+	.unlocked_ioctl = vcpu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = vcpu_mmap,
+	.llseek = noop_llseek,
+};
+
+static struct mvx_vcpu *vcpu_alloc(struct mvx_vm *vm, unsigned int id)
+{
+	struct mvx_vcpu *v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
+	int vpid;
+
+	if (!v)
+		return NULL;
+	v->vm = vm;
+	v->id = id;
+	mutex_init(&v->mutex);
+	v->vmcs.cpu = -1;
+	INIT_LIST_HEAD(&v->vmcs.link);
+	v->msr.pat = 0x0007040600070406ULL;	/* the power-up PAT */
+	v->vmcs.vmcs = vmx_alloc_vmcs();
+	v->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!v->vmcs.vmcs || !v->run || !fpu_alloc_guest_fpstate(&v->guest_fpu))
+		goto err_free;
+	if (vmx_config.proc2 & SECONDARY_EXEC_ENABLE_VPID) {
+		vpid = ida_alloc_range(&vpid_ida, 1, 0xffff, GFP_KERNEL);
+		v->vpid = vpid > 0 ? vpid : 0;	/* none left: run untagged */
+	}
+	return v;
+
+err_free:
+	vcpu_free(v);
+	return NULL;
+}
+
+/**
+ * mvx_create_vcpu() - MINIVMX_CREATE_VCPU
+ * @vm: the VM
+ * @id: the vCPU's index, below MINIVMX_MAX_VCPUS and unused
+ *
+ * Return: a new vCPU fd, or a negative errno.
+ */
+int mvx_create_vcpu(struct mvx_vm *vm, unsigned long id)
+{
+	struct mvx_vcpu *v;
+	int ret;
+
+	if (id >= MINIVMX_MAX_VCPUS)
+		return -EINVAL;
+	v = vcpu_alloc(vm, id);
+	if (!v)
+		return -ENOMEM;
+
+	mutex_lock(&vm->lock);
+	ret = -EEXIST;
+	if (vm->vcpus[id])
+		goto err_unlock;
+	WITH_VMCS(v, ret = vmcs_setup(v));
+	if (ret)
+		goto err_unlock;
+	refcount_inc(&vm->users);
+	ret = anon_inode_getfd("minivmx-vcpu", &vcpu_fops, v, O_RDWR | O_CLOEXEC);
+	if (ret < 0) {
+		refcount_dec(&vm->users);
+		goto err_unlock;
+	}
+	vm->vcpus[id] = v;
+	vm->nr_vcpus++;
+	mutex_unlock(&vm->lock);
+	return ret;
+
+err_unlock:
+	mutex_unlock(&vm->lock);
+	vcpu_free(v);
+	return ret;
+}

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VMCS of a vCPU: controls, host state, and the guest's special
+ * registers with the validation a CPU would do (SDM Vol. 3C 25, 27.2-27.3).
+ *
+ * CR0 and CR4 are owned by the host in every bit (guest/host masks all
+ * ones): reads come from the read shadows, which hold the values the guest
+ * chose, and every write exits so that minivmx can keep the bits VMX forces
+ * (CR0.NE, CR4.VMXE) set in the real registers and follow long-mode
+ * transitions, which the VMM must do itself (SDM 27.2.1, 24.8.1).
+ * All functions run with the vCPU's VMCS current on this CPU.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <asm/cpu_entry_area.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include <asm/vmx.h>
+
+#include "minivmx.h"
+#include "vmx_ops.h"
+
+/* The VM-exit entry point in vmenter.S. */
+extern const char minivmx_vmx_exit[];
+
+#define CR0_KNOWN	(X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | \
+			 X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | \
+			 X86_CR0_NW | X86_CR0_CD | X86_CR0_PG)
+/* Caching is not the guest's to disable under EPT (KVM does the same). */
+#define CR0_ALWAYS_OFF	(X86_CR0_NW | X86_CR0_CD)
+#define EFER_KNOWN	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+
+static const struct {
+	u32 selector, base, limit, ar;
+} seg_fields[] = {
+#define SEG(s) { GUEST_##s##_SELECTOR, GUEST_##s##_BASE, GUEST_##s##_LIMIT, \
+		 GUEST_##s##_AR_BYTES }
+	SEG(CS), SEG(DS), SEG(ES), SEG(FS), SEG(GS), SEG(SS), SEG(TR), SEG(LDTR),
+#undef SEG
+};
+
+static u64 host_efer;
+
+u64 vmcs_guest_cr0(void)
+{
+	return vmcs_read(CR0_READ_SHADOW);
+}
+
+u64 vmcs_guest_cr4(void)
+{
+	return vmcs_read(CR4_READ_SHADOW);
+}
+
+/* Host state that differs between CPUs; written when the VMCS moves. */
+void vmcs_load_host_cpu_state(struct mvx_vcpu *v, int cpu)
+{
+	vmcs_write(HOST_TR_BASE,
+		   (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
+	vmcs_write(HOST_GDTR_BASE, (unsigned long)get_current_gdt_ro());
+	vmcs_write(HOST_IA32_SYSENTER_ESP,
+		   (unsigned long)(cpu_entry_stack(cpu) + 1));
+	vmcs_write(HOST_GS_BASE, cpu_kernelmode_gs_base(cpu));
+}
+
+static void vmcs_setup_host(void)
+{
+	struct desc_ptr idt;
+	u64 msr;
+
+	vmcs_write(HOST_CR0, read_cr0());
+	vmcs_write(HOST_CR3, __read_cr3());
+	vmcs_write(HOST_CR4, cr4_read_shadow());
+	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write(HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write(HOST_DS_SELECTOR, 0);
+	vmcs_write(HOST_ES_SELECTOR, 0);
+	vmcs_write(HOST_FS_SELECTOR, 0);
+	vmcs_write(HOST_GS_SELECTOR, 0);
+	vmcs_write(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	store_idt(&idt);
+	vmcs_write(HOST_IDTR_BASE, idt.address);
+	vmcs_write(HOST_RIP, (unsigned long)minivmx_vmx_exit);
+	rdmsrl(MSR_IA32_SYSENTER_CS, msr);
+	vmcs_write(HOST_IA32_SYSENTER_CS, msr);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, msr);
+	vmcs_write(HOST_IA32_SYSENTER_EIP, msr);
+	rdmsrl(MSR_EFER, host_efer);
+	vmcs_write(HOST_IA32_EFER, host_efer);
+}
+
+/* Architectural state after RESET (SDM Vol. 3A 9.1.1, Table 9-1). */
+static void vmcs_setup_guest(struct mvx_vcpu *v)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(seg_fields); i++) {
+		vmcs_write(seg_fields[i].selector, 0);
+		vmcs_write(seg_fields[i].base, 0);
+		vmcs_write(seg_fields[i].limit, 0xffff);
+		vmcs_write(seg_fields[i].ar, VMX_AR_P_MASK | VMX_AR_S_MASK | 3);
+	}
+	vmcs_write(GUEST_CS_SELECTOR, 0xf000);
+	vmcs_write(GUEST_CS_BASE, 0xffff0000);
+	vmcs_write(GUEST_CS_AR_BYTES, VMX_AR_P_MASK | VMX_AR_S_MASK | 0xb);
+	/* 26.3.1.2: TR must be a busy TSS; LDTR may be unusable. */
+	vmcs_write(GUEST_TR_AR_BYTES, VMX_AR_P_MASK | VMX_AR_TYPE_BUSY_32_TSS);
+	vmcs_write(GUEST_LDTR_AR_BYTES, VMX_AR_UNUSABLE_MASK);
+	vmcs_write(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_write(GUEST_IDTR_LIMIT, 0xffff);
+	vmcs_write(GUEST_GDTR_BASE, 0);
+	vmcs_write(GUEST_IDTR_BASE, 0);
+	vmcs_write(GUEST_RIP, 0xfff0);
+	vmcs_write(GUEST_RSP, 0);
+	vmcs_write(GUEST_RFLAGS, X86_EFLAGS_FIXED);
+	vmcs_write(GUEST_DR7, 0x400);	/* DR7 after RESET: bit 10 is 1 */
+	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write(GUEST_SYSENTER_CS, 0);
+	vmcs_write(GUEST_SYSENTER_ESP, 0);
+	vmcs_write(GUEST_SYSENTER_EIP, 0);
+	vmcs_write(GUEST_CR3, 0);
+	vmcs_write(VMCS_LINK_POINTER, -1ULL);
+	v->efer = 0;
+	v->xcr0 = XFEATURE_MASK_FP;
+	vmcs_set_efer(v, 0);
+	vmcs_set_cr4(v, 0);
+	vmcs_set_cr0(v, X86_CR0_ET | X86_CR0_CD | X86_CR0_NW);
+}
+
+/**
+ * vmcs_setup() - initialize the current VMCS for @v
+ * @v: the vCPU
+ *
+ * Return: 0.
+ */
+int vmcs_setup(struct mvx_vcpu *v)
+{
+	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_config.pin);
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_config.proc);
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, vmx_config.proc2);
+	vmcs_write(VM_EXIT_CONTROLS, vmx_config.exit);
+	vmcs_write(VM_ENTRY_CONTROLS, vmx_config.entry);
+	vmcs_write(EXCEPTION_BITMAP, 0);
+	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write(CR3_TARGET_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmcs_write(EPT_POINTER, v->vm->eptp);
+	if (v->vpid)
+		vmcs_write(VIRTUAL_PROCESSOR_ID, v->vpid);
+	/* Every CR0/CR4 bit is host-owned: see the comment at the top. */
+	vmcs_write(CR0_GUEST_HOST_MASK, ~0UL);
+	vmcs_write(CR4_GUEST_HOST_MASK, ~0UL);
+	vmcs_setup_host();
+	vmcs_setup_guest(v);
+	return 0;
+}
+
+/* The real CR0/CR4 the guest runs with: its choice plus the fixed bits. */
+static u64 vmcs_hw_cr0(u64 cr0)
+{
+	const struct minivmx_vmx_msrs *m = &vmx_config.msrs;
+
+	/* Unrestricted guest frees PE and PG from IA32_VMX_CR0_FIXED0. */
+	return (cr0 & ~CR0_ALWAYS_OFF) |
+	       (m->cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG));
+}
+
+static u64 vmcs_hw_cr4(u64 cr4)
+{
+	return cr4 | vmx_config.msrs.cr4_fixed0;
+}
+
+/* 27.3.1.1 wants a busy TSS of the right kind for the mode. */
+static void vmcs_fix_tr_type(bool ia32e)
+{
+	u32 ar = vmcs_read(GUEST_TR_AR_BYTES);
+
+	if (ia32e && (ar & VMX_AR_TYPE_MASK) != VMX_AR_TYPE_BUSY_64_TSS)
+		vmcs_write(GUEST_TR_AR_BYTES,
+			   (ar & ~VMX_AR_TYPE_MASK) | VMX_AR_TYPE_BUSY_64_TSS);
+}
+
+/*
+ * PAE paging outside long mode: VM entry loads the PDPTEs from the VMCS
+ * (26.3.2.4), so load them from guest memory as MOV to CR0/CR3/CR4 would.
+ * With @apply false only check them.
+ */
+static int vmcs_load_pdptes(struct mvx_vcpu *v, u64 cr0, u64 cr3, u64 cr4,
+			    u64 efer, bool apply)
+{
+	u64 pdpte[4];
+	int i;
+
+	if (!(cr0 & X86_CR0_PG) || !(cr4 & X86_CR4_PAE) || (efer & EFER_LMA))
+		return 0;
+	if (mvx_read_gpa(v->vm, cr3 & ~0x1fULL, pdpte, sizeof(pdpte)))
+		return -EINVAL;
+	for (i = 0; i < 4; i++) {
+		/* Present entries with reserved bits set: #GP (4.4.1). */
+		if ((pdpte[i] & 1) && (pdpte[i] & 0x1e6))
+			return -EINVAL;
+		if (apply)
+			vmcs_write(GUEST_PDPTR0 + 2 * i, pdpte[i]);
+	}
+	return 0;
+}
+
+/* Switch VM-entry's "IA-32e mode guest" and EFER.LMA together. */
+static void vmcs_set_lma(struct mvx_vcpu *v, bool lma)
+{
+	if (lma) {
+		v->efer |= EFER_LMA;
+		vmcs_set_bits(VM_ENTRY_CONTROLS, VM_ENTRY_IA32E_MODE);
+		vmcs_fix_tr_type(true);
+	} else {
+		v->efer &= ~EFER_LMA;
+		vmcs_clear_bits(VM_ENTRY_CONTROLS, VM_ENTRY_IA32E_MODE);
+	}
+	vmcs_write(GUEST_IA32_EFER, v->efer);
+}
+
+/**
+ * vmcs_set_cr0() - what MOV to CR0 does, with the checks a CPU makes
+ * @v: the vCPU
+ * @cr0: the value the guest asked for
+ *
+ * Return: 0, or -EINVAL where the CPU would raise #GP (SDM Vol. 3A 2.5).
+ */
+int vmcs_set_cr0(struct mvx_vcpu *v, u64 cr0)
+{
+	u64 old = vmcs_guest_cr0(), cr4 = vmcs_guest_cr4();
+	bool pg = cr0 & X86_CR0_PG;
+
+	cr0 |= X86_CR0_ET;	/* hardwired to 1 since the i486 */
+	if ((cr0 & ~CR0_KNOWN) || (pg && !(cr0 & X86_CR0_PE)) ||
+	    ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD)))
+		return -EINVAL;
+	if (pg && !(old & X86_CR0_PG) && (v->efer & EFER_LME) &&
+	    !(cr4 & X86_CR4_PAE))
+		return -EINVAL;
+
+	if ((v->efer & EFER_LME) && pg != !!(old & X86_CR0_PG))
+		vmcs_set_lma(v, pg);
+	if (vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, v->efer, true))
+		return -EINVAL;
+	vmcs_write(CR0_READ_SHADOW, cr0);
+	vmcs_write(GUEST_CR0, vmcs_hw_cr0(cr0));
+	return 0;
+}
+
+/**
+ * vmcs_set_cr4() - what MOV to CR4 does, with the checks a CPU makes
+ * @v: the vCPU
+ * @cr4: the value the guest asked for
+ *
+ * Bits the CPU cannot set in VMX operation (IA32_VMX_CR4_FIXED1) and
+ * CR4.VMXE (VMX is hidden from guests) are reserved.
+ *
+ * Return: 0, or -EINVAL where the CPU would raise #GP.
+ */
+int vmcs_set_cr4(struct mvx_vcpu *v, u64 cr4)
+{
+	u64 cr0 = vmcs_guest_cr0();
+
+	if ((cr4 & ~vmx_config.msrs.cr4_fixed1) || (cr4 & X86_CR4_VMXE))
+		return -EINVAL;
+	if ((v->efer & EFER_LMA) && !(cr4 & X86_CR4_PAE))
+		return -EINVAL;
+	if ((cr4 & X86_CR4_PCIDE) && !(v->efer & EFER_LMA))
+		return -EINVAL;
+	if (vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, v->efer, true))
+		return -EINVAL;
+	vmcs_write(CR4_READ_SHADOW, cr4);
+	vmcs_write(GUEST_CR4, vmcs_hw_cr4(cr4));
+	return 0;
+}
+
+/**
+ * vmcs_set_efer() - what WRMSR to IA32_EFER does
+ * @v: the vCPU
+ * @efer: the value; LMA is computed, not taken
+ *
+ * Return: 0, or -EINVAL for reserved bits or a change of LME while paging
+ * is on (#GP).
+ */
+int vmcs_set_efer(struct mvx_vcpu *v, u64 efer)
+{
+	bool pg = vmcs_guest_cr0() & X86_CR0_PG;
+
+	if ((efer & ~EFER_KNOWN) ||
+	    ((efer & EFER_NX) && !boot_cpu_has(X86_FEATURE_NX)))
+		return -EINVAL;
+	if (pg && ((efer ^ v->efer) & EFER_LME))
+		return -EINVAL;
+	v->efer = (efer & ~EFER_LMA) | (v->efer & EFER_LMA);
+	vmcs_set_lma(v, pg && (efer & EFER_LME));
+	return 0;
+}
+
+static u32 seg_ar(const struct minivmx_segment *s)
+{
+	if (s->unusable)
+		return VMX_AR_UNUSABLE_MASK;
+	return s->type | s->s << 4 | s->dpl << VMX_AR_DPL_SHIFT |
+	       s->present << 7 | s->avl << 12 | s->l << 13 | s->db << 14 |
+	       s->g << 15;
+}
+
+static bool seg_valid(const struct minivmx_segment *s)
+{
+	return s->type <= 15 && s->s <= 1 && s->dpl <= 3 && s->present <= 1 &&
+	       s->avl <= 1 && s->l <= 1 && s->db <= 1 && s->g <= 1 &&
+	       s->unusable <= 1 && !s->pad && !(s->l && s->db);
+}
+
+static void seg_get(int i, struct minivmx_segment *s)
+{
+	u32 ar = vmcs_read(seg_fields[i].ar);
+
+	memset(s, 0, sizeof(*s));
+	s->selector = vmcs_read(seg_fields[i].selector);
+	s->base = vmcs_read(seg_fields[i].base);
+	s->limit = vmcs_read(seg_fields[i].limit);
+	s->unusable = !!(ar & VMX_AR_UNUSABLE_MASK);
+	s->type = ar & VMX_AR_TYPE_MASK;
+	s->s = !!(ar & VMX_AR_S_MASK);
+	s->dpl = (ar >> VMX_AR_DPL_SHIFT) & 3;
+	s->present = !!(ar & VMX_AR_P_MASK);
+	s->avl = !!(ar & (1 << 12));
+	s->l = !!(ar & VMX_AR_L_MASK);
+	s->db = !!(ar & VMX_AR_DB_MASK);
+	s->g = !!(ar & VMX_AR_G_MASK);
+}
+
+static void seg_set(int i, const struct minivmx_segment *s)
+{
+	vmcs_write(seg_fields[i].selector, s->selector);
+	vmcs_write(seg_fields[i].base, s->base);
+	vmcs_write(seg_fields[i].limit, s->limit);
+	vmcs_write(seg_fields[i].ar, seg_ar(s));
+}
+
+static const struct minivmx_segment *sregs_seg(const struct minivmx_sregs *s,
+					       int i)
+{
+	return &(&s->cs)[i];
+}
+
+void vmcs_get_sregs(struct mvx_vcpu *v, struct minivmx_sregs *s)
+{
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < ARRAY_SIZE(seg_fields); i++)
+		seg_get(i, (struct minivmx_segment *)sregs_seg(s, i));
+	s->gdt.base = vmcs_read(GUEST_GDTR_BASE);
+	s->gdt.limit = vmcs_read(GUEST_GDTR_LIMIT);
+	s->idt.base = vmcs_read(GUEST_IDTR_BASE);
+	s->idt.limit = vmcs_read(GUEST_IDTR_LIMIT);
+	s->cr0 = vmcs_guest_cr0();
+	s->cr2 = v->cr2;
+	s->cr3 = vmcs_read(GUEST_CR3);
+	s->cr4 = vmcs_guest_cr4();
+	s->efer = v->efer;
+}
+
+/* The checks of vmcs_set_cr0(), vmcs_set_cr4() and vmcs_set_efer() at once. */
+static bool sregs_cr_valid(const struct minivmx_sregs *s)
+{
+	u64 cr0 = s->cr0, cr4 = s->cr4, efer = s->efer;
+	bool lma = (cr0 & X86_CR0_PG) && (efer & EFER_LME);
+
+	if ((cr0 & ~CR0_KNOWN) ||
+	    ((cr0 & X86_CR0_PG) && !(cr0 & X86_CR0_PE)) ||
+	    ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD)))
+		return false;
+	if ((cr4 & ~vmx_config.msrs.cr4_fixed1) || (cr4 & X86_CR4_VMXE) ||
+	    ((cr4 & X86_CR4_PCIDE) && !lma))
+		return false;
+	if ((efer & ~EFER_KNOWN) ||
+	    ((efer & EFER_NX) && !boot_cpu_has(X86_FEATURE_NX)))
+		return false;
+	/* LMA must agree with LME and CR0.PG; long mode needs PAE. */
+	if (!!(efer & EFER_LMA) != lma || (lma && !(cr4 & X86_CR4_PAE)))
+		return false;
+	return !(s->cr3 >> boot_cpu_data.x86_phys_bits);
+}
+
+/**
+ * vmcs_set_sregs() - MINIVMX_SET_SREGS, all or nothing
+ * @v: the vCPU
+ * @s: the new special registers
+ *
+ * Return: 0, or -EINVAL for anything a CPU would refuse.  Nothing is
+ * changed on failure.
+ */
+int vmcs_set_sregs(struct mvx_vcpu *v, const struct minivmx_sregs *s)
+{
+	bool lma = s->efer & EFER_LMA;
+	int i;
+
+	if (memchr_inv(s->reserved, 0, sizeof(s->reserved)) ||
+	    memchr_inv(s->gdt.pad, 0, sizeof(s->gdt.pad)) ||
+	    memchr_inv(s->idt.pad, 0, sizeof(s->idt.pad)))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(seg_fields); i++)
+		if (!seg_valid(sregs_seg(s, i)))
+			return -EINVAL;
+	if (!sregs_cr_valid(s) ||
+	    vmcs_load_pdptes(v, s->cr0, s->cr3, s->cr4, s->efer, false))
+		return -EINVAL;
+
+	/* Nothing below can fail. */
+	for (i = 0; i < ARRAY_SIZE(seg_fields); i++)
+		seg_set(i, sregs_seg(s, i));
+	vmcs_write(GUEST_GDTR_BASE, s->gdt.base);
+	vmcs_write(GUEST_GDTR_LIMIT, s->gdt.limit);
+	vmcs_write(GUEST_IDTR_BASE, s->idt.base);
+	vmcs_write(GUEST_IDTR_LIMIT, s->idt.limit);
+	vmcs_write(GUEST_CR3, s->cr3);
+	v->cr2 = s->cr2;
+	vmcs_write(CR0_READ_SHADOW, s->cr0 | X86_CR0_ET);
+	vmcs_write(GUEST_CR0, vmcs_hw_cr0(s->cr0 | X86_CR0_ET));
+	vmcs_write(CR4_READ_SHADOW, s->cr4);
+	vmcs_write(GUEST_CR4, vmcs_hw_cr4(s->cr4));
+	v->efer = s->efer;
+	vmcs_set_lma(v, lma);
+	vmcs_load_pdptes(v, s->cr0, s->cr3, s->cr4, s->efer, true);
+	return 0;
+}
