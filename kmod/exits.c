@@ -308,6 +308,11 @@ static int handle_external_interrupt(struct mvx_vcpu *v)
 	return 1;	/* taken by the host when interrupts are enabled */
 }
 
+static int handle_preemption_timer(struct mvx_vcpu *v)
+{
+	return 1;	/* the run loop checks need_resched and signals */
+}
+
 static int handle_vmcall(struct mvx_vcpu *v)
 {
 	struct minivmx_run *run = v->run;
@@ -878,6 +883,7 @@ static const exit_handler_t exit_handlers[MINIVMX_NR_VMX_EXIT_REASONS] = {
 	[EXIT_REASON_EPT_VIOLATION]	= handle_ept_violation,
 	[EXIT_REASON_EPT_MISCONFIG]	= handle_ept_misconfig,
 	[EXIT_REASON_XSETBV]		= handle_xsetbv,
+	[EXIT_REASON_PREEMPTION_TIMER]	= handle_preemption_timer,
 	/* VMX is hidden from the guest: its instructions are #UD. */
 	[EXIT_REASON_VMCLEAR]		= inject_ud,
 	[EXIT_REASON_VMLAUNCH]		= inject_ud,

@@ -199,6 +199,7 @@ static long mvx_set_memory_region(struct mvx_vm *vm,
 		ret = -ENOENT;
 		if (!slot->size)
 			goto out_unlock;
+		ret = 0;
 	} else {
 		ret = -EEXIST;
 		if (slot->size)

@@ -19,6 +19,7 @@
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <asm/tsc.h>
 #include <asm/vmx.h>
 
 #include "minivmx.h"
@@ -155,6 +156,16 @@ int vmcs_setup(struct mvx_vcpu *v)
 	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmcs_write(EPT_POINTER, v->vm->eptp);
+	/*
+	 * The VMX-preemption timer bounds each stay in the guest to about a
+	 * millisecond, so the run loop sees need_resched and signals even if
+	 * external-interrupt exits do not come (Bochs delivers none to a
+	 * guest running with RFLAGS.IF = 0).  The value is not saved on exit,
+	 * so every entry starts a full period (SDM 26.5.1).
+	 */
+	if (vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE,
+			   max(1U, tsc_khz >> (vmx_config.msrs.misc & 0x1f)));
 	if (v->vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, v->vpid);
 	/* Every CR0/CR4 bit is host-owned: see the comment at the top. */

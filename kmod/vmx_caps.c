@@ -226,7 +226,7 @@ int vmx_read_config(struct vmx_config *cfg)
 	cfg->vmcs_size = (m->basic >> VMX_BASIC_VMCS_SIZE_SHIFT) & 0x1fff;
 
 	ret = vmx_require("pin-based", pin_required, ARRAY_SIZE(pin_required),
-			  PIN_BASED_VIRTUAL_NMIS,
+			  PIN_BASED_VIRTUAL_NMIS | PIN_BASED_VMX_PREEMPTION_TIMER,
 			  vmx_ctl_msr(m, m->pinbased_ctls, m->true_pinbased_ctls),
 			  &cfg->pin);
 	ret |= vmx_require("primary processor-based", proc_required,

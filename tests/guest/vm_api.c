@@ -1,0 +1,694 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VM and vCPU ioctls: one subtest per error path, object lifetimes in
+ * every close order, ownership, signals, and what small guests written as
+ * machine code see and do.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/minivmx.h>
+
+#include "kselftest_harness.h"
+#include "vmlib.h"
+
+FIXTURE(vm) {
+	struct tvm t;
+};
+
+FIXTURE_SETUP(vm)
+{
+	int ret = mvx_load();
+
+	ASSERT_TRUE(ret == 0 || ret == -EEXIST) TH_LOG("load: %s", strerror(-ret));
+	ASSERT_EQ(0, tvm_create(&self->t));
+}
+
+FIXTURE_TEARDOWN(vm)
+{
+	tvm_destroy(&self->t);
+	EXPECT_EQ(0, mvx_unload());
+}
+
+/* ---- /dev/minivmx and the VM fd ---- */
+
+TEST_F(vm, create_vm_with_argument_is_einval)
+{
+	EXPECT_EQ(-1, ioctl(self->t.dev, MINIVMX_CREATE_VM, 1));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(vm, fds_are_cloexec)
+{
+	EXPECT_TRUE(fcntl(self->t.vm, F_GETFD) & FD_CLOEXEC);
+	EXPECT_TRUE(fcntl(self->t.vcpu, F_GETFD) & FD_CLOEXEC);
+}
+
+TEST_F(vm, several_vms_per_process)
+{
+	int a = ioctl(self->t.dev, MINIVMX_CREATE_VM, 0);
+	int b = ioctl(self->t.dev, MINIVMX_CREATE_VM, 0);
+	int va = ioctl(a, MINIVMX_CREATE_VCPU, 0);
+	int vb = ioctl(b, MINIVMX_CREATE_VCPU, 0);
+
+	EXPECT_LE(0, a);
+	EXPECT_LE(0, b);
+	EXPECT_LE(0, va);
+	EXPECT_LE(0, vb);
+	close(va);
+	close(vb);
+	close(a);
+	close(b);
+}
+
+TEST_F(vm, unknown_ioctls_are_enotty)
+{
+	EXPECT_EQ(-1, ioctl(self->t.vm, MINIVMX_RUN, 0));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->t.vcpu, MINIVMX_CREATE_VCPU, 1));
+	EXPECT_EQ(ENOTTY, errno);
+}
+
+/* ---- memory regions ---- */
+
+static int set_region(int vm, uint32_t slot, uint32_t flags, uint64_t gpa,
+		      uint64_t size, uint64_t uaddr)
+{
+	struct minivmx_memory_region r = {
+		.slot = slot, .flags = flags, .guest_phys_addr = gpa,
+		.memory_size = size, .userspace_addr = uaddr,
+	};
+
+	return ioctl(vm, MINIVMX_SET_MEMORY_REGION, &r) ? errno : 0;
+}
+
+TEST_F(vm, region_errors)
+{
+	uintptr_t u = (uintptr_t)self->t.mem;
+	void *hole = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+
+	EXPECT_EQ(EINVAL, set_region(self->t.vm, 1, 0, 0x400001, 4096, u));
+	EXPECT_EQ(EINVAL, set_region(self->t.vm, 1, 0, 0x400000, 4095, u));
+	EXPECT_EQ(EINVAL, set_region(self->t.vm, 1, 0, 0x400000, 4096, u + 1));
+	EXPECT_EQ(EINVAL, set_region(self->t.vm, MINIVMX_MAX_MEM_SLOTS, 0,
+				     0x400000, 4096, u));
+	EXPECT_EQ(EINVAL, set_region(self->t.vm, 1, 2, 0x400000, 4096, u));
+	/* Overlaps slot 0 (0 - 2 MiB). */
+	EXPECT_EQ(EINVAL, set_region(self->t.vm, 1, 0, 0x1ff000, 8192, u));
+	/* Wraps around, or ends beyond the largest guest-physical address. */
+	EXPECT_EQ(EINVAL, set_region(self->t.vm, 1, 0, -4096ULL, 8192, u));
+	EXPECT_EQ(EINVAL, set_region(self->t.vm, 1, 0, MINIVMX_MAX_MEM_SIZE,
+				     4096, u));
+	EXPECT_EQ(EFAULT, set_region(self->t.vm, 1, 0, 0x400000, 8192,
+				     (uintptr_t)hole));
+	EXPECT_EQ(EEXIST, set_region(self->t.vm, 0, 0, 0x400000, 4096, u));
+	EXPECT_EQ(ENOENT, set_region(self->t.vm, 5, 0, 0, 0, 0));
+	EXPECT_EQ(-1, ioctl(self->t.vm, MINIVMX_SET_MEMORY_REGION, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(hole, 8192);
+}
+
+/* mov al, [0x1000]; hlt -- reads guest memory through whatever maps it */
+static const uint8_t read_byte[] = { 0xa0, 0x00, 0x10, 0xf4 };
+
+TEST_F(vm, region_delete_and_readd)
+{
+	uint8_t *other = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct minivmx_regs r;
+
+	ASSERT_EQ(0, tvm_setup(&self->t, 16, read_byte, sizeof(read_byte)));
+	self->t.mem[0x1000] = 0x11;
+	other[0x1000] = 0x22;
+	/* Replace RAM with a 64 KiB region holding different bytes. */
+	ASSERT_EQ(0, set_region(self->t.vm, 0, 0, 0, 0, 0));
+	ASSERT_EQ(0, set_region(self->t.vm, 0, 0, 0, 0x10000, (uintptr_t)other));
+	ASSERT_EQ(0, set_region(self->t.vm, 1, 0, 0x10000, 0x10000,
+				(uintptr_t)self->t.mem + 0x10000));
+	ASSERT_EQ(0, tvm_run(&self->t));
+	EXPECT_EQ(MINIVMX_EXIT_HLT, self->t.run->exit_reason);
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_REGS, &r));
+	EXPECT_EQ(0x22, r.rax & 0xff);
+	munmap(other, 0x10000);
+}
+
+TEST_F(vm, readonly_region_writes_are_mmio)
+{
+	/* mov byte [0x8000], 0x5a (real mode: C6 06 00 80 5A); hlt */
+	static const uint8_t code[] = { 0xc6, 0x06, 0x00, 0x80, 0x5a, 0xf4 };
+	uint8_t *rom = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_EQ(0, set_region(self->t.vm, 0, 0, 0, 0, 0));
+	ASSERT_EQ(0, set_region(self->t.vm, 0, 0, 0x10000, 0x10000,
+				(uintptr_t)self->t.mem + 0x10000));
+	ASSERT_EQ(0, set_region(self->t.vm, 1, MINIVMX_MEM_READONLY, 0x8000,
+				4096, (uintptr_t)rom));
+	ASSERT_EQ(0, tvm_setup(&self->t, 16, code, sizeof(code)));
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_MMIO, self->t.run->exit_reason);
+	EXPECT_EQ(0x8000, self->t.run->mmio.phys_addr);
+	EXPECT_EQ(1, self->t.run->mmio.is_write);
+	EXPECT_EQ(1, self->t.run->mmio.len);
+	EXPECT_EQ(0x5a, self->t.run->mmio.data[0]);
+	EXPECT_EQ(0, rom[0]);
+	ASSERT_EQ(0, tvm_run(&self->t));
+	EXPECT_EQ(MINIVMX_EXIT_HLT, self->t.run->exit_reason);
+	munmap(rom, 4096);
+}
+
+/* ---- vCPUs ---- */
+
+TEST_F(vm, vcpu_errors)
+{
+	void *p;
+
+	EXPECT_EQ(-1, ioctl(self->t.vm, MINIVMX_CREATE_VCPU, MINIVMX_MAX_VCPUS));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->t.vm, MINIVMX_CREATE_VCPU, 0));
+	EXPECT_EQ(EEXIST, errno);
+	p = mmap(NULL, 8192, PROT_READ, MAP_SHARED, self->t.vcpu, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, self->t.vcpu, 4096);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(-1, ioctl(self->t.vcpu, MINIVMX_RUN, 1));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(vm, regs_errors)
+{
+	struct minivmx_regs r = { .rflags = 2 };
+
+	EXPECT_EQ(-1, ioctl(self->t.vcpu, MINIVMX_GET_REGS, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->t.vcpu, MINIVMX_SET_REGS, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	r.rflags = 0;		/* bit 1 must be 1 */
+	EXPECT_EQ(-1, ioctl(self->t.vcpu, MINIVMX_SET_REGS, &r));
+	EXPECT_EQ(EINVAL, errno);
+	r.rflags = 2 | (1ULL << 40);
+	EXPECT_EQ(-1, ioctl(self->t.vcpu, MINIVMX_SET_REGS, &r));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(vm, regs_round_trip)
+{
+	struct minivmx_regs in, out;
+	uint64_t *p = (uint64_t *)&in;
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		p[i] = 0x1111111111111111ULL * (i + 1);
+	in.rip = 0x1234;
+	in.rflags = 0x202;
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_SET_REGS, &in));
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_REGS, &out));
+	EXPECT_EQ(0, memcmp(&in, &out, sizeof(in)));
+}
+
+static int set_sregs_with(int vcpu, void (*change)(struct minivmx_sregs *))
+{
+	struct minivmx_sregs s, after;
+	int err = 0;
+
+	ioctl(vcpu, MINIVMX_GET_SREGS, &s);
+	change(&s);
+	if (ioctl(vcpu, MINIVMX_SET_SREGS, &s))
+		err = errno;
+	/* A refused call changes nothing. */
+	ioctl(vcpu, MINIVMX_GET_SREGS, &after);
+	ioctl(vcpu, MINIVMX_GET_SREGS, &s);
+	return err;
+}
+
+static void pg_without_pe(struct minivmx_sregs *s) { s->cr0 = 0x80000010; }
+static void lma_without_pg(struct minivmx_sregs *s) { s->efer = 0x500; }
+static void long_without_pae(struct minivmx_sregs *s)
+{
+	s->cr0 = 0x80000011;
+	s->efer = 0x500;
+}
+static void cr4_vmxe(struct minivmx_sregs *s) { s->cr4 = 1 << 13; }
+static void cr0_reserved(struct minivmx_sregs *s) { s->cr0 |= 1ULL << 40; }
+static void efer_reserved(struct minivmx_sregs *s) { s->efer = 1 << 3; }
+static void nw_without_cd(struct minivmx_sregs *s) { s->cr0 = 0x20000010; }
+static void sregs_reserved(struct minivmx_sregs *s) { s->reserved[3] = 1; }
+static void seg_pad(struct minivmx_sregs *s) { s->ds.pad = 1; }
+static void seg_bad_dpl(struct minivmx_sregs *s) { s->ss.dpl = 4; }
+static void gdt_pad(struct minivmx_sregs *s) { s->gdt.pad[0] = 1; }
+
+TEST_F(vm, sregs_refused_like_a_cpu)
+{
+	EXPECT_EQ(EINVAL, set_sregs_with(self->t.vcpu, pg_without_pe));
+	EXPECT_EQ(EINVAL, set_sregs_with(self->t.vcpu, lma_without_pg));
+	EXPECT_EQ(EINVAL, set_sregs_with(self->t.vcpu, long_without_pae));
+	EXPECT_EQ(EINVAL, set_sregs_with(self->t.vcpu, cr4_vmxe));
+	EXPECT_EQ(EINVAL, set_sregs_with(self->t.vcpu, cr0_reserved));
+	EXPECT_EQ(EINVAL, set_sregs_with(self->t.vcpu, efer_reserved));
+	EXPECT_EQ(EINVAL, set_sregs_with(self->t.vcpu, nw_without_cd));
+	EXPECT_EQ(EINVAL, set_sregs_with(self->t.vcpu, sregs_reserved));
+	EXPECT_EQ(EINVAL, set_sregs_with(self->t.vcpu, seg_pad));
+	EXPECT_EQ(EINVAL, set_sregs_with(self->t.vcpu, seg_bad_dpl));
+	EXPECT_EQ(EINVAL, set_sregs_with(self->t.vcpu, gdt_pad));
+	EXPECT_EQ(-1, ioctl(self->t.vcpu, MINIVMX_SET_SREGS, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+TEST_F(vm, refused_sregs_change_nothing)
+{
+	struct minivmx_sregs before, s, after;
+
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_SREGS, &before));
+	s = before;
+	s.cs.base = 0x1234000;
+	s.cr4 = 1 << 13;	/* refused */
+	EXPECT_EQ(-1, ioctl(self->t.vcpu, MINIVMX_SET_SREGS, &s));
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_SREGS, &after));
+	EXPECT_EQ(0, memcmp(&before, &after, sizeof(before)));
+}
+
+TEST_F(vm, cpuid_errors_and_override)
+{
+	/* 32-bit: xor eax, eax; cpuid; hlt */
+	static const uint8_t code[] = { 0x31, 0xc0, 0x0f, 0xa2, 0xf4 };
+	struct minivmx_cpuid_entry e = {
+		.function = 0, .eax = 7, .ebx = 0x6e696d21,
+		.ecx = 0x21786d76, .edx = 0x216e6976,
+	};
+	struct minivmx_cpuid c = { .nr = MINIVMX_MAX_CPUID_ENTRIES + 1,
+				   .entries = (uintptr_t)&e };
+	struct minivmx_regs r;
+
+	EXPECT_EQ(-1, ioctl(self->t.vcpu, MINIVMX_SET_CPUID, &c));
+	EXPECT_EQ(EINVAL, errno);
+	c.nr = 1;
+	c.entries = 8;
+	EXPECT_EQ(-1, ioctl(self->t.vcpu, MINIVMX_SET_CPUID, &c));
+	EXPECT_EQ(EFAULT, errno);
+	c.entries = (uintptr_t)&e;
+	e.pad = 1;
+	EXPECT_EQ(-1, ioctl(self->t.vcpu, MINIVMX_SET_CPUID, &c));
+	EXPECT_EQ(EINVAL, errno);
+	e.pad = 0;
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_SET_CPUID, &c));
+
+	ASSERT_EQ(0, tvm_setup(&self->t, 32, code, sizeof(code)));
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, self->t.run->exit_reason);
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_REGS, &r));
+	EXPECT_EQ(7, r.rax);
+	EXPECT_EQ(0x6e696d21, r.rbx);
+	EXPECT_EQ(1, self->t.run->exit_count[10]);	/* CPUID, in kernel */
+}
+
+TEST_F(vm, cpuid_hides_vmx)
+{
+	/* 64-bit: mov eax, 1; cpuid; hlt */
+	static const uint8_t code[] = { 0xb8, 1, 0, 0, 0, 0x0f, 0xa2, 0xf4 };
+	struct minivmx_regs r;
+
+	ASSERT_EQ(0, tvm_setup(&self->t, 64, code, sizeof(code)));
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, self->t.run->exit_reason);
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_REGS, &r));
+	EXPECT_EQ(0, r.rcx & (1 << 5));		/* VMX */
+	EXPECT_NE(0, r.rcx & (1U << 31));	/* hypervisor */
+}
+
+TEST_F(vm, port_route_errors)
+{
+	struct minivmx_port_route r = { .first_port = 0xe9, .nr_ports = 1,
+					.handler = MINIVMX_PORT_DEBUGCON };
+
+	ASSERT_EQ(0, ioctl(self->t.vm, MINIVMX_SET_PORT_ROUTE, &r));
+	r.handler = MINIVMX_PORT_EXIT;
+	EXPECT_EQ(-1, ioctl(self->t.vm, MINIVMX_SET_PORT_ROUTE, &r));
+	EXPECT_EQ(EBUSY, errno);
+	r.first_port = 0x100;
+	r.nr_ports = 0;
+	EXPECT_EQ(-1, ioctl(self->t.vm, MINIVMX_SET_PORT_ROUTE, &r));
+	EXPECT_EQ(EINVAL, errno);
+	r.first_port = 0xffff;
+	r.nr_ports = 2;
+	EXPECT_EQ(-1, ioctl(self->t.vm, MINIVMX_SET_PORT_ROUTE, &r));
+	EXPECT_EQ(EINVAL, errno);
+	r.first_port = 0x100;
+	r.nr_ports = 1;
+	r.flags = 1;
+	EXPECT_EQ(-1, ioctl(self->t.vm, MINIVMX_SET_PORT_ROUTE, &r));
+	EXPECT_EQ(EINVAL, errno);
+	r.flags = 0;
+	r.handler = 99;
+	EXPECT_EQ(-1, ioctl(self->t.vm, MINIVMX_SET_PORT_ROUTE, &r));
+	EXPECT_EQ(EINVAL, errno);
+	/* Give 0xe9 back to userspace, then claim it again. */
+	r.first_port = 0xe9;
+	r.handler = MINIVMX_PORT_USER;
+	EXPECT_EQ(0, ioctl(self->t.vm, MINIVMX_SET_PORT_ROUTE, &r));
+	r.handler = MINIVMX_PORT_EXIT;
+	EXPECT_EQ(0, ioctl(self->t.vm, MINIVMX_SET_PORT_ROUTE, &r));
+}
+
+/* ---- exits ---- */
+
+TEST_F(vm, io_to_userspace_and_kernel_console)
+{
+	/* real mode: mov dx, 0x3f8; mov al, 'A'; out dx, al; in al, dx;
+	 * mov bl, al; mov al, 'k'; out 0xe9, al; mov ax, 7; out 0xf4, ax; hlt
+	 */
+	static const uint8_t code[] = {
+		0xba, 0xf8, 0x03, 0xb0, 0x41, 0xee, 0xec, 0x88, 0xc3,
+		0xb0, 0x6b, 0xe6, 0xe9, 0xb8, 7, 0, 0xe7, 0xf4, 0xf4,
+	};
+	struct minivmx_port_route con = { .first_port = 0xe9, .nr_ports = 1,
+					  .handler = MINIVMX_PORT_DEBUGCON };
+	struct minivmx_port_route ex = { .first_port = 0xf4, .nr_ports = 1,
+					 .handler = MINIVMX_PORT_EXIT };
+	struct minivmx_run *run = self->t.run;
+	uint8_t *data = (uint8_t *)run + MINIVMX_IO_DATA_OFFSET;
+	struct minivmx_regs r;
+
+	ASSERT_EQ(0, ioctl(self->t.vm, MINIVMX_SET_PORT_ROUTE, &con));
+	ASSERT_EQ(0, ioctl(self->t.vm, MINIVMX_SET_PORT_ROUTE, &ex));
+	ASSERT_EQ(0, tvm_setup(&self->t, 16, code, sizeof(code)));
+
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_IO, run->exit_reason);
+	EXPECT_EQ(MINIVMX_IO_OUT, run->io.direction);
+	EXPECT_EQ(0x3f8, run->io.port);
+	EXPECT_EQ(1, run->io.size);
+	EXPECT_EQ('A', data[0]);
+	EXPECT_EQ(30, run->vmx_exit_reason);
+
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_IO, run->exit_reason);
+	EXPECT_EQ(MINIVMX_IO_IN, run->io.direction);
+	data[0] = 0x99;
+
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_GUEST_EXIT, run->exit_reason);
+	EXPECT_EQ(7, run->guest_exit.status);
+	EXPECT_EQ(1, run->console_len);
+	EXPECT_EQ('k', run->console[0]);
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_REGS, &r));
+	EXPECT_EQ(7, r.rax & 0xffff);
+	EXPECT_EQ(0x99, r.rbx & 0xff);		/* what IN returned */
+	ASSERT_EQ(0, tvm_run(&self->t));
+	EXPECT_EQ(MINIVMX_EXIT_HLT, run->exit_reason);
+	EXPECT_EQ(18, run->guest_rip);		/* the first HLT */
+}
+
+TEST_F(vm, full_console_ring_exits_and_resumes)
+{
+	/* 32-bit: mov ecx, 600; mov al, 'x'; l: out 0xe9, al; loop l; hlt */
+	static const uint8_t code[] = {
+		0xb9, 0x58, 0x02, 0, 0, 0xb0, 0x78, 0xe6, 0xe9, 0xe2, 0xfc, 0xf4,
+	};
+	struct minivmx_port_route con = { .first_port = 0xe9, .nr_ports = 1,
+					  .handler = MINIVMX_PORT_DEBUGCON };
+	struct minivmx_run *run = self->t.run;
+	unsigned int total = 0;
+
+	ASSERT_EQ(0, ioctl(self->t.vm, MINIVMX_SET_PORT_ROUTE, &con));
+	ASSERT_EQ(0, tvm_setup(&self->t, 32, code, sizeof(code)));
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_CONSOLE, run->exit_reason);
+	EXPECT_EQ(MINIVMX_CONSOLE_SIZE, run->console_len);
+	total += run->console_len;
+	run->console_len = 0;
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, run->exit_reason);
+	total += run->console_len;
+	EXPECT_EQ(600, total);
+}
+
+TEST_F(vm, string_io_rep_outsb_and_insb)
+{
+	/* 16-bit: mov si, 0x2000; mov cx, 300; mov dx, 0x510; rep outsb;
+	 * mov di, 0x3000; mov cx, 300; rep insb; hlt
+	 */
+	static const uint8_t code[] = {
+		0xbe, 0x00, 0x20, 0xb9, 0x2c, 0x01, 0xba, 0x10, 0x05, 0xf3, 0x6e,
+		0xbf, 0x00, 0x30, 0xb9, 0x2c, 0x01, 0xf3, 0x6c, 0xf4,
+	};
+	struct minivmx_run *run = self->t.run;
+	uint8_t *data = (uint8_t *)run + MINIVMX_IO_DATA_OFFSET;
+	uint8_t fifo[300];
+	unsigned int got = 0, i;
+
+	for (i = 0; i < 300; i++)
+		self->t.mem[0x2000 + i] = i * 7;
+	ASSERT_EQ(0, tvm_setup(&self->t, 16, code, sizeof(code)));
+	for (;;) {
+		ASSERT_EQ(0, tvm_run(&self->t));
+		if (run->exit_reason != MINIVMX_EXIT_IO)
+			break;
+		ASSERT_EQ(0x510, run->io.port);
+		ASSERT_LE(got + run->io.count, 300);
+		if (run->io.direction == MINIVMX_IO_OUT) {
+			memcpy(fifo + got, data, run->io.count);
+			got += run->io.count;
+			if (got == 300)
+				got = 0;	/* now read it back */
+		} else {
+			memcpy(data, fifo + got, run->io.count);
+			got += run->io.count;
+		}
+	}
+	EXPECT_EQ(MINIVMX_EXIT_HLT, run->exit_reason);
+	EXPECT_EQ(0, memcmp(self->t.mem + 0x2000, self->t.mem + 0x3000, 300));
+}
+
+TEST_F(vm, mmio_mov_forms)
+{
+	/* 64-bit: mov dword [0xd0000000], 0x11223344; mov rbx, [0xd0000008];
+	 * movzx ecx, byte [0xd0000010]; mov [0xd0000018], bh... via rax=addr
+	 */
+	static const uint8_t code[] = {
+		0xb8, 0x00, 0x00, 0x00, 0xd0,		/* mov eax, 0xd0000000 */
+		0xc7, 0x00, 0x44, 0x33, 0x22, 0x11,	/* mov dword [rax], imm */
+		0x48, 0x8b, 0x58, 0x08,			/* mov rbx, [rax+8] */
+		0x0f, 0xb6, 0x48, 0x10,			/* movzx ecx, byte [rax+16] */
+		0x88, 0x78, 0x18,			/* mov [rax+24], bh */
+		0xf4,
+	};
+	struct minivmx_run *run = self->t.run;
+	struct minivmx_regs r;
+
+	ASSERT_EQ(0, tvm_setup(&self->t, 64, code, sizeof(code)));
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_REGS, &r));
+	r.rcx = ~0ULL;
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_SET_REGS, &r));
+
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_MMIO, run->exit_reason);
+	EXPECT_EQ(0xd0000000, run->mmio.phys_addr);
+	EXPECT_EQ(4, run->mmio.len);
+	EXPECT_EQ(1, run->mmio.is_write);
+	EXPECT_EQ(0x11223344, *(uint32_t *)run->mmio.data);
+
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_MMIO, run->exit_reason);
+	EXPECT_EQ(0xd0000008, run->mmio.phys_addr);
+	EXPECT_EQ(8, run->mmio.len);
+	EXPECT_EQ(0, run->mmio.is_write);
+	*(uint64_t *)run->mmio.data = 0x0102030405060708ULL;
+
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_MMIO, run->exit_reason);
+	EXPECT_EQ(1, run->mmio.len);
+	run->mmio.data[0] = 0xab;
+
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_MMIO, run->exit_reason);
+	EXPECT_EQ(0xd0000018, run->mmio.phys_addr);
+	EXPECT_EQ(1, run->mmio.is_write);
+	EXPECT_EQ(0x07, run->mmio.data[0]);	/* BH of 0x0102030405060708 */
+
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, run->exit_reason);
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_REGS, &r));
+	EXPECT_EQ(0x0102030405060708ULL, r.rbx);
+	EXPECT_EQ(0xab, r.rcx);			/* zero-extended */
+}
+
+TEST_F(vm, hypercalls)
+{
+	/* 64-bit: mov eax, 0x100; mov ebx, 41; vmcall; mov r8, rax;
+	 * mov eax, 0x42; vmcall; mov r9, rax; xor eax, eax; vmcall; hlt
+	 */
+	static const uint8_t code[] = {
+		0xb8, 0x00, 0x01, 0, 0, 0xbb, 41, 0, 0, 0, 0x0f, 0x01, 0xc1,
+		0x49, 0x89, 0xc0, 0xb8, 0x42, 0, 0, 0, 0x0f, 0x01, 0xc1,
+		0x49, 0x89, 0xc1, 0x31, 0xc0, 0x0f, 0x01, 0xc1, 0xf4,
+	};
+	struct minivmx_run *run = self->t.run;
+	struct minivmx_regs r;
+
+	ASSERT_EQ(0, tvm_setup(&self->t, 64, code, sizeof(code)));
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_HYPERCALL, run->exit_reason);
+	EXPECT_EQ(0x100, run->hypercall.nr);
+	EXPECT_EQ(41, run->hypercall.args[0]);
+	run->hypercall.ret = run->hypercall.args[0] + 1;
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, run->exit_reason);
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_REGS, &r));
+	EXPECT_EQ(42, r.r8);
+	EXPECT_EQ(MINIVMX_HC_ENOSYS, r.r9);
+	EXPECT_EQ(0, r.rax);			/* HC_NOP */
+	EXPECT_EQ(3, run->exit_count[18]);	/* VMCALL */
+}
+
+TEST_F(vm, triple_fault_is_a_shutdown_exit)
+{
+	/* 32-bit with an empty IDT: ud2 -> #UD -> #DF -> triple fault */
+	static const uint8_t code[] = { 0x90, 0x0f, 0x0b };
+	struct minivmx_run *run = self->t.run;
+
+	ASSERT_EQ(0, tvm_setup(&self->t, 32, code, sizeof(code)));
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_SHUTDOWN, run->exit_reason);
+	EXPECT_EQ(TVM_CODE + 1, run->shutdown.regs.rip);
+	EXPECT_EQ(1, run->shutdown.cr0 & 1);
+}
+
+TEST_F(vm, invalid_guest_state_is_a_failed_entry)
+{
+	/* A TR that is not present passes SET_SREGS but not VM entry. */
+	static const uint8_t code[] = { 0xf4 };
+	struct minivmx_run *run = self->t.run;
+	struct minivmx_sregs s;
+
+	ASSERT_EQ(0, tvm_setup(&self->t, 32, code, sizeof(code)));
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_SREGS, &s));
+	s.tr.present = 0;
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_SET_SREGS, &s));
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_FAIL_ENTRY, run->exit_reason);
+	EXPECT_EQ(0x80000021, run->fail_entry.hardware_exit_reason);
+	/* Fixed, the same vCPU runs. */
+	s.tr.present = 1;
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_SET_SREGS, &s));
+	ASSERT_EQ(0, tvm_run(&self->t));
+	EXPECT_EQ(MINIVMX_EXIT_HLT, run->exit_reason);
+}
+
+TEST_F(vm, guest_vmx_instruction_is_ud)
+{
+	/* 32-bit, empty IDT: vmxoff -> #UD -> triple fault at the VMXOFF */
+	static const uint8_t code[] = { 0x0f, 0x01, 0xc4 };
+	struct minivmx_run *run = self->t.run;
+
+	ASSERT_EQ(0, tvm_setup(&self->t, 32, code, sizeof(code)));
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_SHUTDOWN, run->exit_reason);
+	EXPECT_EQ(TVM_CODE, run->shutdown.regs.rip);
+	EXPECT_EQ(1, run->exit_count[26]);	/* VMXOFF */
+}
+
+/* ---- signals, lifetimes, ownership ---- */
+
+static void on_alarm(int sig)
+{
+}
+
+/* 64-bit, interrupts off: l: inc qword [0x9000]; jmp l */
+static const uint8_t spin[] = {
+	0x48, 0xff, 0x04, 0x25, 0x00, 0x90, 0x00, 0x00, 0xeb, 0xf6,
+};
+
+TEST_F(vm, endless_guest_stops_on_signal_and_resumes)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	uint64_t *count = (uint64_t *)(self->t.mem + 0x9000);
+	uint64_t first;
+
+	sigaction(SIGALRM, &sa, NULL);
+	ASSERT_EQ(0, tvm_setup(&self->t, 64, spin, sizeof(spin)));
+	alarm(1);
+	EXPECT_EQ(-EINTR, tvm_run(&self->t));
+	EXPECT_EQ(MINIVMX_EXIT_INTR, self->t.run->exit_reason);
+	first = *count;
+	EXPECT_LT(0, first);
+	alarm(1);
+	EXPECT_EQ(-EINTR, tvm_run(&self->t));
+	EXPECT_LT(first, *count);
+	self->t.run->immediate_exit = 1;
+	first = *count;
+	EXPECT_EQ(-EINTR, tvm_run(&self->t));
+	EXPECT_EQ(first, *count);
+}
+
+TEST_F(vm, other_process_cannot_drive)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (!pid) {
+		struct minivmx_regs r;
+		int bad = ioctl(self->t.vcpu, MINIVMX_GET_REGS, &r) == 0 ||
+			  errno != EIO ||
+			  ioctl(self->t.vm, MINIVMX_CREATE_VCPU, 1) >= 0 ||
+			  errno != EIO;
+
+		_exit(bad);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_F(vm, vm_fd_closed_first)
+{
+	static const uint8_t code[] = { 0xf4 };
+
+	ASSERT_EQ(0, tvm_setup(&self->t, 16, code, sizeof(code)));
+	close(self->t.vm);
+	self->t.vm = -1;
+	ASSERT_EQ(0, tvm_run(&self->t));
+	EXPECT_EQ(MINIVMX_EXIT_HLT, self->t.run->exit_reason);
+	close(self->t.dev);
+	self->t.dev = -1;
+	/* The module stays while the vCPU exists. */
+	EXPECT_EQ(-EWOULDBLOCK, mvx_unload());
+}
+
+TEST_F(vm, unload_refused_while_vm_exists)
+{
+	int vm = ioctl(self->t.dev, MINIVMX_CREATE_VM, 0);
+
+	ASSERT_LE(0, vm);
+	tvm_destroy(&self->t);
+	memset(&self->t, 0, sizeof(self->t));
+	EXPECT_EQ(-EWOULDBLOCK, mvx_unload());
+	close(vm);
+	/* The teardown unloads. */
+}
+
+TEST_F(vm, killed_while_running)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (!pid) {
+		struct tvm t;
+
+		if (tvm_create(&t) || tvm_setup(&t, 64, spin, sizeof(spin)))
+			_exit(1);
+		tvm_run(&t);
+		_exit(2);
+	}
+	usleep(300000);
+	kill(pid, SIGKILL);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(SIGKILL, WTERMSIG(status));
+}
+
+TEST_HARNESS_MAIN
