@@ -234,7 +234,7 @@ int mvx_decode_mov(const u8 *insn, unsigned int avail, int cs_bits,
 
 	if (mov->has_imm) {
 		/* imm8, imm16 or imm32; a 64-bit store sign-extends imm32. */
-		int n = min(mov->size, (u8)4);
+		int n = min_t(u8, mov->size, 4);
 
 		if (i + n > avail)
 			return -EINVAL;

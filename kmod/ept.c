@@ -23,7 +23,7 @@
 /* Leaf: write-back memory type, ignore the guest PAT (29.3.7). */
 #define EPT_LEAF_WB		((u64)MTRR_TYPE_WRBACK << VMX_EPT_MT_EPTE_SHIFT | \
 				 VMX_EPT_IPAT_BIT)
-#define EPT_LARGE		(1ULL << 7)
+#define EPT_LARGE		BIT_ULL(7)
 #define EPT_ADDR_MASK		GENMASK_ULL(51, 12)
 
 static unsigned int ept_index(u64 gpa, int level)

@@ -231,7 +231,7 @@ static void cpuid_filter(struct mvx_vcpu *v, u32 fn, u32 *r)
 			  BIT(29) | BIT(31));
 		break;
 	case 6: case 0xa: case 0xb: case 0x1f:
-		r[0] = r[1] = r[2] = r[3] = 0;
+		memset(r, 0, 4 * sizeof(*r));
 		break;
 	case 7:
 		r[1] &= ~(BIT(2) | BIT(10) | BIT(25));	/* SGX, INVPCID, PT */
@@ -585,7 +585,8 @@ static int handle_xsetbv(struct mvx_vcpu *v)
 
 /* ---- port I/O (qualification: SDM Table 28-5) ---- */
 
-/* Handle @count items of @data for an in-kernel device.  Return the count
+/*
+ * Handle @count items of @data for an in-kernel device.  Return the count
  * consumed, or -1 when the device ended the run.
  */
 static int io_kernel(struct mvx_vcpu *v, const struct minivmx_port_route *r,
@@ -640,8 +641,10 @@ static int io_string_copy(struct mvx_vcpu *v, const struct mvx_io *op,
 	return 0;
 }
 
-/* Advance RSI/RDI and RCX past @done items; skip the instruction when the
- * string is finished, else leave RIP so that it runs again (26.5.2). */
+/*
+ * Advance RSI/RDI and RCX past @done items; skip the instruction when the
+ * string is finished, else leave RIP so that it runs again (26.5.2).
+ */
 static void io_string_advance(struct mvx_vcpu *v, const struct mvx_io *op,
 			      u32 done)
 {
@@ -670,7 +673,8 @@ static void io_decode(struct mvx_vcpu *v, u64 q, struct mvx_io *op)
 	op->port = q >> 16;
 	if (!op->string)
 		return;
-	/* 28.2.5: the instruction-information field gives address size and
+	/*
+	 * 28.2.5: the instruction-information field gives address size and
 	 * segment; INS always writes through ES.
 	 */
 	info = vmcs_read(VMX_INSTRUCTION_INFO);

@@ -177,7 +177,7 @@ static int __init minivmx_init(void)
 	if (ret)
 		goto err_vmx_off;
 
-	pr_info("VMX on on %u CPUs; VMCS revision %#x, %s\n",
+	pr_info("VMX enabled on %u CPUs; VMCS revision %#x, %s\n",
 		num_online_cpus(), vmx_config.vmcs_revision,
 		vmx_has_vpid() ? "EPT, VPID" : "EPT");
 	return 0;

@@ -112,7 +112,7 @@ struct mvx_slot {
  */
 struct mvx_vm {
 	struct mm_struct *mm;
-	struct mutex lock;
+	struct mutex lock;		/* configuration changes */
 	struct rw_semaphore mem_lock;
 	unsigned long mem_gen;
 	struct mvx_slot slots[MINIVMX_MAX_MEM_SLOTS];
@@ -206,7 +206,7 @@ enum mvx_pending {
 struct mvx_vcpu {
 	struct mvx_vm *vm;
 	unsigned int id;
-	struct mutex mutex;
+	struct mutex mutex;		/* one ioctl at a time */
 	struct loaded_vmcs vmcs;
 	struct minivmx_run *run;
 	unsigned long regs[16];
@@ -272,8 +272,10 @@ int vmcs_set_efer(struct mvx_vcpu *v, u64 efer);
 u64 vmcs_guest_cr0(void);
 u64 vmcs_guest_cr4(void);
 
-/* exits.c: return 1 to re-enter the guest, 0 when @run is filled for
- * userspace, or a negative errno. */
+/*
+ * exits.c: return 1 to re-enter the guest, 0 when @run is filled for
+ * userspace, or a negative errno.
+ */
 int mvx_handle_exit(struct mvx_vcpu *v, u32 reason);
 void mvx_inject_exception(u8 vector, bool has_error, u32 error);
 void mvx_skip_insn(struct mvx_vcpu *v);

@@ -183,7 +183,7 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 			run->fail_entry.vm_instruction_error =
 				vmx_insn_error_code();
 			trace_minivmx_fail_entry(v->id, 0,
-				run->fail_entry.vm_instruction_error);
+						 run->fail_entry.vm_instruction_error);
 			return 0;
 		}
 		v->vmcs.launched = true;

@@ -198,7 +198,22 @@ struct minivmx_memory_region {
 /**
  * struct minivmx_regs - general registers, argument of MINIVMX_GET_REGS
  *	and MINIVMX_SET_REGS
- * @rax: RAX ... @r15: R15, in the usual order
+ * @rax: RAX
+ * @rbx: RBX
+ * @rcx: RCX
+ * @rdx: RDX
+ * @rsi: RSI
+ * @rdi: RDI
+ * @rsp: RSP
+ * @rbp: RBP
+ * @r8: R8
+ * @r9: R9
+ * @r10: R10
+ * @r11: R11
+ * @r12: R12
+ * @r13: R13
+ * @r14: R14
+ * @r15: R15
  * @rip: instruction pointer
  * @rflags: RFLAGS; bit 1 must be 1, reserved bits 0
  */
@@ -246,7 +261,14 @@ struct minivmx_dtable {
 /**
  * struct minivmx_sregs - special registers, argument of MINIVMX_GET_SREGS
  *	and MINIVMX_SET_SREGS
- * @cs: CS ... @ldt: LDTR, with hidden parts
+ * @cs: CS, with its hidden part
+ * @ds: DS, with its hidden part
+ * @es: ES, with its hidden part
+ * @fs: FS, with its hidden part
+ * @gs: GS, with its hidden part
+ * @ss: SS, with its hidden part
+ * @tr: TR, with its hidden part
+ * @ldt: LDTR, with its hidden part
  * @gdt: GDTR
  * @idt: IDTR
  * @cr0: CR0 as the guest sees it (VMX-forced bits are shadowed)
