@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VM half of the fake device (fake_device.h): VM and vCPU descriptors,
+ * the run page, and MINIVMX_RUN playing a script of exits, so that
+ * `minivmx run` goes through its whole loop without VT-x.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/minivmx.h>
+
+#include "fake_device.h"
+#include "fake_vm.h"
+#include "util.h"
+
+#define MAX_ROUTES	8
+#define STEP_MAX	256
+
+/* Basic exit reasons the fake counts (SDM Vol. 3D, Appendix C) */
+#define VMX_TRIPLE_FAULT	2
+#define VMX_HLT			12
+#define VMX_VMCALL		18
+#define VMX_IO			30
+#define VMX_EPT_VIOLATION	48
+
+static int vm_fd = -1, vcpu_fd = -1;
+static struct minivmx_run *run;
+static struct minivmx_regs regs;
+static struct minivmx_sregs sregs;
+static struct minivmx_memory_region region;
+static struct minivmx_port_route routes[MAX_ROUTES];
+static unsigned int nr_routes;
+static const char *script;	/* the next step */
+static bool started;
+
+/* What the previous exit left for the tool to answer. */
+static enum { ANSWER_NONE, ANSWER_IN, ANSWER_MMIO, ANSWER_HC } answer;
+
+static bool logging(void)
+{
+	const char *s = getenv("FAKE_MINIVMX_LOG");
+
+	return s && *s == '1';
+}
+
+static void fake_log(const char *fmt, ...) __printf(1, 2);
+static void fake_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!logging())
+		return;
+	fputs("fake: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int fail(int err)
+{
+	errno = err;
+	return -1;
+}
+
+static int new_fd(void)
+{
+	return __real_open("/dev/null", O_RDWR | O_CLOEXEC);
+}
+
+static int set_memory_region(const struct minivmx_memory_region *r)
+{
+	if (r->slot >= MINIVMX_MAX_MEM_SLOTS || r->flags)
+		return fail(EINVAL);
+	if (!r->memory_size) {
+		memset(&region, 0, sizeof(region));
+		return 0;
+	}
+	if ((r->guest_phys_addr | r->memory_size | r->userspace_addr) & 4095)
+		return fail(EINVAL);
+	region = *r;
+	fake_log("region slot %u gpa %#llx size %#llx", r->slot,
+		 (unsigned long long)r->guest_phys_addr,
+		 (unsigned long long)r->memory_size);
+	return 0;
+}
+
+static int set_port_route(const struct minivmx_port_route *r)
+{
+	if (r->flags || r->pad || !r->nr_ports ||
+	    r->handler > MINIVMX_PORT_EXIT || nr_routes == MAX_ROUTES)
+		return fail(EINVAL);
+	routes[nr_routes++] = *r;
+	fake_log("route %#x+%u -> %s", r->first_port, r->nr_ports,
+		 r->handler == MINIVMX_PORT_DEBUGCON ? "debugcon" :
+		 r->handler == MINIVMX_PORT_EXIT ? "exit" : "user");
+	return 0;
+}
+
+static __u32 route_of(__u16 port)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_routes; i++)
+		if (port >= routes[i].first_port &&
+		    port - routes[i].first_port < routes[i].nr_ports)
+			return routes[i].handler;
+	return MINIVMX_PORT_USER;
+}
+
+static void set_sregs(const struct minivmx_sregs *s)
+{
+	char line[512];
+
+	sregs = *s;
+	snprintf(line, sizeof(line),
+		 "sregs cs=%#x/%#llx/%#x type %u l %u db %u ds=%#x tr=%#x type %u gdt=%#llx/%#x cr0=%#llx cr3=%#llx cr4=%#llx efer=%#llx",
+		 s->cs.selector, (unsigned long long)s->cs.base, s->cs.limit,
+		 s->cs.type, s->cs.l, s->cs.db, s->ds.selector,
+		 s->tr.selector, s->tr.type, (unsigned long long)s->gdt.base,
+		 s->gdt.limit, (unsigned long long)s->cr0,
+		 (unsigned long long)s->cr3, (unsigned long long)s->cr4,
+		 (unsigned long long)s->efer);
+	fake_log("%s", line);
+}
+
+static void set_regs(const struct minivmx_regs *r)
+{
+	regs = *r;
+	fake_log("regs rip=%#llx rsp=%#llx rflags=%#llx",
+		 (unsigned long long)r->rip, (unsigned long long)r->rsp,
+		 (unsigned long long)r->rflags);
+}
+
+/* Log what the tool answered to the previous exit. */
+static void log_answer(void)
+{
+	__u64 val = 0;
+
+	switch (answer) {
+	case ANSWER_IN:
+		memcpy(&val, (__u8 *)run + run->io.data_offset, run->io.size);
+		fake_log("in %#x -> %#llx", run->io.port,
+			 (unsigned long long)val);
+		break;
+	case ANSWER_MMIO:
+		memcpy(&val, run->mmio.data, run->mmio.len);
+		fake_log("mmio read %#llx -> %#llx",
+			 (unsigned long long)run->mmio.phys_addr,
+			 (unsigned long long)val);
+		break;
+	case ANSWER_HC:
+		fake_log("hypercall %#llx -> %#llx",
+			 (unsigned long long)run->hypercall.nr,
+			 (unsigned long long)run->hypercall.ret);
+		break;
+	case ANSWER_NONE:
+		break;
+	}
+	answer = ANSWER_NONE;
+}
+
+static void log_peek(void)
+{
+	const char *s = getenv("FAKE_MINIVMX_PEEK");
+	__u64 gpa, val;
+
+	if (!s || !*s)
+		return;
+	gpa = strtoull(s, NULL, 0);
+	if (gpa + 8 > region.memory_size) {
+		fake_log("peek %#llx: outside RAM", (unsigned long long)gpa);
+		return;
+	}
+	memcpy(&val, (void *)(uintptr_t)(region.userspace_addr + gpa), 8);
+	fake_log("peek %#llx = %#018llx", (unsigned long long)gpa,
+		 (unsigned long long)val);
+}
+
+/* The next step's text in @step; false past the end of the script. */
+static bool next_step(char *step)
+{
+	size_t len;
+
+	if (!script || !*script)
+		return false;
+	len = strcspn(script, ";");
+	if (len >= STEP_MAX)
+		len = STEP_MAX - 1;
+	memcpy(step, script, len);
+	step[len] = '\0';
+	script += strcspn(script, ";");
+	if (*script)
+		script++;
+	return true;
+}
+
+/* Field @n (0 = the step's name) of a ':'-separated step, as a number. */
+static __u64 num(const char *step, int n)
+{
+	while (n-- && step)
+		step = strchr(step, ':') ? strchr(step, ':') + 1 : NULL;
+	return step ? strtoull(step, NULL, 0) : 0;
+}
+
+/* What follows the @n-th ':' of a step ("" if there are fewer). */
+static const char *text(const char *step, int n)
+{
+	while (n--) {
+		step = strchr(step, ':');
+		if (!step)
+			return "";
+		step++;
+	}
+	return step;
+}
+
+static void exit_io(__u16 port, __u8 dir, __u8 size, __u32 count)
+{
+	run->exit_reason = MINIVMX_EXIT_IO;
+	run->vmx_exit_reason = VMX_IO;
+	run->exit_count[VMX_IO]++;
+	run->io.port = port;
+	run->io.direction = dir;
+	run->io.size = size;
+	run->io.count = count;
+	run->io.data_offset = MINIVMX_IO_DATA_OFFSET;
+}
+
+static void console_put(const char *s, size_t len)
+{
+	while (len-- && run->console_len < MINIVMX_CONSOLE_SIZE)
+		run->console[run->console_len++] = *s++;
+}
+
+/* An OUT of @len bytes in @count items: true if it exits to the tool. */
+static bool do_out(__u16 port, __u8 size, const void *data, __u32 count)
+{
+	__u64 status = 0;
+	__u32 i;
+
+	switch (route_of(port)) {
+	case MINIVMX_PORT_DEBUGCON:
+		run->exit_count[VMX_IO]++;
+		for (i = 0; i < count; i++)
+			console_put((const char *)data + i * size, 1);
+		return false;
+	case MINIVMX_PORT_EXIT:
+		run->exit_count[VMX_IO]++;
+		memcpy(&status, data, size);
+		run->exit_reason = MINIVMX_EXIT_GUEST_EXIT;
+		run->vmx_exit_reason = VMX_IO;
+		run->guest_exit.status = status;
+		return true;
+	default:
+		exit_io(port, MINIVMX_IO_OUT, size, count);
+		memcpy((__u8 *)run + MINIVMX_IO_DATA_OFFSET, data,
+		       (size_t)size * count);
+		return true;
+	}
+}
+
+static int spin(void)
+{
+	while (!run->immediate_exit)
+		usleep(1000);
+	run->exit_reason = MINIVMX_EXIT_INTR;
+	return fail(EINTR);
+}
+
+/* The steps that always exit to the tool.  Return: false if unknown. */
+static bool play_exit(const char *step)
+{
+	__u64 v;
+
+	if (!strncmp(step, "in:", 3)) {
+		exit_io(num(step, 1), MINIVMX_IO_IN, num(step, 2), 1);
+		memset((__u8 *)run + MINIVMX_IO_DATA_OFFSET, 0x5a, 4);
+		answer = ANSWER_IN;
+	} else if (!strncmp(step, "mmio", 4)) {
+		run->exit_reason = MINIVMX_EXIT_MMIO;
+		run->vmx_exit_reason = VMX_EPT_VIOLATION;
+		run->exit_count[VMX_EPT_VIOLATION]++;
+		run->mmio.phys_addr = num(step, 1);
+		run->mmio.len = num(step, 2);
+		run->mmio.is_write = step[4] == 'w';
+		v = num(step, 3);
+		memset(run->mmio.data, 0x5a, sizeof(run->mmio.data));
+		if (run->mmio.is_write)
+			memcpy(run->mmio.data, &v, sizeof(v));
+		else
+			answer = ANSWER_MMIO;
+	} else if (!strcmp(step, "hlt")) {
+		run->exit_reason = MINIVMX_EXIT_HLT;
+		run->vmx_exit_reason = VMX_HLT;
+		run->exit_count[VMX_HLT]++;
+	} else if (!strncmp(step, "hc:", 3)) {
+		run->exit_reason = MINIVMX_EXIT_HYPERCALL;
+		run->vmx_exit_reason = VMX_VMCALL;
+		run->exit_count[VMX_VMCALL]++;
+		run->hypercall.nr = num(step, 1);
+		run->hypercall.args[0] = num(step, 2);
+		run->hypercall.ret = MINIVMX_HC_ENOSYS;
+		answer = ANSWER_HC;
+	} else if (!strcmp(step, "shutdown")) {
+		run->exit_reason = MINIVMX_EXIT_SHUTDOWN;
+		run->vmx_exit_reason = VMX_TRIPLE_FAULT;
+		run->exit_count[VMX_TRIPLE_FAULT]++;
+		run->shutdown.regs = regs;
+		run->shutdown.cr0 = sregs.cr0;
+		run->shutdown.cr3 = sregs.cr3;
+		run->shutdown.cr4 = sregs.cr4;
+		run->shutdown.efer = sregs.efer;
+	} else if (!strncmp(step, "fail:", 5)) {
+		run->exit_reason = MINIVMX_EXIT_FAIL_ENTRY;
+		run->fail_entry.hardware_exit_reason = num(step, 1);
+		run->fail_entry.qualification = num(step, 2);
+		run->fail_entry.vm_instruction_error = num(step, 3);
+	} else if (!strncmp(step, "internal:", 9)) {
+		run->exit_reason = MINIVMX_EXIT_INTERNAL_ERROR;
+		run->internal.suberror = num(step, 1);
+		run->internal.ndata = 3;
+		run->internal.data[0] = num(step, 2);
+		run->internal.data[1] = num(step, 3);
+		run->internal.data[2] = num(step, 4);
+	} else if (!strncmp(step, "console:", 8)) {
+		console_put(text(step, 1), strlen(text(step, 1)));
+		run->exit_reason = MINIVMX_EXIT_CONSOLE;
+		run->vmx_exit_reason = VMX_IO;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Play one step.  Return: 1 if it exits to the tool, 0 to go on, or -1. */
+static int play(const char *step)
+{
+	__u64 v;
+
+	if (!strcmp(step, "spin"))
+		return spin();
+	if (!strncmp(step, "errno:", 6))
+		return fail(num(step, 1));
+	if (!strncmp(step, "outs:", 5))
+		return do_out(num(step, 1), 1, text(step, 2),
+			      strlen(text(step, 2)));
+	if (!strncmp(step, "out:", 4)) {
+		v = num(step, 3);
+		return do_out(num(step, 1), num(step, 2), &v, 1);
+	}
+	if (play_exit(step))
+		return 1;
+	fprintf(stderr, "fake: bad script step '%s'\n", step);
+	return fail(EINVAL);
+}
+
+static int do_run(void)
+{
+	char step[STEP_MAX];
+	int ret;
+
+	if (!run)
+		return fail(EINVAL);
+	if (!started) {
+		started = true;
+		script = getenv("FAKE_MINIVMX_SCRIPT");
+		log_peek();
+	}
+	log_answer();
+	if (run->immediate_exit) {
+		run->exit_reason = MINIVMX_EXIT_INTR;
+		return fail(EINTR);
+	}
+	run->guest_rip = regs.rip;
+	for (;;) {
+		if (!next_step(step)) {
+			run->exit_reason = MINIVMX_EXIT_UNKNOWN;
+			return 0;
+		}
+		ret = play(step);
+		if (ret)
+			return ret < 0 ? ret : 0;
+	}
+}
+
+/**
+ * fake_vm_ioctl() - the VM and vCPU ioctls
+ * @fd: the descriptor
+ * @request: the ioctl
+ * @arg: its argument
+ * @handled: out: false if @request is none of them
+ *
+ * Return: what ioctl() returns.
+ */
+int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg,
+		  bool *handled)
+{
+	void *p = (void *)arg;
+
+	*handled = true;
+	switch (request) {
+	case MINIVMX_CREATE_VM:
+		if (vm_fd >= 0)
+			return fail(EBUSY);
+		vm_fd = new_fd();
+		return vm_fd;
+	case MINIVMX_SET_MEMORY_REGION:
+		return fd == vm_fd ? set_memory_region(p) : fail(ENOTTY);
+	case MINIVMX_SET_PORT_ROUTE:
+		return fd == vm_fd ? set_port_route(p) : fail(ENOTTY);
+	case MINIVMX_CREATE_VCPU:
+		if (fd != vm_fd)
+			return fail(ENOTTY);
+		if (vcpu_fd >= 0 || arg >= MINIVMX_MAX_VCPUS)
+			return fail(vcpu_fd >= 0 ? EEXIST : EINVAL);
+		vcpu_fd = new_fd();
+		return vcpu_fd;
+	}
+	if (fd != vcpu_fd || fd < 0) {
+		*handled = false;
+		return -1;
+	}
+	switch (request) {
+	case MINIVMX_SET_SREGS:
+		set_sregs(p);
+		return 0;
+	case MINIVMX_GET_SREGS:
+		memcpy(p, &sregs, sizeof(sregs));
+		return 0;
+	case MINIVMX_SET_REGS:
+		set_regs(p);
+		return 0;
+	case MINIVMX_GET_REGS:
+		memcpy(p, &regs, sizeof(regs));
+		return 0;
+	case MINIVMX_SET_CPUID:
+		return 0;
+	case MINIVMX_RUN:
+		return do_run();
+	}
+	*handled = false;
+	return -1;
+}
+
+void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd,
+		  off_t offset)
+{
+	if (fd < 0 || fd != vcpu_fd)
+		return __real_mmap(addr, len, prot, flags, fd, offset);
+	if (len != MINIVMX_RUN_SIZE || offset) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	run = __real_mmap(addr, len, prot, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	return run;
+}

@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * minivmx run: load a flat binary into a new VM and run it in one of the
+ * modes Documentation/guest-abi.rst defines, until it exits.
+ *
+ * The vCPU loop is kvmtool's: MINIVMX_RUN, print the kernel's console
+ * ring, then act on the exit: port and MMIO accesses go through the device
+ * registry (bus.c, devices.c), HLT resumes the guest, user hypercalls are
+ * answered here.  A run ends with one summary line on stderr.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "devices.h"
+#include "exit-report.h"
+#include "guest.h"
+#include "libminivmx.h"
+#include "parse.h"
+
+#define DEFAULT_TIMEOUT	10.0
+#define HUGE_PAGE	(2ULL << 20)	/* EPT maps 2 MiB pages when aligned */
+
+static const char run_usage[] =
+	"usage: minivmx run [OPTIONS] IMAGE\n"
+	"\n"
+	"Load the flat binary IMAGE into a new VM with one vCPU and run it in\n"
+	"the mode Documentation/guest-abi.rst describes, until it writes its\n"
+	"exit status to port 0xf4.\n"
+	"\n"
+	"  -m, --mode MODE        real, protected, paged or long (default: long)\n"
+	"  -M, --mem SIZE         guest RAM from address 0: 1M to 4G, a multiple\n"
+	"                         of 4K (default: 2M)\n"
+	"  -l, --load ADDR        where the image goes (default: 0x10000)\n"
+	"  -e, --entry ADDR       the first instruction (default: the load address)\n"
+	"  -t, --timeout SECONDS  stop the guest after this long; 0: never\n"
+	"                         (default: 10)\n"
+	"  -s, --stats            at the end, print the VM exits by reason\n"
+	"  -u, --user-devices     handle the debug console (0xe9) and the exit\n"
+	"                         port (0xf4) in the tool instead of the kernel\n"
+	"  -T, --trace            print each exit that reaches the tool\n"
+	"  -h, --help             show this help\n"
+	"\n"
+	"SIZE and ADDR: bytes in decimal or 0x-hex, optionally with a K, M or G\n"
+	"suffix (64K, 2M, 0x10000).\n"
+	"\n"
+	"The guest's UART (0x3f8) and debug console (0xe9) write to stdout; the\n"
+	"UART reads stdin.  Traces, statistics and the final summary line go to\n"
+	"stderr.\n"
+	"\n"
+	"Exit codes: the guest's exit status (0-255) when it exits; 1 runtime\n"
+	"failure; 2 usage error; 3 the guest triple-faulted; 4 VM entry failed\n"
+	"or minivmx met an exit it cannot handle; 124 timeout.\n";
+
+struct run_opts {
+	struct guest_layout layout;
+	bool entry_set;
+	double timeout;
+	bool stats;
+	bool user_devices;
+	bool trace;
+	const char *image;
+};
+
+/* Everything one run holds; -1 and NULL mean "not set up". */
+struct vm {
+	int dev_fd;
+	int vm_fd;
+	int vcpu_fd;
+	struct minivmx_run *run;
+	void *map;		/* the whole RAM mapping, with alignment slack */
+	size_t map_len;
+	void *ram;		/* guest-physical 0, 2 MiB aligned */
+	struct minivmx_bus bus;
+	struct run_devices devices;
+};
+
+/* How a run ended, and what is left to report. */
+struct run_result {
+	int code;		/* the tool's exit code */
+	bool guest_exited;	/* the guest wrote its status */
+	__u64 status;
+	bool timed_out;
+	__u64 user_exits[NR_MINIVMX_EXITS];
+	__u64 nr_user_exits;
+	double seconds;
+};
+
+/*
+ * Shared with the SIGALRM handler (on_alarm()).  timed_out is a lock-free
+ * atomic, which is async-signal-safe; alarm_run is set before the timer is
+ * armed and cleared after it is stopped, so the handler never races it.
+ */
+static atomic_bool timed_out;
+static struct minivmx_run *alarm_run;
+
+/* Return: -1 to go on, else the exit code to return at once. */
+static int parse_number(const char *opt, const char *arg, __u64 *val)
+{
+	int ret = parse_size(arg, val);
+
+	if (ret == -ERANGE)
+		return usage_error("run", "%s '%s': too large", opt, arg);
+	if (ret)
+		return usage_error("run",
+				   "%s '%s': expected bytes in decimal or 0x-hex, optionally with a K, M or G suffix",
+				   opt, arg);
+	return -1;
+}
+
+/* Return: -1 to go on, else the exit code to return at once. */
+static int parse_opt(int c, struct run_opts *o, char **argv)
+{
+	struct guest_layout *l = &o->layout;
+
+	switch (c) {
+	case 'm':
+		if (guest_mode_parse(optarg, &l->mode))
+			return usage_error("run",
+					   "--mode '%s': expected real, protected, paged or long",
+					   optarg);
+		return -1;
+	case 'M':
+		return parse_number("--mem", optarg, &l->mem_size);
+	case 'l':
+		return parse_number("--load", optarg, &l->load);
+	case 'e':
+		o->entry_set = true;
+		return parse_number("--entry", optarg, &l->entry);
+	case 't':
+		if (parse_seconds(optarg, &o->timeout))
+			return usage_error("run",
+					   "--timeout '%s': expected seconds (such as 10 or 0.5, at most a day; 0: no timeout)",
+					   optarg);
+		return -1;
+	case 's':
+		o->stats = true;
+		return -1;
+	case 'u':
+		o->user_devices = true;
+		return -1;
+	case 'T':
+		o->trace = true;
+		return -1;
+	case 'h':
+		fputs(run_usage, stdout);
+		return MV_EXIT_OK;
+	default:
+		return option_error("run", c, argv);
+	}
+}
+
+/* Return: -1 to go on, else the exit code to return at once. */
+static int parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option opts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "mem", required_argument, NULL, 'M' },
+		{ "load", required_argument, NULL, 'l' },
+		{ "entry", required_argument, NULL, 'e' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "stats", no_argument, NULL, 's' },
+		{ "user-devices", no_argument, NULL, 'u' },
+		{ "trace", no_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, ":m:M:l:e:t:suTh", opts,
+				NULL)) != -1) {
+		ret = parse_opt(c, o, argv);
+		if (ret >= 0)
+			return ret;
+	}
+	if (optind >= argc)
+		return usage_error("run", "missing IMAGE, the flat binary to run");
+	if (optind + 1 < argc)
+		return usage_error("run", "unexpected argument '%s'",
+				   argv[optind + 1]);
+	o->image = argv[optind];
+	if (!o->entry_set)
+		o->layout.entry = o->layout.load;
+	return -1;
+}
+
+/* Open the image and check the layout.  Return: -1 to go on, else a code. */
+static int open_image(struct run_opts *o, int *fd)
+{
+	char why[256];
+	struct stat st;
+
+	*fd = open(o->image, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return usage_error("run", "%s: cannot open the image: %s",
+				   o->image, strerror(errno));
+	if (fstat(*fd, &st) || !S_ISREG(st.st_mode)) {
+		close(*fd);
+		return usage_error("run", "%s: not a regular file", o->image);
+	}
+	o->layout.image_size = st.st_size;
+	if (guest_layout_check(&o->layout, why, sizeof(why))) {
+		close(*fd);
+		return usage_error("run", "%s: %s", o->image, why);
+	}
+	return -1;
+}
+
+static int load_image(int fd, const struct run_opts *o, void *ram)
+{
+	char *dst = (char *)ram + o->layout.load;
+	__u64 done = 0, size = o->layout.image_size;
+	ssize_t n;
+
+	while (done < size) {
+		n = pread(fd, dst + done, size - done, done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			pr_err("%s: cannot read the image: %s", o->image,
+			       n ? strerror(errno) : "it got shorter");
+			return MV_EXIT_FAIL;
+		}
+		done += n;
+	}
+	return MV_EXIT_OK;
+}
+
+static void vm_init(struct vm *vm)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->dev_fd = -1;
+	vm->vm_fd = -1;
+	vm->vcpu_fd = -1;
+	vm->map = MAP_FAILED;
+}
+
+static void vm_destroy(struct vm *vm)
+{
+	minivmx_destroy_vcpu(vm->vcpu_fd, vm->run);
+	minivmx_close(vm->vm_fd);
+	if (vm->map != MAP_FAILED)
+		munmap(vm->map, vm->map_len);
+	minivmx_close(vm->dev_fd);
+}
+
+/* MemAvailable from /proc/meminfo in bytes, or 0 if it cannot be read. */
+static __u64 mem_available(void)
+{
+	unsigned long long kib = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib * 1024;
+}
+
+/*
+ * The kernel pins all of guest RAM up front: asking for more than the host
+ * can spare invites the OOM killer, so say so instead.
+ */
+static int check_ram_available(__u64 size)
+{
+	__u64 avail = mem_available();
+
+	if (!avail || size <= avail)
+		return MV_EXIT_OK;
+	pr_err("--mem %llu MiB is more than the %llu MiB this machine has available: minivmx pins all guest RAM",
+	       (unsigned long long)size >> 20,
+	       (unsigned long long)avail >> 20);
+	return MV_EXIT_FAIL;
+}
+
+/* Anonymous RAM, 2 MiB aligned so that EPT can use 2 MiB pages. */
+static int alloc_ram(struct vm *vm, __u64 size)
+{
+	uintptr_t start;
+
+	vm->map_len = size + HUGE_PAGE;
+	vm->map = mmap(NULL, vm->map_len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->map == MAP_FAILED) {
+		pr_err("cannot allocate %llu bytes of guest RAM: %s",
+		       (unsigned long long)size, strerror(errno));
+		return MV_EXIT_FAIL;
+	}
+	start = ((uintptr_t)vm->map + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	vm->ram = (void *)start;
+	madvise(vm->ram, size, MADV_HUGEPAGE);	/* a hint: failure is fine */
+	return MV_EXIT_OK;
+}
+
+static void explain_region_error(__u64 size, int err)
+{
+	struct rlimit rl;
+
+	if (err == -ENOMEM && !getrlimit(RLIMIT_MEMLOCK, &rl) &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < size) {
+		pr_err("cannot pin %llu bytes of guest RAM: over RLIMIT_MEMLOCK (%llu bytes): run as root or raise it (ulimit -l)",
+		       (unsigned long long)size,
+		       (unsigned long long)rl.rlim_cur);
+		return;
+	}
+	pr_err("MINIVMX_SET_MEMORY_REGION (%llu bytes at 0): %s",
+	       (unsigned long long)size, strerror(-err));
+}
+
+/* Claim the in-kernel devices, or keep them for the tool. */
+static int set_routes(struct vm *vm, const struct run_opts *o)
+{
+	static const struct {
+		__u16 port;
+		__u32 handler;
+		const char *name;
+	} routes[] = {
+		{ DEBUGCON_PORT, MINIVMX_PORT_DEBUGCON, "debug console" },
+		{ EXIT_PORT, MINIVMX_PORT_EXIT, "exit port" },
+	};
+	size_t i;
+	int ret;
+
+	if (o->user_devices)
+		return MV_EXIT_OK;
+	for (i = 0; i < ARRAY_SIZE(routes); i++) {
+		ret = minivmx_set_port_route(vm->vm_fd, routes[i].port, 1,
+					     routes[i].handler);
+		if (ret) {
+			pr_err("MINIVMX_SET_PORT_ROUTE (%s at %#x): %s",
+			       routes[i].name, routes[i].port, strerror(-ret));
+			return MV_EXIT_FAIL;
+		}
+	}
+	return MV_EXIT_OK;
+}
+
+static int set_cpu_state(struct vm *vm, const struct run_opts *o)
+{
+	struct minivmx_sregs sregs;
+	struct minivmx_regs regs;
+	int ret;
+
+	guest_init_sregs(&sregs, &o->layout);
+	ret = minivmx_set_sregs(vm->vcpu_fd, &sregs);
+	if (ret) {
+		pr_err("MINIVMX_SET_SREGS refused the %s-mode state: %s",
+		       guest_mode_name(o->layout.mode), strerror(-ret));
+		return MV_EXIT_FAIL;
+	}
+	guest_init_regs(&regs, &o->layout);
+	ret = minivmx_set_regs(vm->vcpu_fd, &regs);
+	if (ret) {
+		pr_err("MINIVMX_SET_REGS: %s", strerror(-ret));
+		return MV_EXIT_FAIL;
+	}
+	return MV_EXIT_OK;
+}
+
+static int check_run_cap(int fd)
+{
+	int ret, has;
+
+	ret = minivmx_check_cap(fd, MINIVMX_CAP_RUN, &has);
+	if (ret) {
+		pr_err("MINIVMX_CHECK_CAP: %s", strerror(-ret));
+		return MV_EXIT_FAIL;
+	}
+	if (!has) {
+		pr_err("%s: the loaded module cannot run guests (no MINIVMX_CAP_RUN)",
+		       minivmx_device_path());
+		return MV_EXIT_FAIL;
+	}
+	return MV_EXIT_OK;
+}
+
+/* The VM, its RAM holding the image and tables, the vCPU, the devices. */
+static int vm_setup(struct vm *vm, const struct run_opts *o, int image_fd)
+{
+	__u64 mem = o->layout.mem_size;
+	int ret;
+
+	ret = device_open(&vm->dev_fd);
+	if (!ret)
+		ret = check_run_cap(vm->dev_fd);
+	if (ret)
+		return ret;
+	ret = minivmx_create_vm(vm->dev_fd, &vm->vm_fd);
+	if (ret) {
+		pr_err("MINIVMX_CREATE_VM: %s", strerror(-ret));
+		return MV_EXIT_FAIL;
+	}
+	ret = check_ram_available(mem);
+	if (!ret)
+		ret = alloc_ram(vm, mem);
+	if (!ret)
+		ret = load_image(image_fd, o, vm->ram);
+	if (ret)
+		return ret;
+	guest_build_tables(vm->ram, &o->layout);
+	ret = minivmx_set_memory_region(vm->vm_fd, 0, 0, 0, mem, vm->ram);
+	if (ret) {
+		explain_region_error(mem, ret);
+		return MV_EXIT_FAIL;
+	}
+	ret = set_routes(vm, o);
+	if (ret)
+		return ret;
+	ret = minivmx_create_vcpu(vm->vm_fd, 0, &vm->vcpu_fd, &vm->run);
+	if (ret) {
+		pr_err("MINIVMX_CREATE_VCPU: %s", strerror(-ret));
+		return MV_EXIT_FAIL;
+	}
+	ret = set_cpu_state(vm, o);
+	if (ret)
+		return ret;
+	devices_init(&vm->devices, STDIN_FILENO, STDOUT_FILENO);
+	minivmx_bus_init(&vm->bus);
+	ret = devices_register(&vm->bus, &vm->devices, o->user_devices);
+	if (ret) {
+		pr_err("cannot register the devices: %s", strerror(-ret));
+		return MV_EXIT_FAIL;
+	}
+	return MV_EXIT_OK;
+}
+
+/*
+ * The handler only records the timeout and sets immediate_exit: a signal
+ * that arrives between the loop's check and the ioctl still stops the
+ * next MINIVMX_RUN at once, and one that arrives inside it makes the
+ * kernel return -EINTR (no SA_RESTART).
+ */
+static void on_alarm(int sig __always_unused)
+{
+	atomic_store(&timed_out, true);
+	if (alarm_run)
+		alarm_run->immediate_exit = 1;
+}
+
+static int arm_timeout(struct vm *vm, double seconds)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { 0 };
+
+	atomic_store(&timed_out, false);
+	alarm_run = vm->run;
+	if (seconds <= 0)
+		return MV_EXIT_OK;
+	sigemptyset(&sa.sa_mask);
+	it.it_value.tv_sec = (time_t)seconds;
+	it.it_value.tv_usec = (suseconds_t)((seconds - it.it_value.tv_sec) * 1e6);
+	if (!it.it_value.tv_sec && !it.it_value.tv_usec)
+		it.it_value.tv_usec = 1;
+	if (sigaction(SIGALRM, &sa, NULL) || setitimer(ITIMER_REAL, &it, NULL)) {
+		pr_err("cannot set the timeout: %s", strerror(errno));
+		return MV_EXIT_FAIL;
+	}
+	return MV_EXIT_OK;
+}
+
+static void disarm_timeout(void)
+{
+	struct itimerval it = { 0 };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+	alarm_run = NULL;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Act on one exit.  Return: -1 to run the guest again, else an exit code. */
+static int handle_exit(struct vm *vm, struct run_result *res)
+{
+	struct minivmx_run *run = vm->run;
+	int ret;
+
+	switch (run->exit_reason) {
+	case MINIVMX_EXIT_IO:
+	case MINIVMX_EXIT_MMIO:
+		ret = minivmx_bus_handle_exit(&vm->bus, run);
+		if (ret == MINIVMX_BUS_STOP && vm->devices.exited) {
+			res->guest_exited = true;
+			res->status = vm->devices.status;
+			return res->status & 0xff;
+		}
+		if (ret) {
+			pr_err("device error at %s %#llx: %s",
+			       run->exit_reason == MINIVMX_EXIT_IO ? "port" : "gpa",
+			       run->exit_reason == MINIVMX_EXIT_IO ?
+			       (unsigned long long)run->io.port :
+			       (unsigned long long)run->mmio.phys_addr,
+			       strerror(ret < 0 ? -ret : EPROTO));
+			return MV_EXIT_FAIL;
+		}
+		return -1;
+	case MINIVMX_EXIT_HLT:
+	case MINIVMX_EXIT_CONSOLE:	/* the ring is drained already */
+		return -1;
+	case MINIVMX_EXIT_INTR:		/* the loop checks for the timeout */
+		if (!atomic_load(&timed_out))
+			run->immediate_exit = 0;
+		return -1;
+	case MINIVMX_EXIT_HYPERCALL:
+		devices_hypercall(run);
+		return -1;
+	case MINIVMX_EXIT_GUEST_EXIT:
+		res->guest_exited = true;
+		res->status = run->guest_exit.status;
+		return res->status & 0xff;
+	case MINIVMX_EXIT_SHUTDOWN:
+		report_shutdown(stderr, run);
+		return MV_EXIT_SHUTDOWN;
+	case MINIVMX_EXIT_FAIL_ENTRY:
+		report_fail_entry(stderr, run);
+		return MV_EXIT_INTERNAL;
+	case MINIVMX_EXIT_INTERNAL_ERROR:
+		report_internal(stderr, run);
+		return MV_EXIT_INTERNAL;
+	default:
+		pr_err("MINIVMX_RUN returned the unknown exit reason %u",
+		       run->exit_reason);
+		return MV_EXIT_FAIL;
+	}
+}
+
+/* Run until the guest exits, fails or times out; fill @res. */
+static void run_loop(struct vm *vm, const struct run_opts *o,
+		     struct run_result *res)
+{
+	struct minivmx_run *run = vm->run;
+	double start = now();
+	int ret, code = -1;
+
+	while (code < 0) {
+		if (atomic_load(&timed_out)) {
+			res->timed_out = true;
+			code = MV_EXIT_TIMEOUT;
+			break;
+		}
+		ret = minivmx_run(vm->vcpu_fd);
+		minivmx_console_drain(run, STDOUT_FILENO);
+		if (ret == -EINTR) {
+			/* Not our timer (a stop signal, ptrace): go on. */
+			if (!atomic_load(&timed_out))
+				run->immediate_exit = 0;
+			continue;
+		}
+		if (ret) {
+			pr_err("MINIVMX_RUN: %s", strerror(-ret));
+			code = MV_EXIT_FAIL;
+			break;
+		}
+		res->nr_user_exits++;
+		if (run->exit_reason < NR_MINIVMX_EXITS)
+			res->user_exits[run->exit_reason]++;
+		if (o->trace)
+			report_trace(stderr, run);
+		code = handle_exit(vm, res);
+	}
+	res->seconds = now() - start;
+	res->code = code;
+}
+
+static void print_summary(struct vm *vm, const struct run_opts *o,
+			  const struct run_result *res)
+{
+	unsigned long long exits = total_exits(vm->run);
+	unsigned long long user = res->nr_user_exits;
+	unsigned long long hlt = res->user_exits[MINIVMX_EXIT_HLT];
+	struct minivmx_regs regs;
+	char hlts[48] = "";
+
+	if (hlt)
+		snprintf(hlts, sizeof(hlts), ", %llu HLT", hlt);
+	if (res->guest_exited) {
+		fprintf(stderr,
+			"minivmx: guest exited with status %llu after %llu exits (%llu to userspace%s) in %.2f s\n",
+			(unsigned long long)res->status, exits, user, hlts,
+			res->seconds);
+	} else if (res->timed_out) {
+		if (minivmx_get_regs(vm->vcpu_fd, &regs))
+			regs.rip = vm->run->guest_rip;
+		fprintf(stderr,
+			"minivmx: timeout: the guest was still running after %g s (%llu exits, %llu to userspace%s), stopped at rip %#llx\n",
+			o->timeout, exits, user, hlts,
+			(unsigned long long)regs.rip);
+	}
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = {
+		.layout = {
+			.mode = GUEST_LONG,
+			.mem_size = GUEST_MEM_DEFAULT,
+			.load = GUEST_LOAD_DEFAULT,
+		},
+		.timeout = DEFAULT_TIMEOUT,
+	};
+	struct run_result res = { .code = MV_EXIT_FAIL };
+	int ret, image_fd;
+	struct vm vm;
+
+	ret = parse_opts(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+	ret = open_image(&o, &image_fd);
+	if (ret >= 0)
+		return ret;
+	vm_init(&vm);
+	ret = vm_setup(&vm, &o, image_fd);
+	close(image_fd);
+	if (!ret)
+		ret = arm_timeout(&vm, o.timeout);
+	if (ret)
+		goto out_destroy;
+	run_loop(&vm, &o, &res);
+	disarm_timeout();
+	if (o.stats)
+		report_stats(stderr, vm.run, res.user_exits);
+	print_summary(&vm, &o, &res);
+	ret = res.code;
+out_destroy:
+	vm_destroy(&vm);
+	return ret;
+}

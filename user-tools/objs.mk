@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The objects of libminivmx.a and of the minivmx tool; included by this
+# directory's Makefile and by tests/host/Makefile, which links the tool's
+# objects against a fake device.
+
+MINIVMX_LIB_OBJS := libminivmx.o bus.o
+# The tool's objects without main() and the commands: pure logic the host
+# tests link directly.
+MINIVMX_TOOL_LOGIC_OBJS := devices.o exit-report.o guest.o parse.o vmx-names.o
+MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o device.o \
+	vmx-decode.o vmx-msrs.o $(MINIVMX_TOOL_LOGIC_OBJS)

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Names for the numbers VMX reports: basic exit reasons, VM-instruction
+ * errors, and the minivmx exits and internal errors built on them.
+ */
+#ifndef MINIVMX_VMX_NAMES_H
+#define MINIVMX_VMX_NAMES_H
+
+const char *vmx_exit_reason_name(unsigned int reason);
+const char *vmx_insn_error_name(unsigned int error);
+const char *vmx_entry_failure_name(unsigned int reason);
+const char *minivmx_exit_name(unsigned int exit_reason);
+const char *minivmx_internal_name(unsigned int suberror);
+
+#endif /* MINIVMX_VMX_NAMES_H */
