@@ -1,0 +1,40 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Install, from Debian's archive, every package the builds and the testbed
+# need, but only those that are missing.  Silent when nothing is missing.
+# Extra package names given as arguments are installed the same way.
+. "$(dirname "$0")/lib.sh"
+
+pkgs=(
+	# compilers and build tools (module, tools, tests, Bochs)
+	build-essential g++ make perl
+	# the test kernel
+	linux-source-6.1 flex bison bc libelf-dev libssl-dev lz4 xz-utils kmod
+	cpio
+	# the boot medium and the emulated machine's firmware
+	busybox-static isolinux syslinux-common xorriso bochsbios vgabios
+	# the scripts themselves (flock, timeout, readelf)
+	util-linux coreutils binutils
+)
+pkgs+=("$@")
+
+installed() {
+	[ "$(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null)" = "ii " ]
+}
+
+missing=()
+for p in "${pkgs[@]}"; do
+	installed "$p" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+export DEBIAN_FRONTEND=noninteractive
+logf="$CACHE/deps.log"
+log "installing ${missing[*]}"
+# An install fails on a machine whose package lists were never fetched (or
+# are stale): fetch them once and try again.
+if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >"$logf" 2>&1; then
+	apt-get update -q >>"$logf" 2>&1 || { tail -n 20 "$logf" >&2; die "apt-get update failed"; }
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$logf" 2>&1 ||
+		{ tail -n 20 "$logf" >&2; die "apt-get install ${missing[*]} failed"; }
+fi

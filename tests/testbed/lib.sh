@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared settings for the testbed scripts; sourced, never run.
+#
+# Everything slow (the emulator, the test kernel, Debian's stock kernel) is
+# built once into $MINIVMX_CACHE, keyed by version and configuration, so a
+# second run rebuilds nothing.
+
+set -eu
+
+TESTBED_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$TESTBED_DIR/../.." && pwd)
+CACHE=${MINIVMX_CACHE:-$HOME/.cache/minivmx}
+JOBS=${JOBS:-$(nproc)}
+mkdir -p "$CACHE"
+
+log() { printf 'testbed: %s\n' "$*" >&2; }
+die() { printf 'testbed: error: %s\n' "$*" >&2; exit 1; }
+
+# The test kernel: Debian's linux-source-6.1 plus our config fragment.
+kernel_src_tarball() { ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null || true; }
+kernel_src_dir() { echo "$CACHE/src/linux-source-6.1"; }
+kernel_key() {
+	local ver
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo unknown)
+	echo "$ver-$(sha256sum "$TESTBED_DIR/kernel.config" | cut -c1-12)"
+}
+kernel_build_dir() { echo "$CACHE/kernel-$(kernel_key)"; }
+
+# Bochs 3.0 built from Debian's source package, or the packaged 2.7.
+bochs_dir() { echo "$CACHE/bochs-3.0"; }
+
+# Unpack Debian's linux-source-6.1 into the cache once (the same steps and
+# marker as build-kernel.sh) and print the source directory.
+kernel_src_unpack() {
+	local tarball src
+	src=$(kernel_src_dir)
+	if [ ! -f "$src/.minivmx-unpacked" ]; then
+		tarball=$(kernel_src_tarball)
+		[ -n "$tarball" ] || die "linux-source-6.1 is not installed (run tests/testbed/deps.sh)"
+		log "unpacking $tarball"
+		rm -rf "$src"
+		mkdir -p "$CACHE/src"
+		tar -C "$CACHE/src" -xf "$tarball"
+		touch "$src/.minivmx-unpacked"
+	fi
+	echo "$src"
+}
+
+# Run "$@" holding an exclusive lock named $1 in the cache, so that two
+# testbed runs at the same time do not build the same thing twice.
+with_lock() {
+	local name=$1
+	shift
+	mkdir -p "$CACHE/locks"
+	(
+		flock 9
+		"$@"
+	) 9>"$CACHE/locks/$name"
+}
+
+# Debian's stock kernel, extracted (not installed) into the cache.
+stock_dir() { echo "$CACHE/stock-$1"; }	# $1: ABI name, 6.1.0-N-amd64
+
+# Bochs serial output and the guest runner share these lines.
+DONE_MARKER=MINIVMX-TESTBED-DONE
+SUMMARY_RE='^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'

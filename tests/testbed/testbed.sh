@@ -1,0 +1,328 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Boot a test suite in an emulated machine that has VT-x (Bochs), or under
+# nested KVM with --backend qemu where the host has VT-x, and judge the run
+# by what the guest printed on its serial port.
+#
+#   testbed.sh [--kernel test|stock] [--cpus N] [--timeout S]
+#              [--backend bochs|qemu] SUITE
+#
+# Builds what is missing (emulator, kernel, module, static tools,
+# initramfs, ISO), boots with minivmx.suite=SUITE, streams the guest's TAP
+# output to stdout and exits 0 only if the guest's runner reported
+# "N passed, 0 failed, N skipped" and then the done marker.  Exit codes: 0
+# passed, 1 failed (tests, build, timeout, crash), 2 usage, 4 skipped (the
+# qemu backend on a host without VT-x).
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	sed -n 's/^#   //p' "$0" >&2
+	exit 2
+}
+
+kernel=test cpus=1 timeout='' backend=bochs suite=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=${2:-}; shift 2 || usage ;;
+	--cpus) cpus=${2:-}; shift 2 || usage ;;
+	--timeout) timeout=${2:-}; shift 2 || usage ;;
+	--backend) backend=${2:-}; shift 2 || usage ;;
+	-h | --help) usage ;;
+	-*) usage ;;
+	*) [ -z "$suite" ] || usage; suite=$1; shift ;;
+	esac
+done
+[ -n "$suite" ] || usage
+case "$kernel" in test | stock) ;; *) usage ;; esac
+case "$backend" in bochs | qemu) ;; *) usage ;; esac
+[[ "$cpus" =~ ^[1-4]$ ]] || die "--cpus must be 1 to 4 (the test kernel has NR_CPUS=4)"
+[[ "$suite" =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad suite name '$suite'"
+suite_file="$TOP/tests/suites/$suite"
+[ -f "$suite_file" ] || die "no suite $suite_file"
+# The suite may set the host's wall-clock limit: "# testbed: timeout=S".
+[ -n "$timeout" ] || timeout=$(sed -n 's/^#[[:space:]]*testbed:.*timeout=\([0-9][0-9]*\).*/\1/p' \
+	"$suite_file" | head -n 1)
+timeout=${timeout:-600}
+[[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout wants seconds"
+
+if [ "$backend" = qemu ]; then
+	"$TESTBED_DIR/qemu.sh" --can-run || exit 4
+fi
+
+# ---- the slow, cached parts --------------------------------------------
+"$TESTBED_DIR/deps.sh"
+if [ "$backend" = bochs ]; then
+	b=$(with_lock bochs "$TESTBED_DIR/build-bochs.sh")
+	read -r bochs_ver bochs <<<"$b"
+	[ -x "$bochs" ] || die "no Bochs"
+fi
+
+if [ "$kernel" = test ]; then
+	kdir=$(with_lock kernel "$TESTBED_DIR/build-kernel.sh")
+	vmlinuz=$kdir/arch/x86/boot/bzImage
+	kvm_mods=("$kdir/virt/lib/irqbypass.ko" "$kdir/arch/x86/kvm/kvm.ko"
+		"$kdir/arch/x86/kvm/kvm-intel.ko")
+	bdir="$TOP/build/${kdir##*/}"
+else
+	s=$("$TESTBED_DIR/stock-kernel.sh")
+	{ read -r vmlinuz; read -r kdir; } <<<"$s"
+	abi=${kdir##*/linux-headers-}
+	m="$(stock_dir "$abi")/lib/modules/$abi/kernel"
+	kvm_mods=("$m/virt/lib/irqbypass.ko" "$m/arch/x86/kvm/kvm.ko"
+		"$m/arch/x86/kvm/kvm-intel.ko")
+	bdir="$TOP/build/stock-$abi"
+fi
+[ -f "$vmlinuz" ] || die "no kernel image $vmlinuz"
+mkdir -p "$bdir"
+# One build per kernel at a time; boots of different suites run in parallel.
+exec 8>"$bdir/.lock"
+flock 8
+
+# ---- the module, built out of the source tree for this kernel ------------
+
+# Copy the sources of $1 into $2, leaving files whose content is unchanged
+# alone (so make rebuilds nothing) and removing sources that are gone.
+sync_tree() {
+	local src=$1 dst=$2 f
+	mkdir -p "$dst"
+	(cd "$src" && find . -type f ! -name '*.o' ! -name '*.ko' ! -name '*.mod' \
+		! -name '*.mod.c' ! -name '.*.cmd' ! -name '*.a' ! -name '.*.d' \
+		! -name modules.order ! -name Module.symvers) | while read -r f; do
+		cmp -s "$src/$f" "$dst/$f" && continue
+		mkdir -p "$(dirname "$dst/$f")"
+		cp "$src/$f" "$dst/$f"
+	done
+	(cd "$dst" && find . -type f \( -name '*.[chS]' -o -name Kbuild -o -name Makefile \
+		\) ! -name '*.mod.c') | while read -r f; do
+		[ -e "$src/$f" ] || rm -f "$dst/$f"
+	done
+}
+
+kmod_src=${MINIVMX_KMOD_SRC:-$TOP/kmod}
+ko=
+if [ -f "$kmod_src/Kbuild" ] || [ -f "$kmod_src/Makefile" ]; then
+	sync_tree "$kmod_src" "$bdir/kmod"
+	[ -d "$TOP/uapi" ] && sync_tree "$TOP/uapi" "$bdir/uapi"
+	if ! make -s -C "$kdir" M="$bdir/kmod" -j"$JOBS" modules >"$bdir/kmod.log" 2>&1; then
+		cat "$bdir/kmod.log" >&2
+		die "building the module against $kdir failed"
+	fi
+	# Compiler warnings are worth seeing.
+	grep -v "^Skipping BTF generation" "$bdir/kmod.log" >&2 || true
+	ko="$bdir/kmod/minivmx.ko"
+	[ -f "$ko" ] || die "the module build made no minivmx.ko"
+else
+	log "no $kmod_src/Kbuild yet: the initramfs has no minivmx.ko"
+fi
+
+# ---- static programs ----------------------------------------------------
+make -s -C "$TOP" user-tools-static >&2 || die "building the static programs failed"
+static_bin="$TOP/build/static/bin"
+for f in "$static_bin"/*; do
+	{ [ -f "$f" ] && [ -x "$f" ]; } || continue
+	# The initramfs has no C library: a dynamic program would not start.
+	if readelf -l "$f" 2>/dev/null | grep -q 'Requesting program interpreter'; then
+		die "$f is dynamically linked; the initramfs needs static programs"
+	fi
+done
+
+# ---- the initramfs --------------------------------------------------------
+root="$bdir/initramfs"
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root}
+mkdir -p "$root"/minivmx/{bin,guests,kvm,suites,tests}
+cp /bin/busybox "$root/bin/busybox"
+for a in $(/bin/busybox --list-full); do
+	[ "${a##*/}" = busybox ] || ln -sf /bin/busybox "$root/$a"
+done
+mknod -m 600 "$root/dev/console" c 5 1
+mknod -m 666 "$root/dev/null" c 1 3
+install -m 755 "$TESTBED_DIR/init" "$root/init"
+install -m 755 "$TOP/tests/runner.sh" "$root/minivmx/runner.sh"
+cp "$TOP"/tests/suites/* "$root/minivmx/suites/"
+for f in "$TOP"/tests/guest/*.sh "$TOP"/tests/bench/*.sh; do
+	[ -f "$f" ] && install -m 755 "$f" "$root/minivmx/tests/"
+done
+# The VMX guest programs (flat binaries, tests/guests/).
+for f in "$TOP"/build/static/guests/*.bin; do
+	[ -f "$f" ] && cp -p "$f" "$root/minivmx/guests/"
+done
+for f in "$static_bin"/*; do
+	[ -f "$f" ] && cp -p "$f" "$root/minivmx/bin/"
+done
+[ -n "$ko" ] && cp "$ko" "$root/minivmx/minivmx.ko"
+# KVM as a peer to compare with: the modules and a script that loads them
+# in dependency order (unload.sh removes them).
+for f in "${kvm_mods[@]}"; do
+	[ -f "$f" ] && cp "$f" "$root/minivmx/kvm/"
+done
+cat >"$root/minivmx/kvm/load.sh" <<'EOF'
+#!/bin/sh
+# Load KVM (irqbypass, kvm, kvm_intel); arguments go to kvm_intel.
+d=$(dirname "$0")
+[ -e /sys/module/irqbypass ] || insmod "$d/irqbypass.ko" || exit
+[ -e /sys/module/kvm ] || insmod "$d/kvm.ko" || exit
+insmod "$d/kvm-intel.ko" "$@"
+EOF
+printf '#!/bin/sh\nrmmod kvm_intel kvm irqbypass\n' >"$root/minivmx/kvm/unload.sh"
+chmod 755 "$root"/minivmx/kvm/*.sh
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$bdir/initrd.gz"
+
+# ---- the boot medium ------------------------------------------------------
+run="$TOP/build/run-$suite-$cpus"
+[ "$kernel" = stock ] && run="$run-stock"
+[ "$backend" = qemu ] && run="$run-qemu"
+rm -rf "$run"
+mkdir -p "$run/iso/isolinux"
+cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+	"$run/iso/isolinux/"
+cp "$vmlinuz" "$run/iso/vmlinuz"
+cp "$bdir/initrd.gz" "$run/iso/initrd.gz"
+cmdline="console=ttyS0,115200 quiet loglevel=4 nokaslr mitigations=off panic=1"
+cmdline="$cmdline oops=panic minivmx.suite=$suite minivmx.kernel=$kernel"
+cmdline="$cmdline ${MINIVMX_APPEND:-}"
+cat >"$run/iso/isolinux/isolinux.cfg" <<EOF
+DEFAULT minivmx
+PROMPT 0
+TIMEOUT 0
+LABEL minivmx
+	KERNEL /vmlinuz
+	INITRD /initrd.gz
+	APPEND $cmdline
+EOF
+xorriso -as mkisofs -quiet -o "$run/test.iso" -b isolinux/isolinux.bin \
+	-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+	"$run/iso" 2>"$run/xorriso.log" ||
+	{ cat "$run/xorriso.log" >&2; die "xorriso failed"; }
+rm -rf "$run/iso"
+flock -u 8
+
+# ---- boot -----------------------------------------------------------------
+serial="$run/serial.out"
+: >"$serial"
+if [ "$backend" = bochs ]; then
+	if [ "$bochs_ver" = 3.0 ]; then
+		display='display_library: nogui'
+	else
+		display='display_library: rfb, options="timeout=0"'
+		echo c >"$run/continue.rc"
+	fi
+	cat >"$run/bochsrc" <<EOF
+megs: 512
+cpu: model=corei7_skylake_x, count=$cpus, ips=200000000, reset_on_triple_fault=0
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+ata0-master: type=cdrom, path=test.iso, status=inserted
+boot: cdrom
+$display
+com1: enabled=1, mode=file, dev=serial.out
+log: bochs.log
+panic: action=fatal
+error: action=report
+info: action=ignore
+clock: sync=none, time0=local
+port_e9_hack: enabled=1
+EOF
+	vm=("$bochs" -q -f bochsrc)
+	[ "$bochs_ver" = 3.0 ] || vm+=(-rc continue.rc)
+	vmlog="$run/bochs.log"
+	what="Bochs $bochs_ver"
+else
+	vm=("$TESTBED_DIR/qemu.sh" --launch test.iso serial.out "$cpus")
+	vmlog="$run/vm.out"
+	what="QEMU/KVM"
+fi
+
+desc="suite $suite on the $kernel kernel, $cpus CPU(s), $what"
+log "booting $desc (limit ${timeout} s)"
+usec() { echo "${EPOCHREALTIME/./}"; }
+t0=$(usec)
+(cd "$run" && exec "${vm[@]}" </dev/null >"$run/vm.out" 2>&1) &
+vm_pid=$!
+
+# Stream the guest's TAP output as it comes: from the runner's header to
+# the done marker; the kernel's boot messages stay in serial.out.
+tail -n +1 -F -s 0.2 --pid="$vm_pid" "$serial" 2>/dev/null |
+	awk -v done="^$DONE_MARKER" '
+	{ sub(/\r$/, "") }
+	$0 ~ done { exit }
+	# (QEMU leaves a terminal reset sequence in front of the first line.)
+	!on && /TAP version 13$/ && !/^#/ { on = 1; print "TAP version 13"; next }
+	on { print; fflush() }' &
+stream_pid=$!
+
+timed_out='' stop_at=''
+while kill -0 "$vm_pid" 2>/dev/null; do
+	now=$(usec)
+	if [ $((now - t0)) -ge $((timeout * 1000000)) ]; then
+		timed_out=1
+		break
+	fi
+	# The guest powers off right after the done marker.  After a panic the
+	# kernel reboots (panic=1) and the BIOS fails slowly: everything worth
+	# reading has been printed once "Rebooting in" is out.
+	if [ -z "$stop_at" ] && grep -aq -e "^$DONE_MARKER" -e '^\[[ 0-9.]*\] Rebooting in ' \
+		-e 'end Kernel panic' "$serial"; then
+		stop_at=$((now + 2000000))
+	fi
+	[ -n "$stop_at" ] && [ "$now" -ge "$stop_at" ] && break
+	sleep 0.1
+done
+if kill -0 "$vm_pid" 2>/dev/null; then
+	kill -TERM "$vm_pid" 2>/dev/null || true
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$vm_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$vm_pid" 2>/dev/null || true
+fi
+wait "$vm_pid" 2>/dev/null || true
+wait "$stream_pid" 2>/dev/null || true
+secs=$(( ($(usec) - t0) / 100000 ))
+secs="$((secs / 10)).$((secs % 10))"
+
+# ---- the verdict ------------------------------------------------------------
+# What the live stream did not show: the serial output when the runner never
+# started, and the emulator's log.
+tails() {
+	if [ -n "${1:-}" ] || ! grep -aq 'TAP version 13' "$serial"; then
+		echo "---- last 40 lines of $serial ----"
+		tail -n 40 "$serial" | tr -d '\r'
+	fi
+	echo "---- last ${2:-40} lines of $vmlog ----"
+	tail -n "${2:-40}" "$vmlog" 2>/dev/null
+	if [ "$vmlog" != "$run/vm.out" ]; then
+		echo "---- last 5 lines of $run/vm.out ----"
+		tail -n 5 "$run/vm.out"
+	fi
+	echo "----"
+} >&2
+
+if [ -n "$timed_out" ]; then
+	echo "TIMEOUT after $timeout s: $desc" >&2
+	tails all
+	exit 1
+fi
+marker=$(tr -d '\r' <"$serial" | grep -a "^$DONE_MARKER rc=" | tail -n 1 || true)
+summary=$(tr -d '\r' <"$serial" | grep -aE "$SUMMARY_RE" | tail -n 1 || true)
+if grep -aq 'Kernel panic - not syncing' "$serial"; then
+	echo "testbed: FAIL: the guest kernel panicked (an oops, a BUG or a panic: oops=panic ends the run): $desc" >&2
+	if ! grep -aq 'TAP version 13' "$serial"; then
+		tr -d '\r' <"$serial" | awk '/(BUG|Oops|WARNING|general protection|Kernel panic)/ { on = 1 } on' |
+			head -n 80 >&2
+	fi
+	tails "" 10
+	exit 1
+fi
+if [ -z "$marker" ] || [ -z "$summary" ]; then
+	echo "testbed: FAIL: the guest stopped without ${summary:+the done marker}${summary:-a summary line}: $desc" >&2
+	tails all
+	exit 1
+fi
+failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+if [ "$failed" -ne 0 ] || [ "$marker" != "$DONE_MARKER rc=0" ]; then
+	log "FAIL: $desc: $summary ($secs s)"
+	exit 1
+fi
+log "PASS: $desc: $summary ($secs s)"
