@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/kernel.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -72,6 +73,7 @@ u32 vmx_adjust_controls(u32 min, u32 opt, u64 msr, u32 *result)
 	*result = ((min | opt) & may_be_1) | must_be_1;
 	return min & ~may_be_1;
 }
+EXPORT_SYMBOL_IF_KUNIT(vmx_adjust_controls);
 
 static int vmx_require(const char *group, const struct vmx_ctl_req *req,
 		       size_t n, u32 opt, u64 msr, u32 *result)

@@ -62,6 +62,7 @@ if [ "$kernel" = test ]; then
 	vmlinuz=$kdir/arch/x86/boot/bzImage
 	kvm_mods=("$kdir/virt/lib/irqbypass.ko" "$kdir/arch/x86/kvm/kvm.ko"
 		"$kdir/arch/x86/kvm/kvm-intel.ko")
+	kunit_ko=$kdir/lib/kunit/kunit.ko
 	bdir="$TOP/build/${kdir##*/}"
 else
 	s=$("$TESTBED_DIR/stock-kernel.sh")
@@ -70,6 +71,7 @@ else
 	m="$(stock_dir "$abi")/lib/modules/$abi/kernel"
 	kvm_mods=("$m/virt/lib/irqbypass.ko" "$m/arch/x86/kvm/kvm.ko"
 		"$m/arch/x86/kvm/kvm-intel.ko")
+	kunit_ko=	# Debian's kernels have no KUnit
 	bdir="$TOP/build/stock-$abi"
 fi
 [ -f "$vmlinuz" ] || die "no kernel image $vmlinuz"
@@ -151,6 +153,11 @@ for f in "$static_bin"/*; do
 	[ -f "$f" ] && cp -p "$f" "$root/minivmx/bin/"
 done
 [ -n "$ko" ] && cp "$ko" "$root/minivmx/minivmx.ko"
+# KUnit and minivmx's KUnit tests, where the kernel has KUnit.
+if [ -n "$kunit_ko" ] && [ -f "$kunit_ko" ] && [ -f "${ko%/*}/minivmx_kunit.ko" ]; then
+	mkdir -p "$root/minivmx/kunit"
+	cp "$kunit_ko" "${ko%/*}/minivmx_kunit.ko" "$root/minivmx/kunit/"
+fi
 # KVM as a peer to compare with: the modules and a script that loads them
 # in dependency order (unload.sh removes them).
 for f in "${kvm_mods[@]}"; do
