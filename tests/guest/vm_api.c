@@ -4,10 +4,13 @@
  * every close order, ownership, signals, and what small guests written as
  * machine code see and do.
  */
+#include <asm/prctl.h>
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -591,6 +594,95 @@ TEST_F(vm, guest_vmx_instruction_is_ud)
 	ASSERT_EQ(MINIVMX_EXIT_SHUTDOWN, run->exit_reason);
 	EXPECT_EQ(TVM_CODE, run->shutdown.regs.rip);
 	EXPECT_EQ(1, run->exit_count[26]);	/* VMXOFF */
+}
+
+/* RUN with xmm0 holding @in; return RUN's result, xmm0 after in @out. */
+static long run_keeping_xmm0(int vcpu, const uint64_t in[2], uint64_t out[2])
+{
+	long ret;
+
+	asm volatile("movdqu %[in], %%xmm0\n\t"
+		     "syscall\n\t"
+		     "movdqu %%xmm0, %[out]"
+		     : "=a"(ret), [out] "=m"(*(uint64_t (*)[2])out)
+		     : "a"((long)SYS_ioctl), "D"((long)vcpu),
+		       "S"((long)MINIVMX_RUN), "d"(0L),
+		       [in] "m"(*(const uint64_t (*)[2])in)
+		     : "rcx", "r11", "memory", "xmm0");
+	return ret;
+}
+
+static int read_msr(int fd, uint32_t msr, uint64_t *val)
+{
+	return pread(fd, val, 8, msr) == 8 ? 0 : -1;
+}
+
+/*
+ * A 64-bit guest sets LSTAR, STAR, SFMASK, KERNEL_GS_BASE and FS_BASE,
+ * executes SWAPGS and fills XMM0/XMM1; the host's own values must be
+ * untouched after the exit, and the guest's still there when it runs on.
+ */
+TEST_F(vm, host_msrs_and_fpu_intact)
+{
+	static const uint8_t code[] = {
+		0xb9, 0x82, 0, 0, 0xc0, 0xb8, 0x11, 0x11, 0x11, 0x11,
+		0xba, 0x00, 0x80, 0xff, 0xff, 0x0f, 0x30,	/* LSTAR */
+		0xb9, 0x81, 0, 0, 0xc0, 0xb8, 0x22, 0x22, 0x22, 0x22,
+		0xba, 0x10, 0x00, 0x23, 0x00, 0x0f, 0x30,	/* STAR */
+		0xb9, 0x84, 0, 0, 0xc0, 0xb8, 0x00, 0x77, 0x04, 0x00,
+		0xba, 0, 0, 0, 0, 0x0f, 0x30,			/* SFMASK */
+		0xb9, 0x02, 0x01, 0, 0xc0, 0xb8, 0x33, 0x33, 0x33, 0x33,
+		0xba, 0x00, 0x80, 0xff, 0xff, 0x0f, 0x30,	/* KGSBASE */
+		0x0f, 0x01, 0xf8,				/* swapgs */
+		0xb9, 0x00, 0x01, 0, 0xc0, 0xb8, 0x44, 0x44, 0x44, 0x44,
+		0xba, 0, 0, 0, 0, 0x0f, 0x30,			/* FS_BASE */
+		0x66, 0x0f, 0x76, 0xc0,			/* pcmpeqd xmm0, xmm0 */
+		0x66, 0x0f, 0x6f, 0xc8,			/* movdqa xmm1, xmm0 */
+		0xf4,
+		0xb9, 0x82, 0, 0, 0xc0, 0x0f, 0x32, 0xf4,	/* rdmsr LSTAR */
+	};
+	static const uint32_t msrs[] = { 0xc0000082, 0xc0000081, 0xc0000084 };
+	uint64_t in[2] = { 0x0123456789abcdefULL, 0xfedcba9876543210ULL };
+	uint64_t out[2], before[3], after[3];
+	unsigned long fs0, gs0, fs1, gs1;
+	int msr_fd = open("/dev/cpu/0/msr", O_RDONLY | O_CLOEXEC);
+	struct minivmx_regs r;
+	cpu_set_t cpu0;
+	unsigned int i;
+
+	/* Stay on CPU 0, whose MSRs we read. */
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpu0), &cpu0));
+	for (i = 0; msr_fd >= 0 && i < 3; i++)
+		ASSERT_EQ(0, read_msr(msr_fd, msrs[i], &before[i]));
+	ASSERT_EQ(0, syscall(SYS_arch_prctl, ARCH_GET_FS, &fs0));
+	ASSERT_EQ(0, syscall(SYS_arch_prctl, ARCH_GET_GS, &gs0));
+
+	ASSERT_EQ(0, tvm_setup(&self->t, 64, code, sizeof(code)));
+	ASSERT_EQ(0, run_keeping_xmm0(self->t.vcpu, in, out));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, self->t.run->exit_reason);
+
+	EXPECT_EQ(in[0], out[0]);
+	EXPECT_EQ(in[1], out[1]);
+	EXPECT_EQ(getpid(), syscall(SYS_getpid));	/* LSTAR is ours */
+	ASSERT_EQ(0, syscall(SYS_arch_prctl, ARCH_GET_FS, &fs1));
+	ASSERT_EQ(0, syscall(SYS_arch_prctl, ARCH_GET_GS, &gs1));
+	EXPECT_EQ(fs0, fs1);
+	EXPECT_EQ(gs0, gs1);
+	for (i = 0; msr_fd >= 0 && i < 3; i++) {
+		ASSERT_EQ(0, read_msr(msr_fd, msrs[i], &after[i]));
+		EXPECT_EQ(before[i], after[i]) TH_LOG("MSR %#x", msrs[i]);
+	}
+	if (msr_fd >= 0)
+		close(msr_fd);
+
+	/* The guest's LSTAR survived the trip through the host. */
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, self->t.run->exit_reason);
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_REGS, &r));
+	EXPECT_EQ(0x11111111, r.rax);
+	EXPECT_EQ(0xffff8000, r.rdx);
 }
 
 /* ---- signals, lifetimes, ownership ---- */

@@ -137,7 +137,7 @@ static inline int tvm_setup(struct tvm *t, int bits, const void *code,
 		for (i = 1; i < 4; i++)
 			pdpt[i] = ((uint64_t)i << 30) | 0x83;
 		s.cr3 = TVM_PML4;
-		s.cr4 = 0x20;			/* PAE */
+		s.cr4 = 0x620;			/* PAE, OSFXSR, OSXMMEXCPT */
 		s.cr0 |= 0x80000000;		/* PG */
 		s.efer = 0x500;			/* LME | LMA */
 	}
