@@ -126,6 +126,7 @@ static struct kunit_suite minivmx_suite = {
 	.name = "minivmx",
 	.test_cases = minivmx_cases,
 };
+
 kunit_test_suite(minivmx_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
