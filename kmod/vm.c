@@ -35,7 +35,11 @@ static void mvx_slot_release(struct mvx_vm *vm, struct mvx_slot *slot)
 	unsigned long npages = slot->size >> PAGE_SHIFT;
 
 	unpin_user_pages(slot->pages, npages);
-	account_locked_vm(vm->mm, npages, false);
+	/* At process exit the fds close after the address space is gone. */
+	if (mmget_not_zero(vm->mm)) {
+		account_locked_vm(vm->mm, npages, false);
+		mmput(vm->mm);
+	}
 	kvfree(slot->pages);
 	memset(slot, 0, sizeof(*slot));
 }
