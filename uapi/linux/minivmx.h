@@ -390,8 +390,9 @@ struct minivmx_port_route {
 /**
  * struct minivmx_run - shared between the kernel and the VMM
  * @immediate_exit: in: non-zero makes MINIVMX_RUN return at once with
- *	MINIVMX_EXIT_INTR (after completing a pending I/O or MMIO read)
- * @pad0: must be 0
+ *	-EINTR and MINIVMX_EXIT_INTR; a pending IN, MMIO read or hypercall
+ *	is completed by the next MINIVMX_RUN that enters the guest
+ * @pad0: padding
  * @exit_reason: out: MINIVMX_EXIT_*
  * @vmx_exit_reason: out: the basic VMX exit reason behind it
  * @exit_qualification: out: the raw exit qualification
