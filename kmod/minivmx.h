@@ -6,6 +6,7 @@
 #ifndef MINIVMX_H
 #define MINIVMX_H
 
+#include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
@@ -101,6 +102,9 @@ struct mvx_slot {
  * @mem_lock: read-held by running vCPUs, write-held to change memory
  * @mem_gen: bumped on every EPT change; a vCPU that sees a new value
  *	flushes EPT translations (INVEPT) before entering the guest
+ * @mem_waiters: writers waiting for @mem_lock; running vCPUs end their
+ *	batch when it is non-zero, so a guest that never exits to userspace
+ *	cannot hold them off
  * @slots: memory regions
  * @ept_root: the EPT PML4 page
  * @eptp: EPT pointer (SDM 25.6.11)
@@ -115,6 +119,7 @@ struct mvx_vm {
 	struct mutex lock;		/* configuration changes */
 	struct rw_semaphore mem_lock;
 	unsigned long mem_gen;
+	atomic_t mem_waiters;
 	struct mvx_slot slots[MINIVMX_MAX_MEM_SLOTS];
 	u64 *ept_root;
 	u64 eptp;
@@ -244,6 +249,8 @@ enum {
 
 /* vm.c */
 int mvx_create_vm(void);
+int mvx_mem_write_lock(struct mvx_vm *vm);
+void mvx_mem_write_unlock(struct mvx_vm *vm);
 void mvx_vm_put(struct mvx_vm *vm);
 bool mvx_vm_owned(struct mvx_vm *vm);
 const struct minivmx_port_route *mvx_port_route(struct mvx_vm *vm, u16 port);

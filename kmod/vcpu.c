@@ -127,6 +127,7 @@ static bool vcpu_should_leave(struct mvx_vcpu *v)
 		return true;
 	}
 	return need_resched() || signal_pending(current) ||
+	       atomic_read(&v->vm->mem_waiters) ||
 	       READ_ONCE(v->vm->mem_gen) != v->mem_gen;
 }
 

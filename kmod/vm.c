@@ -30,6 +30,33 @@ bool mvx_vm_owned(struct mvx_vm *vm)
 	return current->mm == vm->mm;
 }
 
+/**
+ * mvx_mem_write_lock() - take the VM's mem_lock to change memory or routes
+ * @vm: the VM
+ *
+ * Running vCPUs hold mem_lock for reading for a whole batch; announcing
+ * the writer makes them leave the guest at their next exit (at most about
+ * a millisecond away, see the preemption timer in vmcs.c).
+ *
+ * Return: 0, or -EINTR if a fatal signal came first.
+ */
+int mvx_mem_write_lock(struct mvx_vm *vm)
+{
+	int ret;
+
+	atomic_inc(&vm->mem_waiters);
+	ret = down_write_killable(&vm->mem_lock);
+	if (ret)
+		atomic_dec(&vm->mem_waiters);
+	return ret;
+}
+
+void mvx_mem_write_unlock(struct mvx_vm *vm)
+{
+	atomic_dec(&vm->mem_waiters);
+	up_write(&vm->mem_lock);
+}
+
 static void mvx_slot_release(struct mvx_vm *vm, struct mvx_slot *slot)
 {
 	unsigned long npages = slot->size >> PAGE_SHIFT;
@@ -217,7 +244,12 @@ static long mvx_set_memory_region(struct mvx_vm *vm,
 	}
 
 	/* Running vCPUs read slots and EPT: change both with them out. */
-	down_write(&vm->mem_lock);
+	ret = mvx_mem_write_lock(vm);
+	if (ret) {
+		if (new.size)
+			mvx_slot_release(vm, &new);
+		goto out_unlock;
+	}
 	if (slot->size) {
 		ept_unmap_range(vm, slot->gpa, slot->size);
 		mvx_slot_release(vm, slot);
@@ -230,7 +262,7 @@ static long mvx_set_memory_region(struct mvx_vm *vm,
 		}
 	}
 	vm->mem_gen++;
-	up_write(&vm->mem_lock);
+	mvx_mem_write_unlock(vm);
 out_unlock:
 	mutex_unlock(&vm->lock);
 	return ret;
@@ -275,7 +307,9 @@ static long mvx_set_port_route(struct mvx_vm *vm,
 	 * writing, which waits for running vCPUs to leave the guest.
 	 */
 	mutex_lock(&vm->lock);
-	down_write(&vm->mem_lock);
+	ret = mvx_mem_write_lock(vm);
+	if (ret)
+		goto out_mutex;
 	/* Give the range back to userspace first: drop covered routes. */
 	for (i = 0, n = 0; i < vm->nr_routes; i++) {
 		struct minivmx_port_route *o = &vm->routes[i];
@@ -298,7 +332,8 @@ static long mvx_set_port_route(struct mvx_vm *vm,
 	}
 	vm->nr_routes = n;
 out_unlock:
-	up_write(&vm->mem_lock);
+	mvx_mem_write_unlock(vm);
+out_mutex:
 	mutex_unlock(&vm->lock);
 	return ret;
 }

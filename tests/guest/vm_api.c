@@ -6,6 +6,7 @@
  */
 #include <asm/prctl.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -716,6 +717,38 @@ TEST_F(vm, endless_guest_stops_on_signal_and_resumes)
 	first = *count;
 	EXPECT_EQ(-EINTR, tvm_run(&self->t));
 	EXPECT_EQ(first, *count);
+}
+
+static void *run_thread(void *arg)
+{
+	struct tvm *t = arg;
+
+	return (void *)(long)tvm_run(t);
+}
+
+/* A guest that never leaves the kernel must not hold off a memory change. */
+TEST_F(vm, memory_change_while_guest_spins)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	uint8_t *extra = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile uint64_t *count = (uint64_t *)(self->t.mem + 0x9000);
+	pthread_t th;
+	void *ret;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	ASSERT_EQ(0, tvm_setup(&self->t, 64, spin, sizeof(spin)));
+	ASSERT_EQ(0, pthread_create(&th, NULL, run_thread, &self->t));
+	while (!*count)
+		usleep(10000);
+	/* The harness's timeout fails the test if this blocks. */
+	EXPECT_EQ(0, set_region(self->t.vm, 1, 0, 0x400000, 4096,
+				(uintptr_t)extra));
+	EXPECT_EQ(0, set_region(self->t.vm, 1, 0, 0, 0, 0));
+	pthread_kill(th, SIGUSR1);
+	ASSERT_EQ(0, pthread_join(th, &ret));
+	EXPECT_EQ(-EINTR, (long)ret);
+	munmap(extra, 4096);
 }
 
 TEST_F(vm, other_process_cannot_drive)
