@@ -749,11 +749,11 @@ static int handle_io(struct mvx_vcpu *v)
 static int fetch_insn(struct mvx_vcpu *v, u8 *buf, unsigned int *len)
 {
 	u64 rip = vmcs_read(GUEST_CS_BASE) + vmcs_read(GUEST_RIP);
-	unsigned int first = min_t(unsigned int, 15,
-				   PAGE_SIZE - offset_in_page(rip));
+	unsigned int first;
 
 	if (guest_cs_bits(v) != 64)
 		rip &= 0xffffffff;
+	first = min_t(unsigned int, 15, PAGE_SIZE - offset_in_page(rip));
 	if (mvx_read_gva(v, rip, buf, first))
 		return -EFAULT;
 	*len = first;
@@ -922,7 +922,9 @@ int mvx_handle_exit(struct mvx_vcpu *v, u32 reason)
 
 	if (basic < MINIVMX_NR_VMX_EXIT_REASONS)
 		run->exit_count[basic]++;
-	trace_minivmx_exit(v->id, reason, vmcs_read(GUEST_RIP));
+	/* The VMREAD is volatile asm: only pay for it while tracing. */
+	if (trace_minivmx_exit_enabled())
+		trace_minivmx_exit(v->id, reason, vmcs_read(GUEST_RIP));
 
 	/* 27.8: VM entry failed while loading guest state or MSRs. */
 	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
