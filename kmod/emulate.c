@@ -1,44 +1,95 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Walking the guest's page tables, to reach string-I/O buffers and the
- * instruction bytes of an MMIO access (SDM Vol. 3A 4.3-4.5).
+ * instruction bytes of an MMIO access (SDM Vol. 3A 4.3-4.6).  The walk
+ * checks what the CPU would (present, R/W with CR0.WP, U/S, XD with
+ * EFER.NXE, SMEP and SMAP) and sets the accessed and dirty flags the way
+ * the CPU does, with a locked OR; a failed check is a page fault for the
+ * guest, with the error code the CPU would push.
  */
+#include <linux/atomic.h>
+#include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/minmax.h>
+#include <linux/nospec.h>
 #include <asm/processor-flags.h>
 #include <asm/msr-index.h>
+#include <asm/trapnr.h>
 #include <asm/vmx.h>
 
 #include "minivmx.h"
 #include "vmx_ops.h"
 
 #define PTE_P		BIT_ULL(0)
+#define PTE_RW		BIT_ULL(1)
+#define PTE_US		BIT_ULL(2)
+#define PTE_A		BIT_ULL(5)
+#define PTE_D		BIT_ULL(6)
 #define PTE_PS		BIT_ULL(7)
+#define PTE_XD		BIT_ULL(63)
 #define PTE_ADDR	GENMASK_ULL(51, 12)
 
-/* Read a page-table entry of @size bytes at guest-physical @gpa. */
-static int walk_read(struct mvx_vcpu *v, u64 gpa, int size, u64 *pte)
+/* One paging-structure entry: where it is and what it says. */
+struct walk_entry {
+	u64 gpa;
+	u64 val;
+	int size;
+};
+
+static int walk_read(struct mvx_vcpu *v, u64 gpa, int size,
+		     struct walk_entry *e)
 {
-	*pte = 0;
-	return mvx_read_gpa(v->vm, gpa, pte, size);
+	e->gpa = gpa;
+	e->size = size;
+	e->val = 0;
+	return mvx_read_gpa(v->vm, gpa, &e->val, size);
+}
+
+/* Set @bits in a guest paging-structure entry as the CPU does: locked. */
+static void walk_set_bits(struct mvx_vcpu *v, struct walk_entry *e, u64 bits)
+{
+	struct mvx_slot *s;
+	struct page *page;
+	void *va;
+
+	if ((e->val & bits) == bits)
+		return;
+	s = mvx_gpa_slot(v->vm, e->gpa);
+	if (!s || (s->flags & MINIVMX_MEM_READONLY))
+		return;
+	page = s->pages[array_index_nospec((e->gpa - s->gpa) >> PAGE_SHIFT,
+					   s->size >> PAGE_SHIFT)];
+	va = kmap_local_page(page) + offset_in_page(e->gpa);
+	if (e->size == 8)
+		atomic64_or(bits, va);
+	else
+		atomic_or(bits, va);
+	kunmap_local(va);
+	set_page_dirty_lock(page);
 }
 
 /**
- * mvx_gva_to_gpa() - translate a guest linear address (SDM Vol. 3A 4.3-4.5)
+ * mvx_gva_to_gpa() - translate a guest linear address (SDM Vol. 3A 4.3-4.6)
  * @v: the vCPU, its VMCS current
  * @gva: the linear address
- * @write: the access is a write (unused: minivmx does not check rights)
+ * @access: MVX_ACC_* flags of the access, which are also the bits of the
+ *	page-fault error code they stand for
  * @gpa: the guest-physical address
  *
- * Return: 0, or -EFAULT if a paging-structure entry is not present or not
- * in guest memory.
+ * Return: 0; -EPERM when the access is a page fault for the guest (its
+ * address and error code are in @v->pf); or -EFAULT if a paging structure
+ * is not in guest memory.
  */
-int mvx_gva_to_gpa(struct mvx_vcpu *v, u64 gva, bool write, u64 *gpa)
+int mvx_gva_to_gpa(struct mvx_vcpu *v, u64 gva, unsigned int access,
+		   u64 *gpa)
 {
 	u64 cr0 = vmcs_guest_cr0(), cr4 = vmcs_guest_cr4();
-	u64 cr3 = vmcs_read(GUEST_CR3), pte;
-	int level, shift;
+	u64 cr3 = vmcs_read(GUEST_CR3), page_mask;
+	bool nxe = v->efer & EFER_NX, user = access & MVX_ACC_USER;
+	struct walk_entry e[4];
+	u64 allow = PTE_RW | PTE_US, xd = 0;
+	int level, n = 0, shift;
 
 	if (!(cr0 & X86_CR0_PG)) {
 		*gpa = gva & 0xffffffff;
@@ -46,48 +97,106 @@ int mvx_gva_to_gpa(struct mvx_vcpu *v, u64 gva, bool write, u64 *gpa)
 	}
 	if (v->efer & EFER_LMA) {
 		level = 4;
-		pte = cr3;
+		e[0].val = cr3;
 	} else if (cr4 & X86_CR4_PAE) {
-		/* 4.4.1: the PDPTEs live in the VMCS. */
-		pte = vmcs_read(GUEST_PDPTR0 + 2 * ((gva >> 30) & 3));
-		if (!(pte & PTE_P))
-			return -EFAULT;
+		/* 4.4.1: the PDPTEs live in the VMCS and carry no rights. */
+		e[0].val = vmcs_read(GUEST_PDPTR0 + 2 * ((gva >> 30) & 3));
+		if (!(e[0].val & PTE_P))
+			goto not_present;
 		level = 2;
 	} else {
 		/* 32-bit paging: 4-byte entries, 10 bits per level (4.3). */
 		gva &= 0xffffffff;
-		if (walk_read(v, (cr3 & PTE_ADDR) + ((gva >> 22) & 0x3ff) * 4,
-			      4, &pte) || !(pte & PTE_P))
+		if (walk_read(v, (cr3 & 0xfffff000) + ((gva >> 22) & 0x3ff) * 4,
+			      4, &e[n]))
 			return -EFAULT;
-		if ((pte & PTE_PS) && (cr4 & X86_CR4_PSE)) {
-			*gpa = (pte & 0xffc00000) | (gva & 0x3fffff);
-			return 0;
+		if (!(e[n].val & PTE_P))
+			goto not_present;
+		allow &= e[n].val;
+		if ((e[n].val & PTE_PS) && (cr4 & X86_CR4_PSE)) {
+			/* PSE-36: PDE bits 20:13 are address bits 39:32. */
+			*gpa = (e[n].val & 0xffc00000) |
+			       ((e[n].val >> 13) & 0xffULL) << 32 |
+			       (gva & 0x3fffff);
+			n++;
+			goto leaf;
 		}
-		if (walk_read(v, (pte & 0xfffff000) + ((gva >> 12) & 0x3ff) * 4,
-			      4, &pte) || !(pte & PTE_P))
+		n++;
+		if (walk_read(v, (e[0].val & 0xfffff000) +
+			      ((gva >> 12) & 0x3ff) * 4, 4, &e[n]))
 			return -EFAULT;
-		*gpa = (pte & 0xfffff000) | (gva & 0xfff);
-		return 0;
+		if (!(e[n].val & PTE_P))
+			goto not_present;
+		allow &= e[n].val;
+		*gpa = (e[n].val & 0xfffff000) | (gva & 0xfff);
+		n++;
+		goto leaf;
 	}
 
 	for (; level > 0; level--) {
+		u64 table = (n ? e[n - 1].val : e[0].val) & PTE_ADDR;
+
 		shift = 12 + 9 * (level - 1);
-		if (walk_read(v, (pte & PTE_ADDR) + ((gva >> shift) & 511) * 8,
-			      8, &pte) || !(pte & PTE_P))
+		if (walk_read(v, table + ((gva >> shift) & 511) * 8, 8, &e[n]))
 			return -EFAULT;
+		if (!(e[n].val & PTE_P))
+			goto not_present;
+		allow &= e[n].val;
+		if (nxe)
+			xd |= e[n].val & PTE_XD;
+		n++;
 		/* 1 GiB and 2 MiB pages end the walk early. */
-		if (level <= 3 && level > 1 && (pte & PTE_PS)) {
-			*gpa = (pte & PTE_ADDR & ~((1ULL << shift) - 1)) |
-			       (gva & ((1ULL << shift) - 1));
-			return 0;
-		}
+		if (level <= 3 && level > 1 && (e[n - 1].val & PTE_PS))
+			break;
 	}
-	*gpa = (pte & PTE_ADDR) | (gva & 0xfff);
+	if (!level)
+		level = 1;
+	page_mask = (1ULL << (12 + 9 * (level - 1))) - 1;
+	*gpa = (e[n - 1].val & PTE_ADDR & ~page_mask) | (gva & page_mask);
+
+leaf:
+	/* 4.6: access rights. */
+	if ((user && !(allow & PTE_US)) ||
+	    ((access & MVX_ACC_WRITE) && !(allow & PTE_RW) &&
+	     (user || (cr0 & X86_CR0_WP))) ||
+	    ((access & MVX_ACC_FETCH) && xd) ||
+	    (!user && (allow & PTE_US) && (access & MVX_ACC_FETCH) &&
+	     (cr4 & X86_CR4_SMEP)) ||
+	    (!user && (allow & PTE_US) && !(access & MVX_ACC_FETCH) &&
+	     (cr4 & X86_CR4_SMAP) &&
+	     !(vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_AC))) {
+		access |= MVX_PF_PRESENT;
+		goto fault;
+	}
+	/* 4.8: accessed flags on the way, dirty on the page written. */
+	for (level = 0; level < n; level++)
+		walk_set_bits(v, &e[level], PTE_A);
+	if (access & MVX_ACC_WRITE)
+		walk_set_bits(v, &e[n - 1], PTE_D);
 	return 0;
+
+not_present:
+fault:
+	v->pf.gva = gva;
+	v->pf.error = access;
+	return -EPERM;
+}
+
+/**
+ * mvx_inject_page_fault() - raise the page fault a translation found
+ * @v: the vCPU, its VMCS current, after mvx_gva_to_gpa() said -EPERM
+ *
+ * Return: 1, to re-enter the guest with the #PF pending.
+ */
+int mvx_inject_page_fault(struct mvx_vcpu *v)
+{
+	v->cr2 = v->pf.gva;
+	mvx_inject_exception(X86_TRAP_PF, true, v->pf.error);
+	return 1;
 }
 
 static int mvx_access_gva(struct mvx_vcpu *v, u64 gva, void *buf,
-			  unsigned int len, bool write)
+			  unsigned int len, unsigned int access)
 {
 	while (len) {
 		unsigned int n = min_t(unsigned int, len,
@@ -95,10 +204,11 @@ static int mvx_access_gva(struct mvx_vcpu *v, u64 gva, void *buf,
 		u64 gpa;
 		int ret;
 
-		ret = mvx_gva_to_gpa(v, gva, write, &gpa);
+		ret = mvx_gva_to_gpa(v, gva, access, &gpa);
 		if (!ret)
-			ret = write ? mvx_write_gpa(v->vm, gpa, buf, n) :
-				      mvx_read_gpa(v->vm, gpa, buf, n);
+			ret = access & MVX_ACC_WRITE ?
+			      mvx_write_gpa(v->vm, gpa, buf, n) :
+			      mvx_read_gpa(v->vm, gpa, buf, n);
 		if (ret)
 			return ret;
 		gva += n;
@@ -108,13 +218,35 @@ static int mvx_access_gva(struct mvx_vcpu *v, u64 gva, void *buf,
 	return 0;
 }
 
-int mvx_read_gva(struct mvx_vcpu *v, u64 gva, void *buf, unsigned int len)
+/**
+ * mvx_read_gva() - read guest memory through the guest's page tables
+ * @v: the vCPU, its VMCS current
+ * @gva: linear address
+ * @buf: where to put the bytes
+ * @len: how many
+ * @access: MVX_ACC_USER and MVX_ACC_FETCH, as the access needs
+ *
+ * Return: 0, -EPERM for a guest page fault (see mvx_gva_to_gpa()), or
+ * -EFAULT for memory that is not guest RAM.
+ */
+int mvx_read_gva(struct mvx_vcpu *v, u64 gva, void *buf, unsigned int len,
+		 unsigned int access)
 {
-	return mvx_access_gva(v, gva, buf, len, false);
+	return mvx_access_gva(v, gva, buf, len, access & ~MVX_ACC_WRITE);
 }
 
+/**
+ * mvx_write_gva() - write guest memory through the guest's page tables
+ * @v: the vCPU, its VMCS current
+ * @gva: linear address
+ * @buf: the bytes
+ * @len: how many
+ * @access: MVX_ACC_USER or 0
+ *
+ * Return: as mvx_read_gva().
+ */
 int mvx_write_gva(struct mvx_vcpu *v, u64 gva, const void *buf,
-		  unsigned int len)
+		  unsigned int len, unsigned int access)
 {
-	return mvx_access_gva(v, gva, (void *)buf, len, true);
+	return mvx_access_gva(v, gva, (void *)buf, len, access | MVX_ACC_WRITE);
 }

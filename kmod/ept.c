@@ -4,16 +4,45 @@
  *
  * Four levels, write-back memory, 2 MiB leaves where a memory region allows
  * them.  Tables are allocated on demand and freed with the VM; unmapping
- * clears leaves only.  Callers hold the VM's mem_lock for writing and bump
- * mem_gen so that every vCPU flushes with INVEPT before its next entry.
+ * clears leaves only, and a 2 MiB leaf that later takes the place of an
+ * empty page table frees it.  Callers hold the VM's mem_lock for writing
+ * and bump mem_gen so that every vCPU flushes with INVEPT before its next
+ * entry.
+ *
+ * On CPUs with the iTLB multihit erratum a guest that executes from a
+ * large page whose size the host changes can cause a machine check, so
+ * there (or with nx_huge_pages=1) 2 MiB leaves are not executable and the
+ * first instruction fetch from one splits it into 4 KiB leaves (KVM's
+ * nx_huge_pages).
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <kunit/visibility.h>
 #include <asm/io.h>
 #include <asm/mtrr.h>
 #include <asm/vmx.h>
 
 #include "minivmx.h"
+
+static int nx_huge_pages = -1;
+module_param(nx_huge_pages, int, 0444);
+MODULE_PARM_DESC(nx_huge_pages,
+		 "map 2 MiB EPT leaves non-executable: -1 where the CPU has iTLB multihit (default), 0 never, 1 always");
+
+/* nx_huge_pages, resolved at load by ept_setup(). */
+bool mvx_nx_huge_pages;
+EXPORT_SYMBOL_IF_KUNIT(mvx_nx_huge_pages);
+
+/**
+ * ept_setup() - resolve the nx_huge_pages parameter
+ */
+void ept_setup(void)
+{
+	mvx_nx_huge_pages = nx_huge_pages < 0 ?
+			    boot_cpu_has_bug(X86_BUG_ITLB_MULTIHIT) :
+			    nx_huge_pages;
+}
 
 #define EPT_LEVELS		4
 #define EPT_ENTRIES		512
@@ -29,6 +58,27 @@
 static unsigned int ept_index(u64 gpa, int level)
 {
 	return (gpa >> (12 + 9 * (level - 1))) & (EPT_ENTRIES - 1);
+}
+
+static u64 *ept_alloc_table(struct mvx_vm *vm)
+{
+	u64 *table = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+	if (table)
+		vm->ept_tables++;
+	return table;
+}
+
+static void ept_free_table(struct mvx_vm *vm, u64 *table, int level)
+{
+	int i;
+
+	for (i = 0; level > 1 && i < EPT_ENTRIES; i++)
+		if ((table[i] & EPT_RWX) && !(table[i] & EPT_LARGE))
+			ept_free_table(vm, __va(table[i] & EPT_ADDR_MASK),
+				       level - 1);
+	free_page((unsigned long)table);
+	vm->ept_tables--;
 }
 
 /*
@@ -48,7 +98,7 @@ static u64 *ept_table(struct mvx_vm *vm, u64 gpa, int level, bool alloc)
 
 			if (!alloc)
 				return NULL;
-			next = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+			next = ept_alloc_table(vm);
 			if (!next)
 				return NULL;
 			*e = __pa(next) | EPT_RWX;
@@ -92,11 +142,18 @@ int ept_map_slot(struct mvx_vm *vm, struct mvx_slot *slot)
 
 		if (vmx_has_ept_2m() && IS_ALIGNED(gpa, SZ_2M) &&
 		    npages - i >= EPT_ENTRIES && ept_can_map_2m(&slot->pages[i])) {
+			u64 *pde;
+
 			table = ept_table(vm, gpa, 2, true);
 			if (!table)
 				return -ENOMEM;
-			table[ept_index(gpa, 2)] = page_to_phys(slot->pages[i]) |
-						   perm | EPT_LEAF_WB | EPT_LARGE;
+			pde = &table[ept_index(gpa, 2)];
+			/* An empty table from an earlier region: free it. */
+			if ((*pde & EPT_RWX) && !(*pde & EPT_LARGE))
+				ept_free_table(vm, __va(*pde & EPT_ADDR_MASK), 1);
+			*pde = page_to_phys(slot->pages[i]) | EPT_LEAF_WB |
+			       EPT_LARGE | (mvx_nx_huge_pages ?
+					    perm & ~VMX_EPT_EXECUTABLE_MASK : perm);
 			i += EPT_ENTRIES;
 			continue;
 		}
@@ -109,6 +166,35 @@ int ept_map_slot(struct mvx_vm *vm, struct mvx_slot *slot)
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(ept_map_slot);
+
+/**
+ * ept_split_2m() - replace the 2 MiB leaf that maps @gpa by 4 KiB leaves
+ * @vm: the VM
+ * @gpa: an address in the leaf
+ *
+ * The small leaves map the same memory with the same rights, and are
+ * executable (nx_huge_pages).
+ *
+ * Return: 0, also when no 2 MiB leaf maps @gpa any more; or -ENOMEM.
+ */
+int ept_split_2m(struct mvx_vm *vm, u64 gpa)
+{
+	u64 *pd = ept_table(vm, gpa, 2, false), *pt, leaf;
+	int i;
+
+	if (!pd || !(pd[ept_index(gpa, 2)] & EPT_LARGE))
+		return 0;
+	leaf = pd[ept_index(gpa, 2)] & ~EPT_LARGE;
+	pt = ept_alloc_table(vm);
+	if (!pt)
+		return -ENOMEM;
+	for (i = 0; i < EPT_ENTRIES; i++)
+		pt[i] = (leaf | VMX_EPT_EXECUTABLE_MASK) + ((u64)i << PAGE_SHIFT);
+	pd[ept_index(gpa, 2)] = __pa(pt) | EPT_RWX;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(ept_split_2m);
 
 /**
  * ept_unmap_range() - remove the leaves that map [@gpa, @gpa + @size)
@@ -139,6 +225,7 @@ void ept_unmap_range(struct mvx_vm *vm, u64 gpa, u64 size)
 		gpa += PAGE_SIZE;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(ept_unmap_range);
 
 /**
  * ept_init() - allocate the EPT root and compute the EPT pointer
@@ -148,23 +235,14 @@ void ept_unmap_range(struct mvx_vm *vm, u64 gpa, u64 size)
  */
 int ept_init(struct mvx_vm *vm)
 {
-	vm->ept_root = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vm->ept_root = ept_alloc_table(vm);
 	if (!vm->ept_root)
 		return -ENOMEM;
 	/* 25.6.11: memory type WB, page-walk length 4 (encoded as 3). */
 	vm->eptp = __pa(vm->ept_root) | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4;
 	return 0;
 }
-
-static void ept_free_table(u64 *table, int level)
-{
-	int i;
-
-	for (i = 0; level > 1 && i < EPT_ENTRIES; i++)
-		if ((table[i] & EPT_RWX) && !(table[i] & EPT_LARGE))
-			ept_free_table(__va(table[i] & EPT_ADDR_MASK), level - 1);
-	free_page((unsigned long)table);
-}
+EXPORT_SYMBOL_IF_KUNIT(ept_init);
 
 /**
  * ept_destroy() - free every EPT table of @vm
@@ -173,6 +251,7 @@ static void ept_free_table(u64 *table, int level)
 void ept_destroy(struct mvx_vm *vm)
 {
 	if (vm->ept_root)
-		ept_free_table(vm->ept_root, EPT_LEVELS);
+		ept_free_table(vm, vm->ept_root, EPT_LEVELS);
 	vm->ept_root = NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(ept_destroy);

@@ -12,12 +12,16 @@
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <asm/apicdef.h>
+#include <asm/debugreg.h>
 #include <asm/trapnr.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/vmx.h>
+
+#include <kunit/visibility.h>
 
 #include "minivmx.h"
 #include "trace.h"
@@ -93,16 +97,25 @@ static int guest_cpl(void)
  * mvx_skip_insn() - move the guest past the instruction that exited
  * @v: the vCPU
  *
- * Also ends STI and MOV SS blocking, as executing it would (SDM 26.7.1).
+ * As executing it would: RIP wraps at 4 GiB outside 64-bit code, STI and
+ * MOV SS blocking end (SDM 26.7.1), and with RFLAGS.TF set the
+ * single-step #DB follows, with DR6.BS (KVM's kvm_vcpu_do_singlestep()).
  */
 void mvx_skip_insn(struct mvx_vcpu *v)
 {
 	u32 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+	u64 rip = vmcs_read(GUEST_RIP) + v->insn_len;
 
-	vmcs_write(GUEST_RIP, vmcs_read(GUEST_RIP) + v->insn_len);
+	if (guest_cs_bits(v) != 64)
+		rip = (u32)rip;
+	vmcs_write(GUEST_RIP, rip);
 	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
 		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
 			   intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+	if (unlikely(vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_TF)) {
+		v->dr6 |= DR_STEP;
+		mvx_inject_exception(X86_TRAP_DB, false, 0);
+	}
 }
 
 static int skip_and_resume(struct mvx_vcpu *v)
@@ -136,6 +149,15 @@ void mvx_inject_exception(u8 vector, bool has_error, u32 error)
 		info |= INTR_INFO_DELIVER_CODE_MASK;
 		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
 	}
+	/*
+	 * A fault pushes RFLAGS with RF set, so that an instruction
+	 * breakpoint does not hit again on return (SDM 17.3.1.1); event
+	 * injection pushes GUEST_RFLAGS as it is.
+	 */
+	if (vector != X86_TRAP_DB && vector != X86_TRAP_BP &&
+	    vector != X86_TRAP_OF)
+		vmcs_write(GUEST_RFLAGS,
+			   vmcs_read(GUEST_RFLAGS) | X86_EFLAGS_RF);
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
 }
 
@@ -214,16 +236,25 @@ static bool cpuid_override(struct mvx_vcpu *v, u32 fn, u32 idx, u32 *out)
 /*
  * The host's answer minus what the guest cannot have: VMX (hidden), the
  * local APIC and its relatives (not emulated), MONITOR/MWAIT (they #UD),
- * thermal, power and performance-monitoring leaves, topology.
+ * INVPCID, XSAVES, RDTSCP and RDPID (not enabled: they #UD),
+ * PKU, CET, LA57 and AMX (their state is not switched), the speculation
+ * controls and ARCH_CAPABILITIES (their MSRs #GP), thermal, power and
+ * performance-monitoring leaves (RDPMC #GPs), topology; XSAVE only on a
+ * host that uses it, and leaf 0xD only for the XCR0 bits the guest may
+ * set.
  */
-static void cpuid_filter(struct mvx_vcpu *v, u32 fn, u32 *r)
+static void cpuid_filter(struct mvx_vcpu *v, u32 fn, u32 idx, u32 *r)
 {
+	u64 xcr0;
+
 	switch (fn) {
 	case 1:
 		r[1] = (r[1] & 0x00ffffff) | v->id << 24;	/* APIC ID */
 		r[2] &= ~(BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) |
 			  BIT(8) | BIT(14) | BIT(15) | BIT(21) | BIT(24) |
 			  BIT(27));
+		if (!boot_cpu_has(X86_FEATURE_OSXSAVE))
+			r[2] &= ~BIT(26);			/* XSAVE */
 		if (vmcs_guest_cr4() & X86_CR4_OSXSAVE)
 			r[2] |= BIT(27);
 		r[2] |= BIT(31);				/* hypervisor */
@@ -234,11 +265,36 @@ static void cpuid_filter(struct mvx_vcpu *v, u32 fn, u32 *r)
 		memset(r, 0, 4 * sizeof(*r));
 		break;
 	case 7:
-		r[1] &= ~(BIT(2) | BIT(10) | BIT(25));	/* SGX, INVPCID, PT */
-		r[2] &= ~BIT(5);				/* WAITPKG */
+		if (idx) {
+			memset(r, 0, 4 * sizeof(*r));
+			break;
+		}
+		/* SGX, INVPCID, MPX, PT */
+		r[1] &= ~(BIT(2) | BIT(10) | BIT(14) | BIT(25));
+		/* PKU, OSPKE, WAITPKG, CET_SS, LA57, RDPID, SGX_LC, PKS */
+		r[2] &= ~(BIT(3) | BIT(4) | BIT(5) | BIT(7) | BIT(16) |
+			  BIT(22) | BIT(30) | BIT(31));
+		/* CET_IBT, AMX, speculation controls, ARCH_CAPABILITIES */
+		r[3] &= ~(BIT(20) | BIT(22) | BIT(24) | BIT(25) | BIT(26) |
+			  BIT(27) | BIT(28) | BIT(29) | BIT(30) | BIT(31));
+		break;
+	case 0xd:
+		xcr0 = mvx_guest_supported_xcr0(v);
+		if (idx == 0) {
+			r[0] &= lower_32_bits(xcr0);
+			r[3] &= upper_32_bits(xcr0);
+		} else if (idx == 1) {
+			r[0] &= ~BIT(3);			/* XSAVES */
+			memset(&r[1], 0, 3 * sizeof(*r));
+		} else if (idx >= 64 || !(xcr0 & BIT_ULL(idx))) {
+			memset(r, 0, 4 * sizeof(*r));
+		}
 		break;
 	case 0x80000001:
 		r[3] &= ~BIT(27);				/* RDTSCP */
+		break;
+	case 0x80000008:
+		r[1] = 0;	/* AMD's IBPB/IBRS/SSBD bits */
 		break;
 	}
 }
@@ -257,7 +313,7 @@ static int handle_cpuid(struct mvx_vcpu *v)
 			}
 		} else {
 			cpuid_count(fn, idx, &r[0], &r[1], &r[2], &r[3]);
-			cpuid_filter(v, fn, r);
+			cpuid_filter(v, fn, idx, r);
 		}
 	}
 	v->regs[MVX_RAX] = r[0];
@@ -296,10 +352,14 @@ static int handle_exception_nmi(struct mvx_vcpu *v)
 	u32 info = vmcs_read(VM_EXIT_INTR_INFO);
 	u64 data[2] = { EXIT_REASON_EXCEPTION_NMI, info };
 
-	/* NMIs were passed to the host right after the exit (vcpu.c). */
-	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+	/*
+	 * NMIs and machine checks were handed to the host right after the
+	 * exit, with interrupts still off (vcpu.c).
+	 */
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR ||
+	    (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
 		return 1;
-	/* No exception is intercepted (EXCEPTION_BITMAP is 0). */
+	/* #MC is the only exception intercepted. */
 	return internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2, data);
 }
 
@@ -373,8 +433,17 @@ static int handle_cr_access(struct mvx_vcpu *v)
 			ret = vmcs_set_cr4(v, val);
 			v->leave_batch = true;	/* CR4.OSXSAVE gates XCR0 */
 		} else if (cr == 3) {
-			vmcs_write(GUEST_CR3, val);
-		} else if (cr != 8) {
+			ret = vmcs_set_cr3(v, val);
+		} else if (cr == 8) {
+			/*
+			 * The task priority is the guest's alone: it never
+			 * reaches the host's local APIC (SDM 10.8.6.1).
+			 */
+			if (val & ~0xfULL)
+				ret = -EINVAL;
+			else
+				v->tpr = val;
+		} else {
 			goto unhandled;
 		}
 		break;
@@ -382,7 +451,7 @@ static int handle_cr_access(struct mvx_vcpu *v)
 		if (cr == 3)
 			gpr_write(v, reg, vmcs_read(GUEST_CR3));
 		else if (cr == 8)
-			gpr_write(v, reg, 0);
+			gpr_write(v, reg, v->tpr);
 		else
 			goto unhandled;
 		break;
@@ -401,6 +470,82 @@ static int handle_cr_access(struct mvx_vcpu *v)
 unhandled:
 	return internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2,
 			      (u64[]){ EXIT_REASON_CR_ACCESS, q });
+}
+
+/* ---- debug registers (qualification: SDM Table 28-4) ---- */
+
+/* The DR6 and DR7 bits software can change; the rest read as fixed. */
+#define DR6_VOLATILE	0x0001e80fULL
+#define DR6_FIXED_1	0xfffe0ff0ULL
+#define DR7_VOLATILE	0xffff2bffULL
+#define DR7_FIXED_1	0x400ULL
+#define DR7_GD		BIT(13)
+#define DR6_BD		BIT(13)
+
+/*
+ * MOV to or from DR0-DR7.  The guest never touches the CPU's debug
+ * registers directly: they hold the host's breakpoints (SDM 17.2).  Its
+ * values live in the vCPU, DR7 in the VMCS (the "load debug controls"
+ * entry control), and vcpu.c loads DR0-DR3 only while the guest's DR7
+ * enables a breakpoint.
+ */
+static int handle_dr_access(struct mvx_vcpu *v)
+{
+	u64 q = vmcs_read(EXIT_QUALIFICATION);
+	int dr = q & 7, reg = (q >> 8) & 15;
+	bool to_dr = !(q & BIT(4));
+	u64 val;
+
+	/* DR4 and DR5 alias DR6 and DR7 unless CR4.DE makes them #UD. */
+	if (dr == 4 || dr == 5) {
+		if (vmcs_guest_cr4() & X86_CR4_DE)
+			return inject_ud(v);
+		dr += 2;
+	}
+	/* General detect: the access is a #DB fault, before the exit. */
+	if (v->dr7 & DR7_GD) {
+		v->dr7 &= ~DR7_GD;
+		vmcs_write(GUEST_DR7, v->dr7);
+		v->dr6 = (v->dr6 & ~DR6_VOLATILE) | DR6_FIXED_1 | DR6_BD;
+		mvx_inject_exception(X86_TRAP_DB, false, 0);
+		return 1;
+	}
+	if (!to_dr) {
+		val = dr < 4 ? v->db[dr] : dr == 6 ? v->dr6 : v->dr7;
+		if (!guest_long_mode(v))
+			val = (u32)val;
+		gpr_write(v, reg, val);
+		return skip_and_resume(v);
+	}
+	val = gpr_read(v, reg);
+	if (!guest_long_mode(v))
+		val = (u32)val;
+	switch (dr) {
+	case 6:
+		if (val >> 32)
+			return inject_gp();
+		v->dr6 = (val & DR6_VOLATILE) | DR6_FIXED_1;
+		break;
+	case 7:
+		if (val >> 32)
+			return inject_gp();
+		v->dr7 = (val & DR7_VOLATILE) | DR7_FIXED_1;
+		vmcs_write(GUEST_DR7, v->dr7);
+		v->leave_batch = true;	/* DR0-DR3 may now need loading */
+		break;
+	default:
+		v->db[dr] = val;
+		v->leave_batch = true;
+		break;
+	}
+	return skip_and_resume(v);
+}
+
+/* ---- RDPMC: no PMU is virtualised (CPUID leaf 0xA is zero) ---- */
+
+static int handle_rdpmc(struct mvx_vcpu *v)
+{
+	return inject_gp();
 }
 
 /* ---- MSRs: an allow-list; anything else is #GP (SDM Vol. 4) ---- */
@@ -501,6 +646,8 @@ static int msr_write(struct mvx_vcpu *v, u32 msr, u64 val)
 	if (p) {
 		if (msr != MSR_STAR && msr != MSR_SYSCALL_MASK && !canonical(val))
 			return -EINVAL;
+		if (msr == MSR_SYSCALL_MASK && upper_32_bits(val))
+			return -EINVAL;	/* SFMASK[63:32] are reserved */
 		*p = val;
 		v->msr.syscall_used = true;
 		v->leave_batch = true;	/* load them into the CPU */
@@ -508,6 +655,7 @@ static int msr_write(struct mvx_vcpu *v, u32 msr, u64 val)
 	}
 	switch (msr) {
 	case MSR_EFER:
+		v->leave_batch = true;	/* EFER.SCE: SYSCALL MSRs to load */
 		return vmcs_set_efer(v, val);
 	case MSR_KERNEL_GS_BASE:
 		if (!canonical(val))
@@ -566,17 +714,68 @@ static int handle_wrmsr(struct mvx_vcpu *v)
 
 /* ---- XSETBV (SDM Vol. 1 13.3) ---- */
 
+/* XCR0 features whose state the guest FPU can hold and minivmx allows. */
+#define MVX_SUPPORTED_XCR0 (XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM | \
+			    XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR | \
+			    XFEATURE_MASK_AVX512)
+
+/**
+ * mvx_guest_supported_xcr0() - the XCR0 bits the guest may set
+ * @v: the vCPU
+ *
+ * What the host has enabled, what the guest's FPU state has room for, and
+ * what minivmx switches (no PKRU, no AMX tiles).
+ *
+ * Return: the mask; 0 on a host that does not use XSAVE.
+ */
+u64 mvx_guest_supported_xcr0(struct mvx_vcpu *v)
+{
+	if (!boot_cpu_has(X86_FEATURE_OSXSAVE))
+		return 0;
+	return xgetbv(XCR_XFEATURE_ENABLED_MASK) &
+	       v->guest_fpu.fpstate->xfeatures & MVX_SUPPORTED_XCR0;
+}
+
+/**
+ * mvx_xcr0_valid() - would XSETBV of XCR0 = @xcr0 succeed
+ * @xcr0: the value
+ * @supported: mvx_guest_supported_xcr0()
+ *
+ * The #GP rules of SDM Vol. 1 13.3 and KVM's __kvm_set_xcr(): x87 always
+ * on; AVX needs SSE; MPX's two components together; AVX-512's three
+ * together and with AVX; AMX's two together; nothing unsupported.  A value
+ * that passes never makes the host's own XSETBV fault.
+ *
+ * Return: true if valid.
+ */
+bool mvx_xcr0_valid(u64 xcr0, u64 supported)
+{
+	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~supported))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return false;
+	if (!(xcr0 & XFEATURE_MASK_BNDREGS) != !(xcr0 & XFEATURE_MASK_BNDCSR))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_AVX512) &&
+	    ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
+	     !(xcr0 & XFEATURE_MASK_YMM)))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_XTILE) &&
+	    (xcr0 & XFEATURE_MASK_XTILE) != XFEATURE_MASK_XTILE)
+		return false;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(mvx_xcr0_valid);
+
 static int handle_xsetbv(struct mvx_vcpu *v)
 {
 	u64 val = (v->regs[MVX_RDX] << 32) | lower_32_bits(v->regs[MVX_RAX]);
-	u64 host = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 
+	/* CPUID hides XSAVE from the guest of a host that does not use it. */
+	if (!boot_cpu_has(X86_FEATURE_OSXSAVE))
+		return inject_ud(v);
 	if (lower_32_bits(v->regs[MVX_RCX]) != 0 || guest_cpl() ||
-	    !(val & XFEATURE_MASK_FP) || (val & ~host) ||
-	    ((val & XFEATURE_MASK_YMM) && !(val & XFEATURE_MASK_SSE)) ||
-	    ((val & XFEATURE_MASK_AVX512) &&
-	     (val & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512) ||
-	    ((val & XFEATURE_MASK_AVX512) && !(val & XFEATURE_MASK_YMM)))
+	    !mvx_xcr0_valid(val, mvx_guest_supported_xcr0(v)))
 		return inject_gp();
 	v->xcr0 = val;
 	v->leave_batch = true;
@@ -621,22 +820,35 @@ static u32 io_count(struct mvx_vcpu *v, const struct mvx_io *op)
 	return min_t(u64, n, MINIVMX_IO_DATA_SIZE / op->size);
 }
 
-/* Copy @count string items between guest memory and @data. */
+/* The access flags of a data access by the guest at its current CPL. */
+static unsigned int guest_access(void)
+{
+	return guest_cpl() == 3 ? MVX_ACC_USER : 0;
+}
+
+/*
+ * Copy @count string items between guest memory and @data.  Return 0, or
+ * 1 with the guest's #PF or #GP (a buffer outside guest RAM) pending.
+ */
 static int io_string_copy(struct mvx_vcpu *v, const struct mvx_io *op,
 			  u8 *data, u32 count)
 {
 	int idx = op->in ? MVX_RDI : MVX_RSI;
+	unsigned int acc = guest_access();
 	u64 addr = v->regs[idx];
 	u32 i;
 	int ret;
 
 	for (i = 0; i < count; i++, addr += op->step) {
 		u64 gva = op->seg_base + (addr & op->addr_mask);
+		u8 *item = data + i * op->size;
 
-		ret = op->in ? mvx_write_gva(v, gva, data + i * op->size, op->size) :
-			       mvx_read_gva(v, gva, data + i * op->size, op->size);
+		ret = op->in ? mvx_write_gva(v, gva, item, op->size, acc) :
+			       mvx_read_gva(v, gva, item, op->size, acc);
+		if (ret == -EPERM)
+			return mvx_inject_page_fault(v);
 		if (ret)
-			return ret;
+			return inject_gp();
 	}
 	return 0;
 }
@@ -707,7 +919,7 @@ static int handle_io(struct mvx_vcpu *v)
 		if (!op.string)
 			memcpy(data, &v->regs[MVX_RAX], op.size);
 		else if (io_string_copy(v, &op, data, count))
-			return inject_gp();
+			return 1;
 	}
 
 	r = mvx_port_route(v->vm, op.port);
@@ -720,7 +932,7 @@ static int handle_io(struct mvx_vcpu *v)
 		if (op.in && !op.string)
 			gpr_write_sized(v, 0, false, op.size, ~0ULL);
 		else if (op.in && io_string_copy(v, &op, data, done))
-			return inject_gp();
+			return 1;
 		if (op.string)
 			io_string_advance(v, &op, done);
 		else
@@ -746,18 +958,22 @@ static int handle_io(struct mvx_vcpu *v)
 
 /* ---- EPT violations: MMIO (qualification: SDM Table 28-7) ---- */
 
+/* Read up to 15 instruction bytes at CS:RIP; 0, -EPERM (#PF) or -EFAULT. */
 static int fetch_insn(struct mvx_vcpu *v, u8 *buf, unsigned int *len)
 {
 	u64 rip = vmcs_read(GUEST_CS_BASE) + vmcs_read(GUEST_RIP);
-	unsigned int first;
+	unsigned int acc = guest_access() | MVX_ACC_FETCH, first;
+	int ret;
 
 	if (guest_cs_bits(v) != 64)
 		rip &= 0xffffffff;
 	first = min_t(unsigned int, 15, PAGE_SIZE - offset_in_page(rip));
-	if (mvx_read_gva(v, rip, buf, first))
-		return -EFAULT;
+	ret = mvx_read_gva(v, rip, buf, first, acc);
+	if (ret)
+		return ret;
 	*len = first;
-	if (first < 15 && !mvx_read_gva(v, rip + first, buf + first, 15 - first))
+	if (first < 15 &&
+	    !mvx_read_gva(v, rip + first, buf + first, 15 - first, acc))
 		*len = 15;
 	return 0;
 }
@@ -772,15 +988,45 @@ static int handle_ept_violation(struct mvx_vcpu *v)
 	u8 insn[16] = {};
 	unsigned int len;
 	u64 val;
+	int ret;
 
-	if (q & EPT_VIOLATION_ACC_INSTR)
+	if (q & EPT_VIOLATION_ACC_INSTR) {
+		/*
+		 * Guest code in RAM mapped by a non-executable 2 MiB leaf
+		 * (nx_huge_pages): split it, with vCPUs out of the guest.
+		 */
+		if (slot) {
+			v->split_gpa = gpa;
+			v->leave_batch = true;
+			return 1;
+		}
 		return internal_error(v, MINIVMX_INTERNAL_FETCH, 2,
 				      (u64[]){ gpa, vmcs_read(GUEST_RIP) });
-	/* Backed and writable: a stale translation, retry after the flush. */
+	}
+	/*
+	 * Backed and writable: the translation was stale (the EPT changed
+	 * since this CPU cached it).  Flush and retry.
+	 */
 	if (slot && !((q & EPT_VIOLATION_ACC_WRITE) &&
-		      (slot->flags & MINIVMX_MEM_READONLY)))
+		      (slot->flags & MINIVMX_MEM_READONLY))) {
+		vmx_flush_ept(v->vm->eptp);
 		return 1;
-	if (fetch_insn(v, insn, &len))
+	}
+	/*
+	 * MMIO that the CPU touched while delivering an event (an IDT or a
+	 * stack in MMIO), or a guest paging structure in MMIO: nothing that
+	 * minivmx can emulate (KVM: KVM_INTERNAL_ERROR_DELIVERY_EV).
+	 */
+	if ((vmcs_read(IDT_VECTORING_INFO_FIELD) & VECTORING_INFO_VALID_MASK) ||
+	    ((q & EPT_VIOLATION_GVA_IS_VALID) &&
+	     !(q & EPT_VIOLATION_GVA_TRANSLATED)))
+		return internal_error(v, MINIVMX_INTERNAL_DELIVERY_EV, 3,
+				      (u64[]){ gpa, q,
+				      vmcs_read(IDT_VECTORING_INFO_FIELD) });
+	ret = fetch_insn(v, insn, &len);
+	if (ret == -EPERM)
+		return mvx_inject_page_fault(v);
+	if (ret)
 		return internal_error(v, MINIVMX_INTERNAL_FETCH, 2,
 				      (u64[]){ gpa, vmcs_read(GUEST_RIP) });
 	if (mvx_decode_mov(insn, len, guest_cs_bits(v), mov)) {
@@ -857,10 +1103,8 @@ int mvx_complete_pending(struct mvx_vcpu *v)
 			mvx_skip_insn(v);
 			break;
 		}
-		if (io_string_copy(v, &v->io, data, v->io_count)) {
-			inject_gp();
+		if (io_string_copy(v, &v->io, data, v->io_count))
 			break;
-		}
 		fallthrough;
 	case MVX_PENDING_IO_OUT:
 		io_string_advance(v, &v->io, v->io_count);
@@ -881,6 +1125,8 @@ static const exit_handler_t exit_handlers[MINIVMX_NR_VMX_EXIT_REASONS] = {
 	[EXIT_REASON_WBINVD]		= skip_and_resume,
 	[EXIT_REASON_VMCALL]		= handle_vmcall,
 	[EXIT_REASON_CR_ACCESS]		= handle_cr_access,
+	[EXIT_REASON_DR_ACCESS]		= handle_dr_access,
+	[EXIT_REASON_RDPMC]		= handle_rdpmc,
 	[EXIT_REASON_IO_INSTRUCTION]	= handle_io,
 	[EXIT_REASON_MSR_READ]		= handle_rdmsr,
 	[EXIT_REASON_MSR_WRITE]		= handle_wrmsr,
@@ -906,6 +1152,34 @@ static const exit_handler_t exit_handlers[MINIVMX_NR_VMX_EXIT_REASONS] = {
 	[EXIT_REASON_MWAIT_INSTRUCTION]	= inject_ud,
 };
 
+/*
+ * An exit in the middle of delivering an event (an EPT violation on the
+ * guest's IDT or stack, say) leaves the event in the IDT-vectoring fields
+ * (SDM 27.2.4): deliver it again at the next entry, as KVM's
+ * __vmx_complete_interrupts() does.  A handler that raises a fault of its
+ * own replaces it.
+ */
+static void requeue_vectoring_event(u16 basic)
+{
+	u32 info = vmcs_read(IDT_VECTORING_INFO_FIELD), type;
+
+	if (likely(!(info & VECTORING_INFO_VALID_MASK)) ||
+	    basic == EXIT_REASON_TRIPLE_FAULT)
+		return;
+	type = info & VECTORING_INFO_TYPE_MASK;
+	if (info & VECTORING_INFO_DELIVER_CODE_MASK)
+		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			   vmcs_read(IDT_VECTORING_ERROR_CODE));
+	if (type == INTR_TYPE_SOFT_EXCEPTION || type == INTR_TYPE_SOFT_INTR ||
+	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
+		vmcs_write(VM_ENTRY_INSTRUCTION_LEN,
+			   vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD,
+		   info & (VECTORING_INFO_VECTOR_MASK | VECTORING_INFO_TYPE_MASK |
+			   VECTORING_INFO_DELIVER_CODE_MASK |
+			   VECTORING_INFO_VALID_MASK));
+}
+
 /**
  * mvx_handle_exit() - dispatch one VM exit
  * @v: the vCPU, its VMCS current, interrupts enabled, preemption disabled
@@ -920,8 +1194,10 @@ int mvx_handle_exit(struct mvx_vcpu *v, u32 reason)
 	u16 basic = reason & 0xffff;
 	int ret;
 
-	if (basic < MINIVMX_NR_VMX_EXIT_REASONS)
+	if (basic < MINIVMX_NR_VMX_EXIT_REASONS) {
+		basic = array_index_nospec(basic, MINIVMX_NR_VMX_EXIT_REASONS);
 		run->exit_count[basic]++;
+	}
 	/* The VMREAD is volatile asm: only pay for it while tracing. */
 	if (trace_minivmx_exit_enabled())
 		trace_minivmx_exit(v->id, reason, vmcs_read(GUEST_RIP));
@@ -932,10 +1208,10 @@ int mvx_handle_exit(struct mvx_vcpu *v, u32 reason)
 		run->fail_entry.hardware_exit_reason = reason;
 		run->fail_entry.qualification = vmcs_read(EXIT_QUALIFICATION);
 		run->fail_entry.vm_instruction_error = 0;
-		v->vmcs.launched = false;
 		trace_minivmx_fail_entry(v->id, reason, 0);
 		ret = 0;
 	} else if (basic < MINIVMX_NR_VMX_EXIT_REASONS && exit_handlers[basic]) {
+		requeue_vectoring_event(basic);
 		ret = exit_handlers[basic](v);
 	} else {
 		ret = internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2,

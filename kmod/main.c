@@ -158,7 +158,8 @@ static struct miscdevice minivmx_dev = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "minivmx",
 	.fops = &minivmx_dev_fops,
-	.mode = 0600,
+	/* udev gives the device to group "minivmx" (udev/60-minivmx.rules). */
+	.mode = 0660,
 };
 
 static int __init minivmx_init(void)
@@ -168,6 +169,11 @@ static int __init minivmx_init(void)
 	ret = vmx_read_config(&vmx_config);
 	if (ret)
 		return ret;
+	ret = mvx_vcpu_init();
+	if (ret)
+		return ret;
+	ept_setup();
+	vmcs_init_cr4_reserved();
 
 	ret = vmx_cpus_enable();
 	if (ret)

@@ -51,12 +51,16 @@ bool vmx_has_preemption_timer(void);
 bool vmx_has_ept_2m(void);
 bool vmx_has_ept_ad(void);
 bool vmx_has_invept_global(void);
+void vmx_flush_ept(u64 eptp);
+void vmx_flush_vpid(u16 vpid);
 
 /**
  * struct loaded_vmcs - a VMCS and the CPU it is active on
  * @vmcs: the 4 KiB VMCS region
  * @cpu: the CPU on which it is active (SDM 25.1), or -1 after VMCLEAR
  * @launched: VMLAUNCH succeeded since the last VMCLEAR, so VMRESUME next
+ * @host_cr3: HOST_CR3 as last written, checked before every entry
+ * @host_cr4: HOST_CR4 as last written, likewise
  * @link: entry in the per-CPU list of active VMCSs, VMCLEARed before that
  *	CPU leaves VMX operation
  */
@@ -64,6 +68,7 @@ struct loaded_vmcs {
 	void *vmcs;
 	int cpu;
 	bool launched;
+	unsigned long host_cr3, host_cr4;
 	struct list_head link;
 };
 
@@ -108,6 +113,7 @@ struct mvx_slot {
  * @slots: memory regions
  * @ept_root: the EPT PML4 page
  * @eptp: EPT pointer (SDM 25.6.11)
+ * @ept_tables: EPT table pages allocated, the root included
  * @routes: port ranges claimed by in-kernel handlers
  * @nr_routes: entries in @routes
  * @vcpus: the vCPUs, by id
@@ -123,6 +129,7 @@ struct mvx_vm {
 	struct mvx_slot slots[MINIVMX_MAX_MEM_SLOTS];
 	u64 *ept_root;
 	u64 eptp;
+	unsigned long ept_tables;
 	struct minivmx_port_route routes[MVX_MAX_PORT_ROUTES];
 	unsigned int nr_routes;
 	struct mvx_vcpu *vcpus[MINIVMX_MAX_VCPUS];
@@ -194,12 +201,22 @@ enum mvx_pending {
  * @vpid: VPID tagging the guest's TLB entries, 0 if none
  * @mem_gen: the VM's @mem_gen when EPT was last flushed on @vmcs.cpu
  * @cr2: guest CR2, which VM entry and exit do not switch
+ * @tpr: guest CR8 (task priority), kept here: CR8 accesses always exit
  * @efer: guest IA32_EFER as the guest sees it
  * @xcr0: guest XCR0
+ * @db: guest DR0-DR3; loaded into the CPU only while the guest's DR7
+ *	enables a breakpoint
+ * @dr6: guest DR6
+ * @dr7: guest DR7, which VM entry loads from the VMCS
  * @msr: guest values of MSRs that VM entry and exit do not switch
  * @host: host state saved while the guest's is loaded
  * @leave_batch: end the current batch after this exit, so that state
  *	switched per batch (XCR0, SYSCALL MSRs) is reloaded
+ * @pf: the guest page fault a failed translation found: address and error
+ *	code (emulate.c)
+ * @split_gpa: a guest fetch hit a non-executable 2 MiB EPT leaf there
+ *	(nx_huge_pages): split it into 4 KiB leaves before the next batch;
+ *	-1 when nothing is to be split
  * @pending: what the next MINIVMX_RUN must complete
  * @insn_len: length of the instruction behind @pending
  * @mmio: the MOV behind a pending MMIO read
@@ -220,18 +237,25 @@ struct mvx_vcpu {
 	u16 vpid;
 	unsigned long mem_gen;
 	u64 cr2;
+	u8 tpr;
 	u64 efer;
 	u64 xcr0;
+	unsigned long db[4], dr6, dr7;
 	struct {
 		u64 kernel_gs_base, star, lstar, cstar, sfmask, pat;
 		bool syscall_used;
 	} msr;
 	struct {
-		u16 fs_sel, gs_sel, ldt_sel;
-		u64 kernel_gs_base, star, lstar, cstar, sfmask;
+		u16 ds_sel, es_sel, fs_sel, gs_sel, ldt_sel;
+		u64 kernel_gs_base, star, lstar, cstar, sfmask, debugctl;
 		bool syscall_saved;
 	} host;
 	bool leave_batch;
+	struct {
+		u64 gva;
+		u32 error;
+	} pf;
+	u64 split_gpa;
 	enum mvx_pending pending;
 	u8 insn_len;
 	struct mvx_mov mmio;
@@ -264,9 +288,17 @@ int ept_init(struct mvx_vm *vm);
 void ept_destroy(struct mvx_vm *vm);
 int ept_map_slot(struct mvx_vm *vm, struct mvx_slot *slot);
 void ept_unmap_range(struct mvx_vm *vm, u64 gpa, u64 size);
+int ept_split_2m(struct mvx_vm *vm, u64 gpa);
+void ept_setup(void);
+extern bool mvx_nx_huge_pages;
+
+/* vmenter.S */
+int minivmx_vmx_run(unsigned long *regs, bool resume, unsigned long *host_rsp);
+void minivmx_do_nmi_irqoff(unsigned long entry);
 
 /* vcpu.c */
 int mvx_create_vcpu(struct mvx_vm *vm, unsigned long id);
+int mvx_vcpu_init(void);
 
 /* vmcs.c */
 int vmcs_setup(struct mvx_vcpu *v);
@@ -278,6 +310,10 @@ int vmcs_set_cr4(struct mvx_vcpu *v, u64 cr4);
 int vmcs_set_efer(struct mvx_vcpu *v, u64 efer);
 u64 vmcs_guest_cr0(void);
 u64 vmcs_guest_cr4(void);
+int vmcs_set_cr3(struct mvx_vcpu *v, u64 cr3);
+void vmcs_init_cr4_reserved(void);
+bool mvx_xcr0_valid(u64 xcr0, u64 supported);
+u64 mvx_guest_supported_xcr0(struct mvx_vcpu *v);
 
 /*
  * exits.c: return 1 to re-enter the guest, 0 when @run is filled for
@@ -288,11 +324,18 @@ void mvx_inject_exception(u8 vector, bool has_error, u32 error);
 void mvx_skip_insn(struct mvx_vcpu *v);
 int mvx_complete_pending(struct mvx_vcpu *v);
 
-/* emulate.c */
-int mvx_gva_to_gpa(struct mvx_vcpu *v, u64 gva, bool write, u64 *gpa);
-int mvx_read_gva(struct mvx_vcpu *v, u64 gva, void *buf, unsigned int len);
+/* emulate.c: guest linear addresses; MVX_ACC_* are #PF error-code bits */
+#define MVX_PF_PRESENT	BIT(0)
+#define MVX_ACC_WRITE	BIT(1)
+#define MVX_ACC_USER	BIT(2)
+#define MVX_ACC_FETCH	BIT(4)
+int mvx_gva_to_gpa(struct mvx_vcpu *v, u64 gva, unsigned int access,
+		   u64 *gpa);
+int mvx_read_gva(struct mvx_vcpu *v, u64 gva, void *buf, unsigned int len,
+		 unsigned int access);
 int mvx_write_gva(struct mvx_vcpu *v, u64 gva, const void *buf,
-		  unsigned int len);
+		  unsigned int len, unsigned int access);
+int mvx_inject_page_fault(struct mvx_vcpu *v);
 
 int mvx_decode_mov(const u8 *insn, unsigned int avail, int cs_bits,
 		   struct mvx_mov *mov);

@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests of minivmx's pure logic: fitting VMX controls to a capability
- * MSR, and decoding the MOV forms of MMIO accesses.  Load minivmx.ko, then
- * this module; results are in /sys/kernel/debug/kunit/.
+ * MSR, decoding the MOV forms of MMIO accesses, the XCR0 rules of XSETBV
+ * against a synthetic host (the testbed's CPU has no MPX or AMX state),
+ * and the EPT's 2 MiB leaves (non-executable with nx_huge_pages, split on
+ * demand, no table leaked when a leaf replaces one).  Load minivmx.ko,
+ * then this module; results are in /sys/kernel/debug/kunit/.
  */
 #include <kunit/test.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/module.h>
+#include <asm/fpu/types.h>
+#include <asm/io.h>
 #include <asm/vmx.h>
 
 #include "minivmx.h"
@@ -114,11 +121,163 @@ static void decode_mov(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c->want.imm, m.imm);
 }
 
+/* ---- XSETBV: SDM Vol. 1 13.3, KVM's __kvm_set_xcr() ---- */
+
+static void xcr0_rules(struct kunit *test)
+{
+	/* A host with every state component minivmx allows, and AMX. */
+	const u64 all = XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM |
+			XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR |
+			XFEATURE_MASK_AVX512 | XFEATURE_MASK_XTILE;
+	const u64 fpsse = XFEATURE_MASK_FPSSE;
+
+	KUNIT_EXPECT_TRUE(test, mvx_xcr0_valid(XFEATURE_MASK_FP, all));
+	KUNIT_EXPECT_TRUE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_YMM, all));
+	KUNIT_EXPECT_TRUE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_BNDREGS |
+					       XFEATURE_MASK_BNDCSR, all));
+	KUNIT_EXPECT_TRUE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_YMM |
+					       XFEATURE_MASK_AVX512, all));
+	KUNIT_EXPECT_TRUE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_XTILE,
+					       all));
+	/* x87 is always on. */
+	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(XFEATURE_MASK_SSE, all));
+	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(0, all));
+	/* AVX needs SSE. */
+	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(XFEATURE_MASK_FP |
+						XFEATURE_MASK_YMM, all));
+	/* MPX: BNDREGS and BNDCSR together. */
+	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_BNDREGS,
+						all));
+	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_BNDCSR,
+						all));
+	/* AVX-512: all three, and AVX. */
+	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_YMM |
+						XFEATURE_MASK_OPMASK, all));
+	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_AVX512,
+						all));
+	/* AMX: XTILECFG and XTILEDATA together. */
+	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_XTILE_CFG,
+						all));
+	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse |
+						XFEATURE_MASK_XTILE_DATA, all));
+	/* Nothing the host (or the guest FPU) lacks. */
+	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_YMM,
+						fpsse));
+	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_PKRU,
+						all));
+}
+
+/* ---- EPT: 2 MiB leaves ---- */
+
+#define GPA_2M		0x200000ULL
+
+struct ept_fixture {
+	struct mvx_vm vm;
+	struct page *block, *pages[512];
+	struct mvx_slot slot;
+};
+
+/* A VM with a slot on one aligned 2 MiB block, its pages reversed if @scattered. */
+static struct ept_fixture *ept_fixture(struct kunit *test, bool scattered)
+{
+	struct ept_fixture *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->block = alloc_pages(GFP_KERNEL, 9);
+	KUNIT_ASSERT_NOT_NULL(test, f->block);
+	for (i = 0; i < 512; i++)
+		f->pages[i] = f->block + (scattered ? 511 - i : i);
+	f->slot.gpa = GPA_2M;
+	f->slot.size = SZ_2M;
+	f->slot.pages = f->pages;
+	KUNIT_ASSERT_EQ(test, 0, ept_init(&f->vm));
+	return f;
+}
+
+static void ept_fixture_free(struct ept_fixture *f)
+{
+	ept_destroy(&f->vm);
+	__free_pages(f->block, 9);
+}
+
+/* The entry for @gpa at @level (2 = PDE, 1 = PTE), by walking the tables. */
+static u64 ept_entry(struct mvx_vm *vm, u64 gpa, int level)
+{
+	u64 *table = vm->ept_root, e = 0;
+	int l;
+
+	for (l = 4; l >= level; l--) {
+		e = table[(gpa >> (12 + 9 * (l - 1))) & 511];
+		if (!(e & 7) || (e & BIT_ULL(7)))
+			return l == level ? e : 0;
+		table = __va(e & GENMASK_ULL(51, 12));
+	}
+	return e;
+}
+
+static void ept_nx_huge_pages_split(struct kunit *test)
+{
+	struct ept_fixture *f = ept_fixture(test, false);
+	bool saved = mvx_nx_huge_pages;
+	u64 pde, pte;
+
+	mvx_nx_huge_pages = true;
+	KUNIT_ASSERT_EQ(test, 0, ept_map_slot(&f->vm, &f->slot));
+	mvx_nx_huge_pages = saved;
+	pde = ept_entry(&f->vm, GPA_2M, 2);
+	if (!(pde & BIT_ULL(7))) {
+		ept_fixture_free(f);
+		kunit_skip(test, "no 2 MiB EPT leaves on this CPU");
+	}
+	KUNIT_EXPECT_EQ(test, 0ULL, pde & VMX_EPT_EXECUTABLE_MASK);
+	KUNIT_EXPECT_EQ(test, 3UL, f->vm.ept_tables);	/* PML4, PDPT, PD */
+
+	KUNIT_EXPECT_EQ(test, 0, ept_split_2m(&f->vm, GPA_2M + 0x5000));
+	KUNIT_EXPECT_EQ(test, 4UL, f->vm.ept_tables);
+	pte = ept_entry(&f->vm, GPA_2M + 0x5000, 1);
+	KUNIT_EXPECT_EQ(test, (u64)page_to_phys(f->block) + 0x5000,
+			pte & GENMASK_ULL(51, 12));
+	KUNIT_EXPECT_EQ(test, (u64)(VMX_EPT_READABLE_MASK | VMX_EPT_WRITABLE_MASK |
+				    VMX_EPT_EXECUTABLE_MASK), pte & 7);
+	KUNIT_EXPECT_EQ(test, 0ULL, pte & BIT_ULL(7));
+	/* Nothing left to split: a no-op. */
+	KUNIT_EXPECT_EQ(test, 0, ept_split_2m(&f->vm, GPA_2M));
+	KUNIT_EXPECT_EQ(test, 4UL, f->vm.ept_tables);
+	ept_fixture_free(f);
+	KUNIT_EXPECT_EQ(test, 0UL, f->vm.ept_tables);
+}
+
+static void ept_huge_leaf_frees_empty_table(struct kunit *test)
+{
+	struct ept_fixture *f = ept_fixture(test, true);
+	int i;
+
+	/* Scattered pages: 4 KiB leaves, in a page table of their own. */
+	KUNIT_ASSERT_EQ(test, 0, ept_map_slot(&f->vm, &f->slot));
+	KUNIT_EXPECT_EQ(test, 4UL, f->vm.ept_tables);
+	ept_unmap_range(&f->vm, GPA_2M, SZ_2M);
+	/* The same range again, now one 2 MiB block: the table must go. */
+	for (i = 0; i < 512; i++)
+		f->pages[i] = f->block + i;
+	KUNIT_ASSERT_EQ(test, 0, ept_map_slot(&f->vm, &f->slot));
+	if (!(ept_entry(&f->vm, GPA_2M, 2) & BIT_ULL(7))) {
+		ept_fixture_free(f);
+		kunit_skip(test, "no 2 MiB EPT leaves on this CPU");
+	}
+	KUNIT_EXPECT_EQ(test, 3UL, f->vm.ept_tables);
+	ept_fixture_free(f);
+	KUNIT_EXPECT_EQ(test, 0UL, f->vm.ept_tables);
+}
+
 static struct kunit_case minivmx_cases[] = {
 	KUNIT_CASE(adjust_forces_must_be_one_bits),
 	KUNIT_CASE(adjust_drops_disallowed_optional_bits),
 	KUNIT_CASE(adjust_reports_missing_required_bits),
 	KUNIT_CASE_PARAM(decode_mov, mov_gen_params),
+	KUNIT_CASE(xcr0_rules),
+	KUNIT_CASE(ept_nx_huge_pages_split),
+	KUNIT_CASE(ept_huge_leaf_frees_empty_table),
 	{}
 };
 

@@ -4,65 +4,97 @@
  *
  * MINIVMX_RUN runs the guest in batches.  A batch holds the VM's mem_lock
  * for reading and runs with preemption disabled, with the guest's
- * KERNEL_GS_BASE and XCR0 loaded; interrupts are enabled between VM
- * entries, so host interrupts (which cause "external interrupt" exits) are
- * handled right after the exit.  A batch ends when an exit needs
- * userspace, when the scheduler wants the CPU, when a signal is pending or
- * when guest memory changed; the host state is then put back.
+ * KERNEL_GS_BASE, SYSCALL MSRs and XCR0 loaded; interrupts are enabled
+ * between VM entries, so host interrupts (which cause "external interrupt"
+ * exits) are handled right after the exit.  NMIs and machine checks that
+ * arrive in the guest are handed to the host's handlers before interrupts
+ * are enabled.  What VM exit clobbers and the host must not lose - DR7
+ * and the hardware breakpoints, IA32_DEBUGCTL, XCR0 - is put back after
+ * every exit.  A batch ends when an exit needs userspace, when the
+ * scheduler wants the CPU, when a signal is pending or when guest memory
+ * changed; the host state is then put back.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/idr.h>
+#include <linux/kvm_host.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/apic.h>
+#include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
+#include <asm/idtentry.h>
+#include <asm/mce.h>
 #include <asm/mmu_context.h>
 #include <asm/msr.h>
+#include <asm/nospec-branch.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <asm/trapnr.h>
 #include <asm/vmx.h>
 
 #include "minivmx.h"
 #include "trace.h"
 #include "vmx_ops.h"
 
-int minivmx_vmx_run(unsigned long *regs, bool resume, unsigned long *host_rsp);
+
+/*
+ * L1D flush before VM entry on CPUs with L1TF (SDM-independent: Intel's
+ * L1TF guidance, KVM's vmentry_l1d_flush): -1 flushes where the CPU has
+ * the bug, 1 always, 0 never.  Only the IA32_FLUSH_CMD way is
+ * implemented: without it the parameter cannot be 1.
+ */
+static int l1d_flush = -1;
+module_param(l1d_flush, int, 0444);
+MODULE_PARM_DESC(l1d_flush,
+		 "flush the L1 data cache before VM entry: -1 where the CPU has L1TF (default), 0 never, 1 always");
+static DEFINE_STATIC_KEY_FALSE(mvx_l1d_flush);
 
 /* VPID 0 is the host's; give each vCPU its own (SDM 29.1). */
 static DEFINE_IDA(vpid_ida);
 
 /* Make the vCPU's VMCS current here; flush what may be stale (29.4.3). */
-static void vcpu_load(struct mvx_vcpu *v)
+static void mvx_vcpu_load(struct mvx_vcpu *v)
 {
 	int cpu = smp_processor_id();
 	unsigned long gen = READ_ONCE(v->vm->mem_gen);
-	unsigned long cr3, cr4;
 
 	if (loaded_vmcs_load(&v->vmcs)) {
 		vmcs_load_host_cpu_state(v, cpu);
 		v->mem_gen = gen - 1;	/* force the flushes below */
-		if (v->vpid)
-			vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, v->vpid, 0);
+		vmx_flush_vpid(v->vpid);
 	}
 	if (v->mem_gen != gen) {
-		vmx_invept(VMX_EPT_EXTENT_CONTEXT, v->vm->eptp);
+		vmx_flush_ept(v->vm->eptp);
 		v->mem_gen = gen;
 	}
-	/* CR3 differs between processes (and with PTI); CR4 may change. */
-	cr3 = __get_current_cr3_fast();
-	if (cr3 != vmcs_read(HOST_CR3))
+}
+
+/*
+ * CR3 differs between processes (and with PTI); CR4 can change under us
+ * (CR4.PCE follows perf's rdpmc setting by IPI).  As KVM does, compare
+ * with what the VMCS holds before every entry.  Interrupts are off.
+ */
+static __always_inline void vcpu_update_host_cr(struct loaded_vmcs *lv)
+{
+	unsigned long cr3 = __get_current_cr3_fast(), cr4 = cr4_read_shadow();
+
+	if (unlikely(cr3 != lv->host_cr3)) {
 		vmcs_write(HOST_CR3, cr3);
-	cr4 = cr4_read_shadow();
-	if (cr4 != vmcs_read(HOST_CR4))
+		lv->host_cr3 = cr3;
+	}
+	if (unlikely(cr4 != lv->host_cr4)) {
 		vmcs_write(HOST_CR4, cr4);
+		lv->host_cr4 = cr4;
+	}
 }
 
 /*
@@ -74,6 +106,8 @@ static void vcpu_switch_to_guest(struct mvx_vcpu *v)
 {
 	unsigned long fs_base;
 
+	savesegment(ds, v->host.ds_sel);
+	savesegment(es, v->host.es_sel);
 	savesegment(fs, v->host.fs_sel);
 	savesegment(gs, v->host.gs_sel);
 	store_ldt(v->host.ldt_sel);
@@ -85,8 +119,11 @@ static void vcpu_switch_to_guest(struct mvx_vcpu *v)
 	rdmsrl(MSR_KERNEL_GS_BASE, v->host.kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, v->msr.kernel_gs_base);
 
-	/* SYSCALL's MSRs, only for guests that set them. */
-	v->host.syscall_saved = v->msr.syscall_used;
+	/*
+	 * SYSCALL's MSRs, for guests that can execute SYSCALL or that set
+	 * them: a guest with EFER.SCE must never reach the host's entry.
+	 */
+	v->host.syscall_saved = v->msr.syscall_used || (v->efer & EFER_SCE);
 	if (v->host.syscall_saved) {
 		rdmsrl(MSR_STAR, v->host.star);
 		rdmsrl(MSR_LSTAR, v->host.lstar);
@@ -108,6 +145,11 @@ static void vcpu_switch_to_host(struct mvx_vcpu *v)
 		wrmsrl(MSR_SYSCALL_MASK, v->host.sfmask);
 	}
 	rdmsrl(MSR_KERNEL_GS_BASE, v->msr.kernel_gs_base);
+	/* VM exit loaded null DS and ES: 32-bit callers need theirs back. */
+	if (unlikely(v->host.ds_sel | v->host.es_sel)) {
+		loadsegment(ds, v->host.ds_sel);
+		loadsegment(es, v->host.es_sel);
+	}
 	if (v->host.ldt_sel || (v->host.gs_sel & 7)) {
 		asm volatile("lldt %0" : : "rm"(v->host.ldt_sel));
 		load_gs_index(v->host.gs_sel);
@@ -131,17 +173,86 @@ static bool vcpu_should_leave(struct mvx_vcpu *v)
 	       READ_ONCE(v->vm->mem_gen) != v->mem_gen;
 }
 
-/* A VM exit caused by an NMI: let the host's NMI handler see it (27.2.2). */
-static void vcpu_handle_nmi_exit(u32 reason)
+/*
+ * An NMI that arrived in the guest caused the exit and is not pending any
+ * more (SDM 27.2.2): run the host's NMI handler on a synthetic interrupt
+ * frame, as KVM's vmx_do_nmi_irqoff() does.  Where the kernel does not
+ * export that entry, send this CPU an NMI by its APIC ID instead (the
+ * "self" shorthand cannot carry an NMI).
+ */
+static void vcpu_do_nmi(void)
+{
+#if IS_MODULE(CONFIG_KVM_INTEL) && defined(MVX_HAVE_NMI_NOIST)
+	minivmx_do_nmi_irqoff((unsigned long)asm_exc_nmi_noist);
+#else
+	apic->send_IPI(smp_processor_id(), NMI_VECTOR);
+#endif
+}
+
+/* A machine check in the guest belongs to the host (KVM's kvm_machine_check). */
+static void vcpu_do_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = {
+		.cs = 3,	/* as from user mode: the guest is not the kernel */
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
+}
+
+/* Events that must reach the host before interrupts are enabled again. */
+static void vcpu_handle_exit_irqoff(u32 reason)
 {
 	u32 info;
 
-	if (reason != EXIT_REASON_EXCEPTION_NMI)
+	if (unlikely((u16)reason == EXIT_REASON_MCE_DURING_VMENTRY)) {
+		vcpu_do_machine_check();
+		return;
+	}
+	if ((u16)reason != EXIT_REASON_EXCEPTION_NMI)
 		return;
 	info = vmcs_read(VM_EXIT_INTR_INFO);
-	if ((info & (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK)) ==
-	    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR))
-		apic->send_IPI_self(NMI_VECTOR);
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+		vcpu_do_nmi();
+	else if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
+		vcpu_do_machine_check();
+}
+
+/* The guest's DR0-DR3 in the CPU, while its DR7 enables a breakpoint. */
+static bool vcpu_guest_breakpoints(struct mvx_vcpu *v)
+{
+	return v->dr7 & (DR_LOCAL_ENABLE_MASK | DR_GLOBAL_ENABLE_MASK);
+}
+
+static void vcpu_load_guest_dr(struct mvx_vcpu *v)
+{
+	set_debugreg(v->db[0], 0);
+	set_debugreg(v->db[1], 1);
+	set_debugreg(v->db[2], 2);
+	set_debugreg(v->db[3], 3);
+	set_debugreg(v->dr6, 6);
+}
+
+/*
+ * Enter the guest and come back, telling lockdep, RCU and context
+ * tracking that the CPU runs a guest meanwhile (KVM's
+ * vmx_vcpu_enter_exit()).  Interrupts are off.
+ */
+static noinstr int vcpu_enter_exit(struct mvx_vcpu *v)
+{
+	int ret;
+
+	guest_state_enter_irqoff();
+	if (native_read_cr2() != v->cr2)
+		native_write_cr2(v->cr2);
+	if (static_branch_unlikely(&mvx_l1d_flush))
+		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+	ret = minivmx_vmx_run(v->regs, v->vmcs.launched, &v->host_rsp);
+	v->cr2 = native_read_cr2();
+	guest_state_exit_irqoff();
+	return ret;
 }
 
 /*
@@ -153,7 +264,8 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 	struct minivmx_run *run = v->run;
 	bool xsave = boot_cpu_has(X86_FEATURE_OSXSAVE);
 	u64 host_xcr0 = xsave ? xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
-	u64 guest_xcr0 = host_xcr0;
+	u64 guest_xcr0 = host_xcr0, host_debugctl = get_debugctlmsr();
+	bool guest_dr = vcpu_guest_breakpoints(v);
 	u32 reason;
 	int ret;
 
@@ -166,16 +278,25 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 			local_irq_enable();
 			return 1;
 		}
+		vcpu_update_host_cr(&v->vmcs);
 		if (guest_xcr0 != host_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, guest_xcr0);
-		if (native_read_cr2() != v->cr2)
-			native_write_cr2(v->cr2);
+		if (unlikely(guest_dr))
+			vcpu_load_guest_dr(v);
 
-		ret = minivmx_vmx_run(v->regs, v->vmcs.launched, &v->host_rsp);
+		ret = vcpu_enter_exit(v);
 
-		v->cr2 = native_read_cr2();
 		if (guest_xcr0 != host_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+		/* VM exit cleared DEBUGCTL and set DR7 to 0x400 (27.5.1). */
+		if (unlikely(guest_dr)) {
+			get_debugreg(v->dr6, 6);
+			set_debugreg(DR6_RESERVED, 6);
+		}
+		if (host_debugctl)
+			update_debugctlmsr(host_debugctl);
+		if (hw_breakpoint_active())
+			hw_breakpoint_restore();
 		if (ret) {
 			local_irq_enable();
 			run->exit_reason = MINIVMX_EXIT_FAIL_ENTRY;
@@ -187,15 +308,38 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 						 run->fail_entry.vm_instruction_error);
 			return 0;
 		}
-		v->vmcs.launched = true;
 		reason = vmcs_read(VM_EXIT_REASON);
-		vcpu_handle_nmi_exit(reason);
+		/* A failed entry leaves the launch state as it was (26.7). */
+		if (likely(!(reason & VMX_EXIT_REASONS_FAILED_VMENTRY)))
+			v->vmcs.launched = true;
+		vcpu_handle_exit_irqoff(reason);
 		local_irq_enable();
 
 		ret = mvx_handle_exit(v, reason);
 		if (ret <= 0)
 			return ret;
 	}
+}
+
+/*
+ * A guest fetch hit a non-executable 2 MiB leaf: split it with every vCPU
+ * out of the guest.
+ */
+static int vcpu_split_huge_page(struct mvx_vcpu *v)
+{
+	struct mvx_vm *vm = v->vm;
+	int ret;
+
+	mutex_lock(&vm->lock);
+	ret = mvx_mem_write_lock(vm);
+	if (!ret) {
+		ret = ept_split_2m(vm, v->split_gpa);
+		vm->mem_gen++;
+		mvx_mem_write_unlock(vm);
+	}
+	mutex_unlock(&vm->lock);
+	v->split_gpa = -1ULL;
+	return ret;
 }
 
 static int vcpu_run(struct mvx_vcpu *v)
@@ -215,7 +359,7 @@ static int vcpu_run(struct mvx_vcpu *v)
 		cond_resched();
 		down_read(&v->vm->mem_lock);
 		preempt_disable();
-		vcpu_load(v);
+		mvx_vcpu_load(v);
 		ret = mvx_complete_pending(v);
 		if (ret > 0) {
 			vcpu_switch_to_guest(v);
@@ -224,6 +368,8 @@ static int vcpu_run(struct mvx_vcpu *v)
 		}
 		preempt_enable();
 		up_read(&v->vm->mem_lock);
+		if (ret > 0 && unlikely(v->split_gpa != -1ULL))
+			ret = vcpu_split_huge_page(v) ?: 1;
 		if (ret <= 0)
 			break;
 	}
@@ -238,7 +384,7 @@ out_intr:
 /* Run @stmt with the vCPU's VMCS current on this CPU. */
 #define WITH_VMCS(v, stmt) do {		\
 	preempt_disable();		\
-	vcpu_load(v);			\
+	mvx_vcpu_load(v);			\
 	stmt;				\
 	preempt_enable();		\
 } while (0)
@@ -272,6 +418,8 @@ static long vcpu_set_regs(struct mvx_vcpu *v, const void __user *arg)
 		vmcs_write(GUEST_RSP, r.rsp);
 		vmcs_write(GUEST_RIP, r.rip);
 		vmcs_write(GUEST_RFLAGS, r.rflags);
+		/* ... and a fault or event queued for the old ones. */
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 	});
 	/* New registers cancel what a userspace exit left to complete. */
 	v->pending = MVX_PENDING_NONE;
@@ -293,7 +441,11 @@ static long vcpu_set_sregs(struct mvx_vcpu *v, const void __user *arg)
 
 	if (copy_from_user(&s, arg, sizeof(s)))
 		return -EFAULT;
+	/* PAE paging reads the PDPTEs from guest memory: keep slots still. */
+	if (down_read_killable(&v->vm->mem_lock))
+		return -EINTR;
 	WITH_VMCS(v, ret = vmcs_set_sregs(v, &s));
+	up_read(&v->vm->mem_lock);
 	return ret;
 }
 
@@ -421,13 +573,17 @@ static struct mvx_vcpu *vcpu_alloc(struct mvx_vm *vm, unsigned int id)
 	v->vmcs.cpu = -1;
 	INIT_LIST_HEAD(&v->vmcs.link);
 	v->msr.pat = 0x0007040600070406ULL;	/* the power-up PAT */
+	v->dr6 = DR6_RESERVED;			/* DR6 and DR7 after RESET */
+	v->dr7 = 0x400;
+	v->split_gpa = -1ULL;
 	v->vmcs.vmcs = vmx_alloc_vmcs();
 	v->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!v->vmcs.vmcs || !v->run || !fpu_alloc_guest_fpstate(&v->guest_fpu))
 		goto err_free;
 	if (vmx_config.proc2 & SECONDARY_EXEC_ENABLE_VPID) {
+		/* None left: run with VPIDs off (vmcs_setup()). */
 		vpid = ida_alloc_range(&vpid_ida, 1, 0xffff, GFP_KERNEL);
-		v->vpid = vpid > 0 ? vpid : 0;	/* none left: run untagged */
+		v->vpid = vpid > 0 ? vpid : 0;
 	}
 	return v;
 
@@ -450,6 +606,7 @@ int mvx_create_vcpu(struct mvx_vm *vm, unsigned long id)
 
 	if (id >= MINIVMX_MAX_VCPUS)
 		return -EINVAL;
+	id = array_index_nospec(id, MINIVMX_MAX_VCPUS);
 	v = vcpu_alloc(vm, id);
 	if (!v)
 		return -ENOMEM;
@@ -476,4 +633,34 @@ err_unlock:
 	mutex_unlock(&vm->lock);
 	vcpu_free(v);
 	return ret;
+}
+
+/**
+ * mvx_vcpu_init() - choose the mitigations the entry path applies
+ *
+ * Return: 0, or -EINVAL when l1d_flush=1 asks for what the CPU cannot do.
+ */
+int mvx_vcpu_init(void)
+{
+	bool want = l1d_flush;
+	u64 caps = 0;
+
+	if (l1d_flush < 0) {
+		if (boot_cpu_has(X86_FEATURE_ARCH_CAPABILITIES))
+			rdmsrl(MSR_IA32_ARCH_CAPABILITIES, caps);
+		want = boot_cpu_has_bug(X86_BUG_L1TF) &&
+		       !(caps & ARCH_CAP_SKIP_VMENTRY_L1DFLUSH);
+	}
+	if (!want)
+		return 0;
+	if (!boot_cpu_has(X86_FEATURE_FLUSH_L1D)) {
+		if (l1d_flush > 0) {
+			pr_err("l1d_flush=1: this CPU has no IA32_FLUSH_CMD\n");
+			return -EINVAL;
+		}
+		pr_warn("the CPU has L1TF but no IA32_FLUSH_CMD: guests run without an L1D flush on entry\n");
+		return 0;
+	}
+	static_branch_enable(&mvx_l1d_flush);
+	return 0;
 }

@@ -13,6 +13,7 @@
 #include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -30,13 +31,33 @@ bool mvx_vm_owned(struct mvx_vm *vm)
 	return current->mm == vm->mm;
 }
 
+/*
+ * Interrupt the CPUs where the VM's vCPUs last ran: an IPI makes a guest
+ * there exit (external-interrupt exiting), and the run loop then sees
+ * mem_waiters.  Spurious IPIs to CPUs that left the guest are harmless.
+ */
+static void mvx_kick_vcpus(struct mvx_vm *vm)
+{
+	int i, cpu, me = get_cpu();
+
+	for (i = 0; i < MINIVMX_MAX_VCPUS; i++) {
+		if (!vm->vcpus[i])
+			continue;
+		cpu = READ_ONCE(vm->vcpus[i]->vmcs.cpu);
+		if (cpu >= 0 && cpu != me && cpu_online(cpu))
+			smp_send_reschedule(cpu);
+	}
+	put_cpu();
+}
+
 /**
  * mvx_mem_write_lock() - take the VM's mem_lock to change memory or routes
- * @vm: the VM
+ * @vm: the VM, its lock held (it keeps the vCPUs from going away)
  *
  * Running vCPUs hold mem_lock for reading for a whole batch; announcing
- * the writer makes them leave the guest at their next exit (at most about
- * a millisecond away, see the preemption timer in vmcs.c).
+ * the writer and kicking their CPUs makes them leave the guest at once
+ * (the preemption timer in vmcs.c bounds it to about a millisecond on a
+ * CPU that loses the IPI's exit).
  *
  * Return: 0, or -EINTR if a fatal signal came first.
  */
@@ -44,7 +65,9 @@ int mvx_mem_write_lock(struct mvx_vm *vm)
 {
 	int ret;
 
+	lockdep_assert_held(&vm->lock);
 	atomic_inc(&vm->mem_waiters);
+	mvx_kick_vcpus(vm);
 	ret = down_write_killable(&vm->mem_lock);
 	if (ret)
 		atomic_dec(&vm->mem_waiters);
@@ -61,7 +84,9 @@ static void mvx_slot_release(struct mvx_vm *vm, struct mvx_slot *slot)
 {
 	unsigned long npages = slot->size >> PAGE_SHIFT;
 
-	unpin_user_pages(slot->pages, npages);
+	/* The guest may have written any page it could write. */
+	unpin_user_pages_dirty_lock(slot->pages, npages,
+				    !(slot->flags & MINIVMX_MEM_READONLY));
 	/* At process exit the fds close after the address space is gone. */
 	if (mmget_not_zero(vm->mm)) {
 		account_locked_vm(vm->mm, npages, false);
@@ -117,7 +142,8 @@ static int mvx_access_gpa(struct mvx_vm *vm, u64 gpa, void *buf,
 
 		if (!s || (write && (s->flags & MINIVMX_MEM_READONLY)))
 			return -EFAULT;
-		va = kmap_local_page(s->pages[(gpa - s->gpa) >> PAGE_SHIFT]);
+		va = kmap_local_page(s->pages[array_index_nospec((gpa - s->gpa) >> PAGE_SHIFT,
+								 s->size >> PAGE_SHIFT)]);
 		if (write)
 			memcpy(va + off, buf, n);
 		else
@@ -185,18 +211,21 @@ static int mvx_slot_pin(struct mvx_vm *vm, struct mvx_slot *slot,
 
 	if (!(r->flags & MINIVMX_MEM_READONLY))
 		gup |= FOLL_WRITE;
-	slot->pages = kvcalloc(npages, sizeof(*slot->pages), GFP_KERNEL_ACCOUNT);
-	if (!slot->pages)
-		return -ENOMEM;
+	/* RLIMIT_MEMLOCK first: it also bounds the array below. */
 	ret = account_locked_vm(vm->mm, npages, true);
 	if (ret)
-		goto err_free;
+		return ret;
+	slot->pages = kvcalloc(npages, sizeof(*slot->pages), GFP_KERNEL_ACCOUNT);
+	if (!slot->pages) {
+		ret = -ENOMEM;
+		goto err_unaccount;
+	}
 	pinned = pin_user_pages_fast(r->userspace_addr, npages, gup, slot->pages);
 	if (pinned != npages) {
 		if (pinned > 0)
 			unpin_user_pages(slot->pages, pinned);
 		ret = pinned < 0 ? pinned : -EFAULT;
-		goto err_unaccount;
+		goto err_free;
 	}
 	slot->gpa = r->guest_phys_addr;
 	slot->size = r->memory_size;
@@ -204,11 +233,11 @@ static int mvx_slot_pin(struct mvx_vm *vm, struct mvx_slot *slot,
 	slot->flags = r->flags;
 	return 0;
 
-err_unaccount:
-	account_locked_vm(vm->mm, npages, false);
 err_free:
 	kvfree(slot->pages);
 	slot->pages = NULL;
+err_unaccount:
+	account_locked_vm(vm->mm, npages, false);
 	return ret;
 }
 
@@ -225,7 +254,7 @@ static long mvx_set_memory_region(struct mvx_vm *vm,
 		return -EINVAL;
 
 	mutex_lock(&vm->lock);
-	slot = &vm->slots[r.slot];
+	slot = &vm->slots[array_index_nospec(r.slot, MINIVMX_MAX_MEM_SLOTS)];
 	if (!r.memory_size) {
 		ret = -ENOENT;
 		if (!slot->size)

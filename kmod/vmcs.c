@@ -19,6 +19,7 @@
 #include <asm/processor.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <asm/trapnr.h>
 #include <asm/tsc.h>
 #include <asm/vmx.h>
 
@@ -45,6 +46,37 @@ static const struct {
 };
 
 static u64 host_efer;
+/* CR4 bits a guest may not set: see vmcs_init_cr4_reserved(). */
+static u64 cr4_reserved;
+
+/**
+ * vmcs_init_cr4_reserved() - the CR4 bits guests may not set
+ *
+ * Those the CPU cannot set in VMX operation (IA32_VMX_CR4_FIXED1), those
+ * for features the host does not have (as KVM's __cr4_reserved_bits()),
+ * and those whose state minivmx does not switch or virtualise: VMXE
+ * (VMX is hidden), SMXE, PKE (PKRU), LA57 (the page walker has four
+ * levels), CET and Key Locker.
+ */
+void vmcs_init_cr4_reserved(void)
+{
+	u64 r = ~vmx_config.msrs.cr4_fixed1 | X86_CR4_VMXE | X86_CR4_SMXE |
+		X86_CR4_PKE | X86_CR4_LA57 | X86_CR4_CET | BIT_ULL(19);
+
+	if (!boot_cpu_has(X86_FEATURE_OSXSAVE))
+		r |= X86_CR4_OSXSAVE;
+	if (!boot_cpu_has(X86_FEATURE_SMEP))
+		r |= X86_CR4_SMEP;
+	if (!boot_cpu_has(X86_FEATURE_SMAP))
+		r |= X86_CR4_SMAP;
+	if (!boot_cpu_has(X86_FEATURE_FSGSBASE))
+		r |= X86_CR4_FSGSBASE;
+	if (!boot_cpu_has(X86_FEATURE_PCID))
+		r |= X86_CR4_PCIDE;
+	if (!boot_cpu_has(X86_FEATURE_UMIP))
+		r |= X86_CR4_UMIP;
+	cr4_reserved = r;
+}
 
 u64 vmcs_guest_cr0(void)
 {
@@ -67,14 +99,16 @@ void vmcs_load_host_cpu_state(struct mvx_vcpu *v, int cpu)
 	vmcs_write(HOST_GS_BASE, cpu_kernelmode_gs_base(cpu));
 }
 
-static void vmcs_setup_host(void)
+static void vmcs_setup_host(struct mvx_vcpu *v)
 {
 	struct desc_ptr idt;
 	u64 msr;
 
 	vmcs_write(HOST_CR0, read_cr0());
-	vmcs_write(HOST_CR3, __read_cr3());
-	vmcs_write(HOST_CR4, cr4_read_shadow());
+	v->vmcs.host_cr3 = __read_cr3();
+	vmcs_write(HOST_CR3, v->vmcs.host_cr3);
+	v->vmcs.host_cr4 = cr4_read_shadow();
+	vmcs_write(HOST_CR4, v->vmcs.host_cr4);
 	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
 	vmcs_write(HOST_SS_SELECTOR, __KERNEL_DS);
 	vmcs_write(HOST_DS_SELECTOR, 0);
@@ -142,12 +176,18 @@ static void vmcs_setup_guest(struct mvx_vcpu *v)
  */
 int vmcs_setup(struct mvx_vcpu *v)
 {
+	u32 proc2 = vmx_config.proc2;
+
+	/* Out of VPIDs: untagged, which flushes on every entry and exit. */
+	if (!v->vpid)
+		proc2 &= ~SECONDARY_EXEC_ENABLE_VPID;
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_config.pin);
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_config.proc);
-	vmcs_write(SECONDARY_VM_EXEC_CONTROL, vmx_config.proc2);
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, proc2);
 	vmcs_write(VM_EXIT_CONTROLS, vmx_config.exit);
 	vmcs_write(VM_ENTRY_CONTROLS, vmx_config.entry);
-	vmcs_write(EXCEPTION_BITMAP, 0);
+	/* A machine check while the guest runs is the host's (KVM does so). */
+	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_MC));
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
@@ -171,7 +211,7 @@ int vmcs_setup(struct mvx_vcpu *v)
 	/* Every CR0/CR4 bit is host-owned: see the comment at the top. */
 	vmcs_write(CR0_GUEST_HOST_MASK, ~0UL);
 	vmcs_write(CR4_GUEST_HOST_MASK, ~0UL);
-	vmcs_setup_host();
+	vmcs_setup_host(v);
 	vmcs_setup_guest(v);
 	return 0;
 }
@@ -186,9 +226,10 @@ static u64 vmcs_hw_cr0(u64 cr0)
 	       (m->cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG));
 }
 
+/* CR4.MCE stays on: a machine check must not shut the CPU down. */
 static u64 vmcs_hw_cr4(u64 cr4)
 {
-	return cr4 | vmx_config.msrs.cr4_fixed0;
+	return cr4 | vmx_config.msrs.cr4_fixed0 | X86_CR4_MCE;
 }
 
 /* 27.3.1.1 wants a busy TSS of the right kind for the mode. */
@@ -216,13 +257,14 @@ static int vmcs_load_pdptes(struct mvx_vcpu *v, u64 cr0, u64 cr3, u64 cr4,
 		return 0;
 	if (mvx_read_gpa(v->vm, cr3 & ~0x1fULL, pdpte, sizeof(pdpte)))
 		return -EINVAL;
-	for (i = 0; i < 4; i++) {
-		/* Present entries with reserved bits set: #GP (4.4.1). */
-		if ((pdpte[i] & 1) && (pdpte[i] & 0x1e6))
+	/* Present entries with reserved bits set: #GP (4.4.1). */
+	for (i = 0; i < 4; i++)
+		if ((pdpte[i] & 1) &&
+		    ((pdpte[i] & 0x1e6) ||
+		     (pdpte[i] >> boot_cpu_data.x86_phys_bits)))
 			return -EINVAL;
-		if (apply)
-			vmcs_write(GUEST_PDPTR0 + 2 * i, pdpte[i]);
-	}
+	for (i = 0; apply && i < 4; i++)
+		vmcs_write(GUEST_PDPTR0 + 2 * i, pdpte[i]);
 	return 0;
 }
 
@@ -260,14 +302,27 @@ int vmcs_set_cr0(struct mvx_vcpu *v, u64 cr0)
 	    !(cr4 & X86_CR4_PAE))
 		return -EINVAL;
 
+	/* The PDPTEs load when PG, CD or NW change (SDM 4.4.1). */
+	if (((cr0 ^ old) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW)) &&
+	    vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, v->efer, false))
+		return -EINVAL;
+
 	if ((v->efer & EFER_LME) && pg != !!(old & X86_CR0_PG))
 		vmcs_set_lma(v, pg);
-	if (vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, v->efer, true))
-		return -EINVAL;
+	if ((cr0 ^ old) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW))
+		vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, v->efer,
+				 true);
 	vmcs_write(CR0_READ_SHADOW, cr0);
 	vmcs_write(GUEST_CR0, vmcs_hw_cr0(cr0));
+	/* Paging or write protection changed: cached translations go. */
+	if ((cr0 ^ old) & (X86_CR0_PG | X86_CR0_WP))
+		vmx_flush_vpid(v->vpid);
 	return 0;
 }
+
+/* CR4 bits whose change invalidates cached translations (SDM 4.10.4.1). */
+#define CR4_FLUSH_BITS	(X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE | \
+			 X86_CR4_PCIDE | X86_CR4_SMEP | X86_CR4_SMAP)
 
 /**
  * vmcs_set_cr4() - what MOV to CR4 does, with the checks a CPU makes
@@ -281,18 +336,52 @@ int vmcs_set_cr0(struct mvx_vcpu *v, u64 cr0)
  */
 int vmcs_set_cr4(struct mvx_vcpu *v, u64 cr4)
 {
-	u64 cr0 = vmcs_guest_cr0();
+	u64 cr0 = vmcs_guest_cr0(), old = vmcs_guest_cr4();
 
-	if ((cr4 & ~vmx_config.msrs.cr4_fixed1) || (cr4 & X86_CR4_VMXE))
+	if (cr4 & cr4_reserved)
 		return -EINVAL;
 	if ((v->efer & EFER_LMA) && !(cr4 & X86_CR4_PAE))
 		return -EINVAL;
-	if ((cr4 & X86_CR4_PCIDE) && !(v->efer & EFER_LMA))
+	/* PCIDE: only in long mode, and only with CR3[11:0] = 0. */
+	if ((cr4 & X86_CR4_PCIDE) && !(old & X86_CR4_PCIDE) &&
+	    (!(v->efer & EFER_LMA) || (vmcs_read(GUEST_CR3) & 0xfff)))
 		return -EINVAL;
-	if (vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, v->efer, true))
+	if (((cr4 ^ old) & (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_SMEP |
+			    X86_CR4_PGE)) &&
+	    vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, v->efer, true))
 		return -EINVAL;
 	vmcs_write(CR4_READ_SHADOW, cr4);
 	vmcs_write(GUEST_CR4, vmcs_hw_cr4(cr4));
+	if ((cr4 ^ old) & CR4_FLUSH_BITS)
+		vmx_flush_vpid(v->vpid);
+	return 0;
+}
+
+/**
+ * vmcs_set_cr3() - what MOV to CR3 does, where it exits
+ * @v: the vCPU
+ * @cr3: the value the guest asked for
+ *
+ * Return: 0, or -EINVAL where the CPU would raise #GP (reserved bits,
+ * bad PAE PDPTEs).
+ */
+int vmcs_set_cr3(struct mvx_vcpu *v, u64 cr3)
+{
+	bool noflush = false;
+
+	/* With CR4.PCIDE, bit 63 asks to keep the PCID's translations. */
+	if (vmcs_guest_cr4() & X86_CR4_PCIDE) {
+		noflush = cr3 & BIT_ULL(63);
+		cr3 &= ~BIT_ULL(63);
+	}
+	if (cr3 >> boot_cpu_data.x86_phys_bits)
+		return -EINVAL;
+	if (vmcs_load_pdptes(v, vmcs_guest_cr0(), cr3, vmcs_guest_cr4(),
+			     v->efer, true))
+		return -EINVAL;
+	vmcs_write(GUEST_CR3, cr3);
+	if (!noflush)
+		vmx_flush_vpid(v->vpid);
 	return 0;
 }
 
@@ -395,8 +484,7 @@ static bool sregs_cr_valid(const struct minivmx_sregs *s)
 	    ((cr0 & X86_CR0_PG) && !(cr0 & X86_CR0_PE)) ||
 	    ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD)))
 		return false;
-	if ((cr4 & ~vmx_config.msrs.cr4_fixed1) || (cr4 & X86_CR4_VMXE) ||
-	    ((cr4 & X86_CR4_PCIDE) && !lma))
+	if ((cr4 & cr4_reserved) || ((cr4 & X86_CR4_PCIDE) && !lma))
 		return false;
 	if ((efer & ~EFER_KNOWN) ||
 	    ((efer & EFER_NX) && !boot_cpu_has(X86_FEATURE_NX)))

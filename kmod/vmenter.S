@@ -15,6 +15,7 @@
 #include <linux/linkage.h>
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
+#include <asm/segment.h>
 #include <asm/unwind_hints.h>
 
 /* VMCS field encoding of HOST_RSP (SDM Vol. 3D, Appendix B.4.4). */
@@ -36,7 +37,7 @@
 #define R_14	112
 #define R_15	120
 
-.section .text, "ax"
+.section .noinstr.text, "ax"
 
 SYM_FUNC_START(minivmx_vmx_run)
 	push %rbp
@@ -151,3 +152,28 @@ SYM_INNER_LABEL(minivmx_vmx_exit, SYM_L_GLOBAL)
 	mov $1, %ebx
 	jmp .Lclear_regs
 SYM_FUNC_END(minivmx_vmx_run)
+
+.section .text, "ax"
+
+/*
+ * void minivmx_do_nmi_irqoff(unsigned long entry);
+ *
+ * Call the host's NMI entry @entry on a synthetic interrupt frame, as the
+ * CPU would have delivered the NMI that caused the VM exit (KVM's
+ * vmx_do_interrupt_nmi_irqoff).  The handler returns with IRET.
+ */
+SYM_FUNC_START(minivmx_do_nmi_irqoff)
+	push %rbp
+	mov %rsp, %rbp
+	/* The CPU aligns RSP to 16 bytes before pushing the frame. */
+	and $-16, %rsp
+	push $__KERNEL_DS
+	push %rbp
+	pushf
+	push $__KERNEL_CS
+	CALL_NOSPEC rdi
+	/* IRET restored RSP; say so to objtool. */
+	mov %rbp, %rsp
+	pop %rbp
+	RET
+SYM_FUNC_END(minivmx_do_nmi_irqoff)

@@ -16,6 +16,7 @@
 #include <asm/vmx.h>
 
 #include "minivmx.h"
+#include "vmx_ops.h"
 
 struct vmx_config vmx_config;
 
@@ -33,6 +34,12 @@ static const struct vmx_ctl_req pin_required[] = {
 static const struct vmx_ctl_req proc_required[] = {
 	/* Every port and every MSR exits: no I/O or MSR bitmaps. */
 	{ CPU_BASED_HLT_EXITING, "HLT exiting" },
+	/* CR8 is the local APIC's TPR: the host's, without these. */
+	{ CPU_BASED_CR8_LOAD_EXITING, "CR8-load exiting" },
+	{ CPU_BASED_CR8_STORE_EXITING, "CR8-store exiting" },
+	/* DR0-DR7 hold the host's breakpoints; the PMCs count the host. */
+	{ CPU_BASED_MOV_DR_EXITING, "MOV-DR exiting" },
+	{ CPU_BASED_RDPMC_EXITING, "RDPMC exiting" },
 	{ CPU_BASED_UNCOND_IO_EXITING, "unconditional I/O exiting" },
 	{ CPU_BASED_MONITOR_EXITING, "MONITOR exiting" },
 	{ CPU_BASED_MWAIT_EXITING, "MWAIT exiting" },
@@ -46,12 +53,14 @@ static const struct vmx_ctl_req proc2_required[] = {
 
 static const struct vmx_ctl_req exit_required[] = {
 	{ VM_EXIT_HOST_ADDR_SPACE_SIZE, "host address-space size" },
+	{ VM_EXIT_SAVE_DEBUG_CONTROLS, "save debug controls" },
 	{ VM_EXIT_SAVE_IA32_EFER, "save IA32_EFER" },
 	{ VM_EXIT_LOAD_IA32_EFER, "load IA32_EFER" },
 };
 
 static const struct vmx_ctl_req entry_required[] = {
 	{ VM_ENTRY_LOAD_IA32_EFER, "load IA32_EFER" },
+	{ VM_ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls" },
 };
 
 /**
@@ -301,4 +310,44 @@ bool vmx_has_ept_ad(void)
 bool vmx_has_invept_global(void)
 {
 	return vmx_config.msrs.ept_vpid_cap & VMX_EPT_EXTENT_GLOBAL_BIT;
+}
+
+/**
+ * vmx_flush_ept() - drop the CPU's cached translations of @eptp
+ * @eptp: the EPT pointer
+ *
+ * Single-context INVEPT where the CPU has it, else all-context (KVM's
+ * ept_sync_context()); load time made sure one of the two exists.
+ */
+void vmx_flush_ept(u64 eptp)
+{
+	bool single = vmx_config.msrs.ept_vpid_cap & VMX_EPT_EXTENT_CONTEXT_BIT;
+	int ret;
+
+	ret = single ? vmx_invept(VMX_EPT_EXTENT_CONTEXT, eptp) :
+		       vmx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
+	if (ret)
+		vmx_insn_error("INVEPT", eptp);
+}
+
+/**
+ * vmx_flush_vpid() - drop the CPU's cached translations tagged @vpid
+ * @vpid: the VPID; 0 (untagged) needs no flush: every VM entry and exit
+ *	flushes it
+ *
+ * Single-context INVVPID where the CPU has it, else all-context (KVM's
+ * vpid_sync_context()).
+ */
+void vmx_flush_vpid(u16 vpid)
+{
+	u32 cap = upper_32_bits(vmx_config.msrs.ept_vpid_cap);
+	int ret;
+
+	if (!vpid)
+		return;
+	ret = cap & VMX_VPID_EXTENT_SINGLE_CONTEXT_BIT ?
+	      vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vpid, 0) :
+	      vmx_invvpid(VMX_VPID_EXTENT_ALL_CONTEXT, 0, 0);
+	if (ret)
+		vmx_insn_error("INVVPID", vpid);
 }

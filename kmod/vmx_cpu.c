@@ -20,6 +20,7 @@
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <linux/syscore_ops.h>
+#include <asm/nospec-branch.h>
 #include <asm/perf_event.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
@@ -170,6 +171,11 @@ bool loaded_vmcs_load(struct loaded_vmcs *lv)
 	if (this_cpu_read(current_vmcs) != lv->vmcs) {
 		vmx_vmptrld(__pa(lv->vmcs));
 		this_cpu_write(current_vmcs, lv->vmcs);
+		/*
+		 * Another vCPU ran here: keep its branch predictions from
+		 * steering this one (KVM does the same on a VMCS switch).
+		 */
+		indirect_branch_prediction_barrier();
 	}
 	return moved;
 }

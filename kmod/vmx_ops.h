@@ -61,18 +61,38 @@ unsigned long vmx_insn_error_code(void);
 void vmx_vmwrite_error(unsigned long field, unsigned long value);
 void vmx_insn_error(const char *insn, u64 phys);
 
+/*
+ * KVM's VMREAD: an asm goto with an output where the compiler has it
+ * (asm_goto_output() carries the GCC PR 98619/113921 workaround), else a
+ * plain asm that reports success in a flag.
+ */
 static __always_inline unsigned long vmcs_read(unsigned long field)
 {
 	unsigned long value;
 
-	asm goto("1: vmread %[field], %[value]\n\t"
-		 "jna %l[fail]\n\t"
-		 _ASM_EXTABLE(1b, %l[fail])
-		 : [value] "=rm"(value) : [field] "r"(field) : "cc" : fail);
+#ifdef CONFIG_CC_HAS_ASM_GOTO_OUTPUT
+	asm_goto_output("1: vmread %[field], %[value]\n\t"
+			"jna %l[fail]\n\t"
+			_ASM_EXTABLE(1b, %l[fail])
+			: [value] "=r"(value) : [field] "r"(field) : "cc" : fail);
 	return value;
 fail:
 	vmx_vmread_error(field);
 	return 0;
+#else
+	u8 ok = 0;
+
+	value = 0;
+	asm volatile("1: vmread %[field], %[value]\n\t"
+		     "seta %[ok]\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [value] "+r"(value), [ok] "+qm"(ok)
+		     : [field] "r"(field) : "cc");
+	if (unlikely(!ok))
+		vmx_vmread_error(field);
+	return value;
+#endif
 }
 
 static __always_inline void vmcs_write(unsigned long field, unsigned long value)

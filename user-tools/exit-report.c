@@ -203,6 +203,12 @@ void report_internal(FILE *out, const struct minivmx_run *run)
 		fprintf(out, " at gpa %#llx, rip %#llx\n",
 			(unsigned long long)data[0], rip);
 		return;
+	case MINIVMX_INTERNAL_DELIVERY_EV:
+		fprintf(out, " at gpa %#llx, rip %#llx (qualification %#llx, IDT-vectoring information %#llx)\n",
+			(unsigned long long)data[0], rip,
+			(unsigned long long)data[1],
+			(unsigned long long)data[2]);
+		return;
 	}
 	fprintf(out, " (suberror %u), rip %#llx, data:", sub, rip);
 	for (i = 0; i < run->internal.ndata && i < 16; i++)

@@ -65,6 +65,7 @@ static const char * const internal_errors[] = {
 	[MINIVMX_INTERNAL_EMULATION] = "an MMIO instruction minivmx cannot emulate",
 	[MINIVMX_INTERNAL_FETCH] = "guest code that cannot be read",
 	[MINIVMX_INTERNAL_EPT_MISCONFIG] = "an EPT misconfiguration",
+	[MINIVMX_INTERNAL_DELIVERY_EV] = "MMIO touched while delivering an event or walking page tables",
 };
 
 static const char *lookup(const char * const *names, size_t nr,

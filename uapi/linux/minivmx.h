@@ -371,6 +371,8 @@ struct minivmx_port_route {
 #define MINIVMX_INTERNAL_EMULATION	2	/* instruction not decoded */
 #define MINIVMX_INTERNAL_FETCH		3	/* guest code not readable */
 #define MINIVMX_INTERNAL_EPT_MISCONFIG	4
+/* MMIO met while delivering an event or walking the guest's page tables */
+#define MINIVMX_INTERNAL_DELIVERY_EV	5
 
 #define MINIVMX_IO_IN	0
 #define MINIVMX_IO_OUT	1
