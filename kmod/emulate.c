@@ -66,7 +66,7 @@ static void walk_set_bits(struct mvx_vcpu *v, struct walk_entry *e, u64 bits)
 	else
 		atomic_or(bits, va);
 	kunmap_local(va);
-	set_page_dirty_lock(page);
+	/* The page is dirtied when the region is unpinned (vm.c). */
 }
 
 /**
