@@ -361,6 +361,70 @@ TEST_F(hard, single_step_trap_after_emulated_instruction)
 	EXPECT_TRUE(stack[2] & 0x100);		/* TF, as it was */
 }
 
+/*
+ * L6: the page walker behind string I/O checks rights and sets flags as
+ * the CPU does.  Long mode, CR0.WP = 1, a second 2 MiB page mapped
+ * read-only: REP OUTSB from it works and sets its PDE's accessed flag;
+ * REP INSB into it is a #PF (present, write) at its address, which the
+ * guest's handler sees (CR2 in RAX, the error code in RBX).
+ */
+TEST_F(hard, string_io_walk_checks_rights)
+{
+	static const uint8_t code[] = {
+		0x48, 0xc7, 0xc6, 0x00, 0x00, 0x20, 0x00, /* mov $0x200000, %rsi */
+		0xb9, 0x04, 0x00, 0x00, 0x00,		/* mov $4, %ecx */
+		0x66, 0xba, 0x80, 0x00,			/* mov $0x80, %dx */
+		0xf3, 0x6e,				/* rep outsb */
+		0x48, 0xc7, 0xc7, 0x00, 0x00, 0x20, 0x00, /* mov $0x200000, %rdi */
+		0xb9, 0x04, 0x00, 0x00, 0x00,		/* mov $4, %ecx */
+		0xf3, 0x6c,				/* rep insb */
+		0xf4,
+	};
+	struct minivmx_memory_region r = {
+		.slot = 1, .guest_phys_addr = 0x200000, .memory_size = 0x200000,
+	};
+	uint64_t *pd = (uint64_t *)(self->t.mem + TVM_PML4 + 0x2000);
+	uint64_t *idt = (uint64_t *)(self->t.mem + 0x6000);
+	struct minivmx_run *run = self->t.run;
+	struct minivmx_sregs s;
+	struct minivmx_regs regs;
+	uint8_t *ro;
+
+	ro = mmap(NULL, r.memory_size, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	r.userspace_addr = (uintptr_t)ro;
+	ASSERT_EQ(0, ioctl(self->t.vm, MINIVMX_SET_MEMORY_REGION, &r));
+	ASSERT_EQ(0, tvm_setup(&self->t, 64, code, sizeof(code)));
+	pd[1] = 0x200000 | 0x81;		/* present, 2 MiB, read-only */
+	/* #PF gate: 64-bit interrupt gate to 8:0x11000 */
+	idt[14 * 2] = 0x1000 | 8 << 16 | 0x8eULL << 40 | 0x0001ULL << 48;
+	idt[14 * 2 + 1] = 0;
+	memcpy(self->t.mem + 0x11000, "\x0f\x20\xd0\x5b\xf4", 5);
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_SREGS, &s));
+	s.idt.base = 0x6000;
+	s.idt.limit = 0xfff;
+	s.cr0 |= 1 << 16;			/* WP */
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_SET_SREGS, &s));
+
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_IO, run->exit_reason);
+	EXPECT_EQ(MINIVMX_IO_OUT, run->io.direction);
+	EXPECT_EQ(4, run->io.count);
+	EXPECT_TRUE(pd[1] & 0x20);		/* accessed */
+	EXPECT_FALSE(pd[1] & 0x40);		/* not dirty */
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_IO, run->exit_reason);
+	EXPECT_EQ(MINIVMX_IO_IN, run->io.direction);
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, run->exit_reason);
+	EXPECT_EQ(0x11004, run->guest_rip);	/* in the #PF handler */
+	regs = get_regs(&self->t);
+	EXPECT_EQ(0x200000, regs.rax);		/* CR2 */
+	EXPECT_EQ(3, regs.rbx);			/* present, write */
+	munmap(ro, r.memory_size);
+}
+
 struct churn {
 	int vm;
 	uint8_t *page;
