@@ -123,48 +123,50 @@ static void decode_mov(struct kunit *test)
 
 /* ---- XSETBV: SDM Vol. 1 13.3, KVM's __kvm_set_xcr() ---- */
 
+#define FPSSE		XFEATURE_MASK_FPSSE
+#define MPX		(XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR)
+/* A host with every state component minivmx allows, and AMX. */
+#define ALL		(FPSSE | XFEATURE_MASK_YMM | MPX | XFEATURE_MASK_AVX512 | \
+			 XFEATURE_MASK_XTILE)
+
+struct xcr0_case {
+	const char *name;
+	u64 xcr0, supported;
+	bool valid;
+};
+
+static const struct xcr0_case xcr0_cases[] = {
+	{ "x87 alone", XFEATURE_MASK_FP, ALL, true },
+	{ "AVX", FPSSE | XFEATURE_MASK_YMM, ALL, true },
+	{ "MPX pair", FPSSE | MPX, ALL, true },
+	{ "AVX-512", FPSSE | XFEATURE_MASK_YMM | XFEATURE_MASK_AVX512, ALL, true },
+	{ "AMX pair", FPSSE | XFEATURE_MASK_XTILE, ALL, true },
+	{ "no x87", XFEATURE_MASK_SSE, ALL, false },
+	{ "nothing", 0, ALL, false },
+	{ "AVX without SSE", XFEATURE_MASK_FP | XFEATURE_MASK_YMM, ALL, false },
+	{ "BNDREGS alone", FPSSE | XFEATURE_MASK_BNDREGS, ALL, false },
+	{ "BNDCSR alone", FPSSE | XFEATURE_MASK_BNDCSR, ALL, false },
+	{ "opmask alone", FPSSE | XFEATURE_MASK_YMM | XFEATURE_MASK_OPMASK,
+	  ALL, false },
+	{ "AVX-512 without AVX", FPSSE | XFEATURE_MASK_AVX512, ALL, false },
+	{ "XTILECFG alone", FPSSE | XFEATURE_MASK_XTILE_CFG, ALL, false },
+	{ "XTILEDATA alone", FPSSE | XFEATURE_MASK_XTILE_DATA, ALL, false },
+	{ "AVX on an SSE host", FPSSE | XFEATURE_MASK_YMM, FPSSE, false },
+	{ "PKRU (not switched)", FPSSE | XFEATURE_MASK_PKRU, ALL, false },
+};
+
+static void xcr0_case_desc(const struct xcr0_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(xcr0, xcr0_cases, xcr0_case_desc);
+
 static void xcr0_rules(struct kunit *test)
 {
-	/* A host with every state component minivmx allows, and AMX. */
-	const u64 all = XFEATURE_MASK_FPSSE | XFEATURE_MASK_YMM |
-			XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR |
-			XFEATURE_MASK_AVX512 | XFEATURE_MASK_XTILE;
-	const u64 fpsse = XFEATURE_MASK_FPSSE;
+	const struct xcr0_case *c = test->param_value;
 
-	KUNIT_EXPECT_TRUE(test, mvx_xcr0_valid(XFEATURE_MASK_FP, all));
-	KUNIT_EXPECT_TRUE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_YMM, all));
-	KUNIT_EXPECT_TRUE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_BNDREGS |
-					       XFEATURE_MASK_BNDCSR, all));
-	KUNIT_EXPECT_TRUE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_YMM |
-					       XFEATURE_MASK_AVX512, all));
-	KUNIT_EXPECT_TRUE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_XTILE,
-					       all));
-	/* x87 is always on. */
-	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(XFEATURE_MASK_SSE, all));
-	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(0, all));
-	/* AVX needs SSE. */
-	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(XFEATURE_MASK_FP |
-						XFEATURE_MASK_YMM, all));
-	/* MPX: BNDREGS and BNDCSR together. */
-	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_BNDREGS,
-						all));
-	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_BNDCSR,
-						all));
-	/* AVX-512: all three, and AVX. */
-	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_YMM |
-						XFEATURE_MASK_OPMASK, all));
-	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_AVX512,
-						all));
-	/* AMX: XTILECFG and XTILEDATA together. */
-	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_XTILE_CFG,
-						all));
-	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse |
-						XFEATURE_MASK_XTILE_DATA, all));
-	/* Nothing the host (or the guest FPU) lacks. */
-	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_YMM,
-						fpsse));
-	KUNIT_EXPECT_FALSE(test, mvx_xcr0_valid(fpsse | XFEATURE_MASK_PKRU,
-						all));
+	KUNIT_EXPECT_EQ(test, c->valid, mvx_xcr0_valid(c->xcr0, c->supported));
 }
 
 /* ---- EPT: 2 MiB leaves ---- */
@@ -275,7 +277,7 @@ static struct kunit_case minivmx_cases[] = {
 	KUNIT_CASE(adjust_drops_disallowed_optional_bits),
 	KUNIT_CASE(adjust_reports_missing_required_bits),
 	KUNIT_CASE_PARAM(decode_mov, mov_gen_params),
-	KUNIT_CASE(xcr0_rules),
+	KUNIT_CASE_PARAM(xcr0_rules, xcr0_gen_params),
 	KUNIT_CASE(ept_nx_huge_pages_split),
 	KUNIT_CASE(ept_huge_leaf_frees_empty_table),
 	{}

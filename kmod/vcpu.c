@@ -45,11 +45,10 @@
 #include "trace.h"
 #include "vmx_ops.h"
 
-
 /*
- * L1D flush before VM entry on CPUs with L1TF (SDM-independent: Intel's
- * L1TF guidance, KVM's vmentry_l1d_flush): -1 flushes where the CPU has
- * the bug, 1 always, 0 never.  Only the IA32_FLUSH_CMD way is
+ * L1D flush before VM entry on CPUs with L1TF (Intel's L1TF guidance,
+ * KVM's vmentry_l1d_flush): -1 flushes where the CPU has the bug, 1
+ * always, 0 never.  Only the IA32_FLUSH_CMD way is
  * implemented: without it the parameter cannot be 1.
  */
 static int l1d_flush = -1;

@@ -60,21 +60,24 @@ static u64 cr4_reserved;
  */
 void vmcs_init_cr4_reserved(void)
 {
+	static const struct {
+		u16 feature;
+		u64 cr4;
+	} needs[] = {
+		{ X86_FEATURE_OSXSAVE, X86_CR4_OSXSAVE },
+		{ X86_FEATURE_SMEP, X86_CR4_SMEP },
+		{ X86_FEATURE_SMAP, X86_CR4_SMAP },
+		{ X86_FEATURE_FSGSBASE, X86_CR4_FSGSBASE },
+		{ X86_FEATURE_PCID, X86_CR4_PCIDE },
+		{ X86_FEATURE_UMIP, X86_CR4_UMIP },
+	};
 	u64 r = ~vmx_config.msrs.cr4_fixed1 | X86_CR4_VMXE | X86_CR4_SMXE |
 		X86_CR4_PKE | X86_CR4_LA57 | X86_CR4_CET | BIT_ULL(19);
+	int i;
 
-	if (!boot_cpu_has(X86_FEATURE_OSXSAVE))
-		r |= X86_CR4_OSXSAVE;
-	if (!boot_cpu_has(X86_FEATURE_SMEP))
-		r |= X86_CR4_SMEP;
-	if (!boot_cpu_has(X86_FEATURE_SMAP))
-		r |= X86_CR4_SMAP;
-	if (!boot_cpu_has(X86_FEATURE_FSGSBASE))
-		r |= X86_CR4_FSGSBASE;
-	if (!boot_cpu_has(X86_FEATURE_PCID))
-		r |= X86_CR4_PCIDE;
-	if (!boot_cpu_has(X86_FEATURE_UMIP))
-		r |= X86_CR4_UMIP;
+	for (i = 0; i < ARRAY_SIZE(needs); i++)
+		if (!boot_cpu_has(needs[i].feature))
+			r |= needs[i].cr4;
 	cr4_reserved = r;
 }
 
