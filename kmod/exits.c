@@ -475,12 +475,12 @@ unhandled:
 /* ---- debug registers (qualification: SDM Table 28-4) ---- */
 
 /* The DR6 and DR7 bits software can change; the rest read as fixed. */
-#define DR6_VOLATILE	0x0001e80fULL
-#define DR6_FIXED_1	0xfffe0ff0ULL
-#define DR7_VOLATILE	0xffff2bffULL
-#define DR7_FIXED_1	0x400ULL
-#define DR7_GD		BIT(13)
-#define DR6_BD		BIT(13)
+#define MVX_DR6_VOLATILE	0x0001e80fULL
+#define MVX_DR6_FIXED_1	0xfffe0ff0ULL
+#define MVX_DR7_VOLATILE	0xffff2bffULL
+#define MVX_DR7_FIXED_1	0x400ULL
+#define MVX_DR7_GD		BIT(13)
+#define MVX_DR6_BD		BIT(13)
 
 /*
  * MOV to or from DR0-DR7.  The guest never touches the CPU's debug
@@ -503,10 +503,10 @@ static int handle_dr_access(struct mvx_vcpu *v)
 		dr += 2;
 	}
 	/* General detect: the access is a #DB fault, before the exit. */
-	if (v->dr7 & DR7_GD) {
-		v->dr7 &= ~DR7_GD;
+	if (v->dr7 & MVX_DR7_GD) {
+		v->dr7 &= ~MVX_DR7_GD;
 		vmcs_write(GUEST_DR7, v->dr7);
-		v->dr6 = (v->dr6 & ~DR6_VOLATILE) | DR6_FIXED_1 | DR6_BD;
+		v->dr6 = (v->dr6 & ~MVX_DR6_VOLATILE) | MVX_DR6_FIXED_1 | MVX_DR6_BD;
 		mvx_inject_exception(X86_TRAP_DB, false, 0);
 		return 1;
 	}
@@ -524,12 +524,12 @@ static int handle_dr_access(struct mvx_vcpu *v)
 	case 6:
 		if (val >> 32)
 			return inject_gp();
-		v->dr6 = (val & DR6_VOLATILE) | DR6_FIXED_1;
+		v->dr6 = (val & MVX_DR6_VOLATILE) | MVX_DR6_FIXED_1;
 		break;
 	case 7:
 		if (val >> 32)
 			return inject_gp();
-		v->dr7 = (val & DR7_VOLATILE) | DR7_FIXED_1;
+		v->dr7 = (val & MVX_DR7_VOLATILE) | MVX_DR7_FIXED_1;
 		vmcs_write(GUEST_DR7, v->dr7);
 		v->leave_batch = true;	/* DR0-DR3 may now need loading */
 		break;

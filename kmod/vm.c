@@ -17,6 +17,8 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+/* smp_send_reschedule() traces the IPI since Linux 6.6. */
+#include <trace/events/ipi.h>
 
 #include "minivmx.h"
 

@@ -20,6 +20,16 @@
 
 struct vmx_config vmx_config;
 
+/*
+ * IA32_VMX_BASIC (SDM A.1), spelled out here: the kernel's names for these
+ * fields changed in Linux 6.12.
+ */
+#define MVX_BASIC_VMCS_SIZE(b)	(((b) >> 32) & 0x1fff)
+#define MVX_BASIC_32BIT_ONLY	BIT_ULL(48)
+#define MVX_BASIC_MEM_TYPE(b)	(((b) >> 50) & 0xf)
+#define MVX_BASIC_MEM_TYPE_WB	6
+#define MVX_BASIC_TRUE_CTLS	BIT_ULL(55)
+
 /* One control minivmx cannot work without, and its SDM name. */
 struct vmx_ctl_req {
 	u32 bit;
@@ -127,7 +137,7 @@ static int vmx_read_msrs(struct minivmx_vmx_msrs *m)
 	    rdmsrl_safe(MSR_IA32_VMX_EPT_VPID_CAP, &m->ept_vpid_cap))
 		return -EIO;
 
-	if (m->basic & VMX_BASIC_TRUE_CTLS &&
+	if (m->basic & MVX_BASIC_TRUE_CTLS &&
 	    (rdmsrl_safe(MSR_IA32_VMX_TRUE_PINBASED_CTLS, &m->true_pinbased_ctls) ||
 	     rdmsrl_safe(MSR_IA32_VMX_TRUE_PROCBASED_CTLS, &m->true_procbased_ctls) ||
 	     rdmsrl_safe(MSR_IA32_VMX_TRUE_EXIT_CTLS, &m->true_exit_ctls) ||
@@ -144,14 +154,13 @@ static int vmx_read_msrs(struct minivmx_vmx_msrs *m)
 /* With IA32_VMX_BASIC[55], the TRUE_* MSRs give the real allowed 0-settings. */
 static u64 vmx_ctl_msr(const struct minivmx_vmx_msrs *m, u64 plain, u64 true_msr)
 {
-	return m->basic & VMX_BASIC_TRUE_CTLS ? true_msr : plain;
+	return m->basic & MVX_BASIC_TRUE_CTLS ? true_msr : plain;
 }
 
 static int vmx_check_basic(const struct minivmx_vmx_msrs *m)
 {
-	u64 mem_type = (m->basic & VMX_BASIC_MEM_TYPE_MASK) >>
-		       VMX_BASIC_MEM_TYPE_SHIFT;
-	u32 size = (m->basic >> VMX_BASIC_VMCS_SIZE_SHIFT) & 0x1fff;
+	u64 mem_type = MVX_BASIC_MEM_TYPE(m->basic);
+	u32 size = MVX_BASIC_VMCS_SIZE(m->basic);
 
 	if (size == 0 || size > PAGE_SIZE) {
 		pr_err("IA32_VMX_BASIC = %#llx: VMCS size %u does not fit a page\n",
@@ -159,12 +168,12 @@ static int vmx_check_basic(const struct minivmx_vmx_msrs *m)
 		return -ENODEV;
 	}
 	/* A.1: bit 48 limits VMX structures to 32-bit addresses. */
-	if (m->basic & VMX_BASIC_64) {
+	if (m->basic & MVX_BASIC_32BIT_ONLY) {
 		pr_err("IA32_VMX_BASIC = %#llx: VMX structures limited to 32-bit physical addresses\n",
 		       m->basic);
 		return -ENODEV;
 	}
-	if (mem_type != VMX_BASIC_MEM_TYPE_WB) {
+	if (mem_type != MVX_BASIC_MEM_TYPE_WB) {
 		pr_err("IA32_VMX_BASIC = %#llx: VMCS memory type %llu is not write-back\n",
 		       m->basic, mem_type);
 		return -ENODEV;
@@ -234,7 +243,7 @@ int vmx_read_config(struct vmx_config *cfg)
 	if (ret)
 		return ret;
 	cfg->vmcs_revision = m->basic & 0x7fffffff;
-	cfg->vmcs_size = (m->basic >> VMX_BASIC_VMCS_SIZE_SHIFT) & 0x1fff;
+	cfg->vmcs_size = MVX_BASIC_VMCS_SIZE(m->basic);
 
 	ret = vmx_require("pin-based", pin_required, ARRAY_SIZE(pin_required),
 			  PIN_BASED_VIRTUAL_NMIS | PIN_BASED_VMX_PREEMPTION_TIMER,
