@@ -172,6 +172,15 @@ static bool vcpu_should_leave(struct mvx_vcpu *v)
 	       READ_ONCE(v->vm->mem_gen) != v->mem_gen;
 }
 
+static bool vcpu_fred(void)
+{
+#ifdef X86_FEATURE_FRED
+	return cpu_feature_enabled(X86_FEATURE_FRED);
+#else
+	return false;
+#endif
+}
+
 /*
  * An NMI that arrived in the guest caused the exit and is not pending any
  * more (SDM 27.2.2): run the host's NMI handler on a synthetic interrupt
@@ -181,11 +190,14 @@ static bool vcpu_should_leave(struct mvx_vcpu *v)
  */
 static void vcpu_do_nmi(void)
 {
-#if IS_MODULE(CONFIG_KVM_INTEL) && defined(MVX_HAVE_NMI_NOIST)
-	minivmx_do_nmi_irqoff((unsigned long)asm_exc_nmi_noist);
-#else
-	apic->send_IPI(smp_processor_id(), NMI_VECTOR);
+#ifdef MVX_NMI_ENTRY
+	/* FRED delivers events its own way (KVM: fred_entry_from_kvm()). */
+	if (IS_MODULE(CONFIG_KVM_INTEL) && !vcpu_fred()) {
+		minivmx_do_nmi_irqoff((unsigned long)MVX_NMI_ENTRY);
+		return;
+	}
 #endif
+	apic->send_IPI(smp_processor_id(), NMI_VECTOR);
 }
 
 /* A machine check in the guest belongs to the host (KVM's kvm_machine_check). */
