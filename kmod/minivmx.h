@@ -13,6 +13,7 @@
 #include <linux/rwsem.h>
 #include <linux/types.h>
 #include <asm/fpu/api.h>
+#include <asm/vmx.h>
 #include <linux/minivmx.h>
 
 /**
@@ -177,6 +178,18 @@ struct mvx_io {
 	int step;
 };
 
+#define MVX_MAX_AUTOLOAD 8
+
+/**
+ * struct mvx_msr_list - an MSR-load area of the VMCS (SDM 25.7.2, 25.8.2)
+ * @val: the entries, 16-byte aligned as the CPU requires
+ * @nr: entries in use
+ */
+struct mvx_msr_list {
+	struct vmx_msr_entry val[MVX_MAX_AUTOLOAD];
+	unsigned int nr;
+};
+
 /* What a userspace exit left for the next MINIVMX_RUN to complete. */
 enum mvx_pending {
 	MVX_PENDING_NONE,
@@ -224,6 +237,9 @@ enum mvx_pending {
  * @io_count: items in that I/O
  * @cpuid: userspace CPUID overrides
  * @nr_cpuid: entries in @cpuid
+ * @autoload: MSRs VM entry loads with the guest's value (@autoload.guest)
+ *	and VM exit with the host's (@autoload.host): perf's, see vcpu.c
+ * @perf_global_ctrl: the VMCS switches IA32_PERF_GLOBAL_CTRL now
  */
 struct mvx_vcpu {
 	struct mvx_vm *vm;
@@ -263,6 +279,10 @@ struct mvx_vcpu {
 	u32 io_count;
 	struct minivmx_cpuid_entry *cpuid;
 	unsigned int nr_cpuid;
+	struct {
+		struct mvx_msr_list guest, host;
+	} autoload;
+	bool perf_global_ctrl;
 };
 
 /* Indexes into mvx_vcpu.regs, the order of struct minivmx_regs. */

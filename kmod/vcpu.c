@@ -36,6 +36,7 @@
 #include <asm/mmu_context.h>
 #include <asm/msr.h>
 #include <asm/nospec-branch.h>
+#include <asm/perf_event.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 #include <asm/trapnr.h>
@@ -246,6 +247,110 @@ static void vcpu_load_guest_dr(struct mvx_vcpu *v)
 	set_debugreg(v->dr6, 6);
 }
 
+/* ---- PMU isolation: perf's MSRs switched around the guest ---- */
+
+static int autoload_find(struct mvx_msr_list *l, u32 msr)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->nr; i++)
+		if (l->val[i].index == msr)
+			return i;
+	return -1;
+}
+
+/* Load @msr with @val on entry (guest list) or exit (host list). */
+static void autoload_set(struct mvx_msr_list *l, unsigned long count_field,
+			 u32 msr, u64 val)
+{
+	int i = autoload_find(l, msr);
+
+	if (i < 0) {
+		if (l->nr == MVX_MAX_AUTOLOAD) {
+			pr_warn_once("no room to switch MSR %#x around guests\n",
+				     msr);
+			return;
+		}
+		i = l->nr++;
+		l->val[i].index = msr;
+		vmcs_write(count_field, l->nr);
+	}
+	l->val[i].value = val;
+}
+
+static void autoload_clear(struct mvx_msr_list *l, unsigned long count_field,
+			   u32 msr)
+{
+	int i = autoload_find(l, msr);
+
+	if (i < 0)
+		return;
+	l->val[i] = l->val[--l->nr];
+	vmcs_write(count_field, l->nr);
+}
+
+static void vcpu_perf_global_ctrl(struct mvx_vcpu *v, bool on, u64 guest,
+				  u64 host)
+{
+	if (on) {
+		vmcs_write(GUEST_IA32_PERF_GLOBAL_CTRL, guest);
+		vmcs_write(HOST_IA32_PERF_GLOBAL_CTRL, host);
+	}
+	if (on == v->perf_global_ctrl)
+		return;
+	if (on) {
+		vmcs_set_bits(VM_ENTRY_CONTROLS, VM_ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL);
+		vmcs_set_bits(VM_EXIT_CONTROLS, VM_EXIT_LOAD_IA32_PERF_GLOBAL_CTRL);
+	} else {
+		vmcs_clear_bits(VM_ENTRY_CONTROLS, VM_ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL);
+		vmcs_clear_bits(VM_EXIT_CONTROLS, VM_EXIT_LOAD_IA32_PERF_GLOBAL_CTRL);
+	}
+	v->perf_global_ctrl = on;
+}
+
+/*
+ * Before every entry, with interrupts off: perf says which of its MSRs
+ * need other values while the guest runs (host counters that exclude the
+ * guest stop; PEBS, which would write the host's records through the
+ * guest's page tables, goes off where the CPU does not isolate it).
+ * KVM's atomic_switch_perf_msrs(); the global control uses the VMCS's own
+ * fields where the CPU has them.  On a CPU without a PMU driver perf
+ * returns nothing, and nothing is switched.
+ */
+static void vcpu_switch_perf_msrs(struct mvx_vcpu *v)
+{
+	struct perf_guest_switch_msr *msrs;
+	int i, nr;
+
+	msrs = perf_guest_get_msrs(&nr, NULL);
+	if (!msrs)
+		return;
+	for (i = 0; i < nr; i++) {
+		u32 msr = msrs[i].msr;
+		bool same = msrs[i].host == msrs[i].guest;
+
+		if (msr == MSR_CORE_PERF_GLOBAL_CTRL &&
+		    (vmx_config.entry & VM_ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL)) {
+			vcpu_perf_global_ctrl(v, !same, msrs[i].guest,
+					      msrs[i].host);
+		} else if (same) {
+			autoload_clear(&v->autoload.guest,
+				       VM_ENTRY_MSR_LOAD_COUNT, msr);
+			autoload_clear(&v->autoload.host,
+				       VM_EXIT_MSR_LOAD_COUNT, msr);
+		} else {
+			/* PEBS needs a quiet period before the switch. */
+			if (msr == MSR_IA32_PEBS_ENABLE)
+				wrmsrl(MSR_IA32_PEBS_ENABLE, 0);
+			autoload_set(&v->autoload.guest,
+				     VM_ENTRY_MSR_LOAD_COUNT, msr,
+				     msrs[i].guest);
+			autoload_set(&v->autoload.host,
+				     VM_EXIT_MSR_LOAD_COUNT, msr, msrs[i].host);
+		}
+	}
+}
+
 /*
  * Enter the guest and come back, telling lockdep, RCU and context
  * tracking that the CPU runs a guest meanwhile (KVM's
@@ -290,6 +395,7 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 			return 1;
 		}
 		vcpu_update_host_cr(&v->vmcs);
+		vcpu_switch_perf_msrs(v);
 		if (guest_xcr0 != host_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, guest_xcr0);
 		if (unlikely(guest_dr))

@@ -187,8 +187,10 @@ int vmcs_setup(struct mvx_vcpu *v)
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_config.pin);
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_config.proc);
 	vmcs_write(SECONDARY_VM_EXEC_CONTROL, proc2);
-	vmcs_write(VM_EXIT_CONTROLS, vmx_config.exit);
-	vmcs_write(VM_ENTRY_CONTROLS, vmx_config.entry);
+	vmcs_write(VM_EXIT_CONTROLS,
+		   vmx_config.exit & ~VM_EXIT_LOAD_IA32_PERF_GLOBAL_CTRL);
+	vmcs_write(VM_ENTRY_CONTROLS,
+		   vmx_config.entry & ~VM_ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL);
 	/* A machine check while the guest runs is the host's (KVM does so). */
 	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_MC));
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
@@ -197,6 +199,8 @@ int vmcs_setup(struct mvx_vcpu *v)
 	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
 	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_LOAD_ADDR, __pa(v->autoload.host.val));
+	vmcs_write(VM_ENTRY_MSR_LOAD_ADDR, __pa(v->autoload.guest.val));
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmcs_write(EPT_POINTER, v->vm->eptp);
 	/*

@@ -257,11 +257,14 @@ int vmx_read_config(struct vmx_config *cfg)
 			   ARRAY_SIZE(proc2_required),
 			   SECONDARY_EXEC_ENABLE_VPID | SECONDARY_EXEC_WBINVD_EXITING,
 			   m->procbased_ctls2, &cfg->proc2);
+	/* Where the CPU has them, perf's global control switches in the VMCS. */
 	ret |= vmx_require("VM-exit", exit_required, ARRAY_SIZE(exit_required),
-			   0, vmx_ctl_msr(m, m->exit_ctls, m->true_exit_ctls),
+			   VM_EXIT_LOAD_IA32_PERF_GLOBAL_CTRL,
+			   vmx_ctl_msr(m, m->exit_ctls, m->true_exit_ctls),
 			   &cfg->exit);
 	ret |= vmx_require("VM-entry", entry_required,
-			   ARRAY_SIZE(entry_required), 0,
+			   ARRAY_SIZE(entry_required),
+			   VM_ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL,
 			   vmx_ctl_msr(m, m->entry_ctls, m->true_entry_ctls),
 			   &cfg->entry);
 	if (ret)
@@ -270,6 +273,13 @@ int vmx_read_config(struct vmx_config *cfg)
 	ret = vmx_check_ept(m);
 	if (ret)
 		return ret;
+
+	/* Both or neither; vmcs_setup() leaves them off until perf asks. */
+	if (!(cfg->exit & VM_EXIT_LOAD_IA32_PERF_GLOBAL_CTRL) ||
+	    !(cfg->entry & VM_ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL)) {
+		cfg->exit &= ~VM_EXIT_LOAD_IA32_PERF_GLOBAL_CTRL;
+		cfg->entry &= ~VM_ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL;
+	}
 
 	/* VPIDs are worth it only with a way to flush them (A.10). */
 	if (!vmx_has_vpid())
