@@ -253,6 +253,42 @@ static inline void thread_timer_arm(timer_t t, long usec)
 	timer_settime(t, 0, &its, NULL);
 }
 
+/* ---- the kernel log and the clock ---- */
+
+/*
+ * Print the kernel log lines since @mark that look like a warning, an
+ * oops or a failed allocation; true if there are none.
+ */
+static inline bool kmsg_clean(const char *mark)
+{
+	static const char * const bad[] = {
+		"WARNING:", "BUG:", "Oops", "general protection",
+		"Call Trace", "allocation failure", "vmalloc error",
+	};
+	char *log = kmsg_since(mark), *line, *save;
+	unsigned int i, shown = 0;
+
+	for (line = strtok_r(log, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		for (i = 0; i < ARRAY_SIZE(bad); i++)
+			if (strstr(line, bad[i]))
+				break;
+		if (i < ARRAY_SIZE(bad) && shown++ < 20)
+			printf("# kernel: %s\n", line);
+	}
+	free(log);
+	return !shown;
+}
+
+/* Seconds on CLOCK_MONOTONIC: in the testbed, emulated-guest time. */
+static inline double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* ---- the health check ---- */
 
 /*

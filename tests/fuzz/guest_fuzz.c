@@ -6,7 +6,7 @@
  * instructions (MOV CR/DR, RDMSR/WRMSR, XSETBV, INVLPG, CPUID, port and
  * string I/O, HLT, VMX instructions, INT n/IRET, LGDT/LIDT/LTR with random
  * tables, SYSCALL/SYSENTER, RDPMC, mode switches, self-modifying code and
- * MMIO).  Every MINIVMX_RUN is bounded by a 2 ms timer and each program by
+ * MMIO).  Every MINIVMX_RUN is bounded by a 200 us timer and each program by
  * MAX_RUNS runs; I/O, MMIO and hypercall exits are answered with random
  * data.
  *
@@ -26,7 +26,7 @@
 
 #define BATCH		64	/* programs per VM */
 #define MAX_RUNS	16	/* MINIVMX_RUN calls per program */
-#define RUN_USEC	2000	/* timer per MINIVMX_RUN */
+#define RUN_USEC	200	/* timer per MINIVMX_RUN */
 #define MAX_FAIL_LINES	50
 
 /* Guest-physical layout; vmlib.h's GDT and 64-bit page tables included. */
@@ -870,8 +870,11 @@ static bool only_known_vmx_exits(void)
 	return ok;
 }
 
-/* The host after all that: its FS base, a fresh VM, the module. */
-static void host_checks(unsigned long fs_before)
+/*
+ * The host after all that: its FS base, a fresh VM, the module, the
+ * kernel log since @mark.
+ */
+static void host_checks(unsigned long fs_before, const char *mark)
 {
 	unsigned long fs = 0;
 	const char *why = health_check();
@@ -886,6 +889,8 @@ static void host_checks(unsigned long fs_before)
 	if (ret)
 		printf("# unload: %s\n", strerror(-ret));
 	tap_result(&tap, !ret, "the module unloads afterwards");
+	tap_result(&tap, kmsg_clean(mark),
+		   "no warning or failed allocation in the kernel log");
 }
 
 static int fuzz(void)
@@ -912,7 +917,9 @@ static int fuzz(void)
 int main(int argc, char **argv)
 {
 	unsigned long fs = 0;
+	char mark[64];
 	unsigned int m;
+	double t0;
 	int ret;
 
 	fuzz_parse(argc, argv, &opts, OPT_FIRST | OPT_SKIP_CR8_WRITE);
@@ -922,7 +929,7 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP minivmx.ko: %s\n", strerror(-ret));
 		return 4;
 	}
-	printf("1..%d\n", NR_MODES + 4);
+	printf("1..%d\n", NR_MODES + 5);
 	printf("# seed %" PRIu64 ", programs %" PRIu64 " to %" PRIu64
 	       "%s (replay: --seed %" PRIu64 " --first %" PRIu64
 	       " --count %" PRIu64 ")\n", opts.seed, opts.first,
@@ -930,6 +937,8 @@ int main(int argc, char **argv)
 	       opts.flags & OPT_SKIP_CR8_WRITE ? ", no CR8 writes" : "",
 	       opts.seed, opts.first, opts.count);
 	fflush(stdout);
+	kmsg_mark(mark, sizeof(mark));
+	t0 = now_s();
 	timer_signal_setup();
 	syscall(SYS_arch_prctl, ARCH_GET_FS, &fs);
 	if (thread_timer_create(&timer) || fuzz()) {
@@ -940,8 +949,9 @@ int main(int argc, char **argv)
 		tap_result(&tap, !mode_fails[m], "%s: %lu runs, %lu failures",
 			   mode_name[m], mode_runs[m], mode_fails[m]);
 	print_histogram();
+	printf("# %.1f s\n", now_s() - t0);
 	tap_result(&tap, only_known_vmx_exits(),
 		   "every VM exit has a reason the header names");
-	host_checks(fs);
+	host_checks(fs, mark);
 	return tap_end(&tap);
 }

@@ -50,6 +50,7 @@ static struct {
 struct map {
 	void *p;
 	size_t len;
+	int prot;
 };
 
 struct thr {
@@ -658,11 +659,13 @@ static void map_touch(struct thr *t, struct map *m)
 		map_drop(m);
 		break;
 	case 1:
-		if (run->exit_reason > MINIVMX_EXIT_INTR)
+		if (m->prot & PROT_READ &&
+		    run->exit_reason > MINIVMX_EXIT_INTR)
 			fail(t, "run page: exit_reason %u", run->exit_reason);
 		break;
 	default:
-		run->immediate_exit = rnd(&t->rng, 2);
+		if (m->prot & PROT_WRITE)
+			run->immediate_exit = rnd(&t->rng, 2);
 	}
 }
 
@@ -696,6 +699,7 @@ static void op_mmap(struct thr *t)
 		return;
 	m->p = p;
 	m->len = len;
+	m->prot = prot;
 	if (prot & PROT_WRITE && flags == MAP_PRIVATE && one_in(&t->rng, 2))
 		((volatile uint8_t *)p)[1] = 1;		/* copy on write */
 }
@@ -934,7 +938,7 @@ static bool module_unloads(void)
 	return !ret;
 }
 
-static void final_checks(void)
+static void final_checks(const char *mark)
 {
 	const char *why;
 	int fd = mvx_open();
@@ -947,12 +951,16 @@ static void final_checks(void)
 		printf("# %s\n", why);
 	tap_result(&tap, !why, "a fresh VM runs a guest to its HLT");
 	tap_result(&tap, module_unloads(), "the module unloads afterwards");
+	tap_result(&tap, kmsg_clean(mark),
+		   "no warning or failed allocation in the kernel log");
 }
 
 int main(int argc, char **argv)
 {
 	struct thr *thr, setup_thr = { .id = ~0U };
+	char mark[64];
 	unsigned int i;
+	double t0;
 	int ret;
 
 	fuzz_parse(argc, argv, &opts, OPT_THREADS | OPT_SKIP_HUGE_REGIONS);
@@ -964,12 +972,14 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP minivmx.ko: %s\n", strerror(-ret));
 		return 4;
 	}
-	printf("1..%" PRIu64 "\n", opts.threads + 3);
+	printf("1..%" PRIu64 "\n", opts.threads + 4);
 	printf("# seed %" PRIu64 ", %" PRIu64 " calls, %" PRIu64 " threads "
 	       "(replay: --seed %" PRIu64 " --count %" PRIu64 " --threads %"
 	       PRIu64 ")\n", opts.seed, opts.count, opts.threads, opts.seed,
 	       opts.count, opts.threads);
 	fflush(stdout);
+	kmsg_mark(mark, sizeof(mark));
+	t0 = now_s();
 	timer_signal_setup();
 	signal(SIGPIPE, SIG_IGN);
 	thr = calloc(opts.threads, sizeof(*thr));
@@ -989,6 +999,7 @@ int main(int argc, char **argv)
 		pthread_join(thr[i].th, NULL);
 	close_all();
 	print_errnos();
-	final_checks();
+	printf("# %.1f s\n", now_s() - t0);
+	final_checks(mark);
 	return tap_end(&tap);
 }
