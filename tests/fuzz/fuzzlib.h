@@ -94,12 +94,11 @@ static inline unsigned int rnd_weighted(struct rng *r, const uint8_t *w,
 /* Options beyond --seed and --count, for fuzz_parse()'s @allowed. */
 #define OPT_THREADS		(1U << 0)	/* --threads N */
 #define OPT_FIRST		(1U << 1)	/* --first N */
-#define OPT_KVM			(1U << 2)	/* --kvm */
-#define OPT_SKIP_CR8_WRITE	(1U << 3)	/* --skip-cr8-write */
-#define OPT_SKIP_HUGE_REGIONS	(1U << 4)	/* --skip-huge-regions */
+#define OPT_SKIP_CR8_WRITE	(1U << 2)	/* --skip-cr8-write */
+#define OPT_SKIP_HUGE_REGIONS	(1U << 3)	/* --skip-huge-regions */
 
 struct fuzz_opts {
-	uint64_t flags;			/* OPT_KVM, OPT_SKIP_* given */
+	uint64_t flags;			/* OPT_SKIP_* given */
 	uint64_t seed;
 	uint64_t count;
 	uint64_t first;
@@ -115,7 +114,6 @@ static const struct {
 	{ "--count", 0, offsetof(struct fuzz_opts, count) },
 	{ "--threads", OPT_THREADS, offsetof(struct fuzz_opts, threads) },
 	{ "--first", OPT_FIRST, offsetof(struct fuzz_opts, first) },
-	{ "--kvm", OPT_KVM, 0 },
 	{ "--skip-cr8-write", OPT_SKIP_CR8_WRITE, 0 },
 	{ "--skip-huge-regions", OPT_SKIP_HUGE_REGIONS, 0 },
 };

@@ -62,7 +62,10 @@ static struct fuzz_opts opts = { .count = 2000 };
 static struct tap tap = { .lock = PTHREAD_MUTEX_INITIALIZER };
 static uint64_t exits_seen[ARRAY_SIZE(exit_names)];
 static uint64_t vmx_seen[MINIVMX_NR_VMX_EXIT_REASONS];
-static uint64_t sregs_refused, intr_seen;
+static uint64_t sregs_refused, intr_seen, entry_bad_guest;
+/* VM-entry failures by VM-instruction error: minivmx's own VMCS fields */
+static uint64_t vmfail[32];
+static unsigned long vmfail_first[32];
 static unsigned int fail_lines;
 static unsigned long mode_fails[NR_MODES], mode_runs[NR_MODES];
 static timer_t timer;
@@ -95,8 +98,9 @@ static void prog_fail(struct prog *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
-	printf(" (replay: --seed %" PRIu64 " --first %lu --count %lu)\n",
-	       opts.seed, p->index - p->index % BATCH, p->index % BATCH + 1);
+	printf(" (replay: --seed %" PRIu64 " --first %lu --count %lu%s)\n",
+	       opts.seed, p->index - p->index % BATCH, p->index % BATCH + 1,
+	       opts.flags & OPT_SKIP_CR8_WRITE ? " --skip-cr8-write" : "");
 	fflush(stdout);
 }
 
@@ -207,6 +211,8 @@ static void gen_cr_write(struct prog *p)
 		v = 0x80000011 ^ (1ULL << rnd(&p->rng, 32));
 	if (cr == 4 && one_in(&p->rng, 2))
 		v = (bits(p) == 64 ? 0x620 : 0) | (1ULL << rnd(&p->rng, 24));
+	if (cr == 8 && !one_in(&p->rng, 4))
+		v = rnd(&p->rng, 16);			/* a task priority */
 	emit_mov(p, RAX, v);
 	if (cr == 8)
 		EMIT(p, 0x44);		/* REX.R */
@@ -717,6 +723,23 @@ static bool exit_valid(struct prog *p, const struct minivmx_run *run)
 	return false;
 }
 
+/*
+ * A failed VM entry: bad guest state (exit reason bit 31) is what the
+ * guest or the fuzzer asked for; VMfailValid is the module's doing.
+ */
+static void note_fail_entry(struct prog *p, const struct minivmx_run *run)
+{
+	unsigned int e = run->fail_entry.vm_instruction_error;
+
+	if (run->fail_entry.hardware_exit_reason & (1ULL << 31)) {
+		entry_bad_guest++;
+		return;
+	}
+	e = e < ARRAY_SIZE(vmfail) ? e : 0;
+	if (!vmfail[e]++)
+		vmfail_first[e] = p->index;
+}
+
 /* Answer an exit; false when the program is over. */
 static bool answer(struct prog *p, struct minivmx_run *run)
 {
@@ -766,6 +789,8 @@ static void run_prog(struct prog *p, struct tvm *t)
 		if (!exit_valid(p, t->run))
 			return;
 		exits_seen[t->run->exit_reason]++;
+		if (t->run->exit_reason == MINIVMX_EXIT_FAIL_ENTRY)
+			note_fail_entry(p, t->run);
 		if (!answer(p, t->run))
 			return;
 	}
@@ -854,6 +879,28 @@ static void print_histogram(void)
 	       "\n", sregs_refused);
 }
 
+/* VMfailValid from VMLAUNCH/VMRESUME is a failure, with a reproducer. */
+static bool no_vmfail(void)
+{
+	unsigned int e;
+	bool ok = true;
+
+	printf("# failed VM entries: %" PRIu64 " for the guest state\n",
+	       entry_bad_guest);
+	for (e = 0; e < ARRAY_SIZE(vmfail); e++) {
+		if (!vmfail[e])
+			continue;
+		printf("# %" PRIu64 " with VM-instruction error %u, the first in "
+		       "program %lu (replay: --seed %" PRIu64 " --first %lu "
+		       "--count %lu%s)\n", vmfail[e], e, vmfail_first[e],
+		       opts.seed, vmfail_first[e] - vmfail_first[e] % BATCH,
+		       vmfail_first[e] % BATCH + 1,
+		       opts.flags & OPT_SKIP_CR8_WRITE ? " --skip-cr8-write" : "");
+		ok = false;
+	}
+	return ok;
+}
+
 /* Exit counts for reasons the header does not name are a failure. */
 static bool only_known_vmx_exits(void)
 {
@@ -929,13 +976,12 @@ int main(int argc, char **argv)
 		printf("1..0 # SKIP minivmx.ko: %s\n", strerror(-ret));
 		return 4;
 	}
-	printf("1..%d\n", NR_MODES + 5);
+	printf("1..%d\n", NR_MODES + 6);
 	printf("# seed %" PRIu64 ", programs %" PRIu64 " to %" PRIu64
-	       "%s (replay: --seed %" PRIu64 " --first %" PRIu64
-	       " --count %" PRIu64 ")\n", opts.seed, opts.first,
-	       opts.first + opts.count - 1,
-	       opts.flags & OPT_SKIP_CR8_WRITE ? ", no CR8 writes" : "",
-	       opts.seed, opts.first, opts.count);
+	       " (replay: --seed %" PRIu64 " --first %" PRIu64
+	       " --count %" PRIu64 "%s)\n", opts.seed, opts.first,
+	       opts.first + opts.count - 1, opts.seed, opts.first, opts.count,
+	       opts.flags & OPT_SKIP_CR8_WRITE ? " --skip-cr8-write" : "");
 	fflush(stdout);
 	kmsg_mark(mark, sizeof(mark));
 	t0 = now_s();
@@ -952,6 +998,8 @@ int main(int argc, char **argv)
 	printf("# %.1f s\n", now_s() - t0);
 	tap_result(&tap, only_known_vmx_exits(),
 		   "every VM exit has a reason the header names");
+	tap_result(&tap, no_vmfail(),
+		   "no VM entry failed on the module's own VMCS fields");
 	host_checks(fs, mark);
 	return tap_end(&tap);
 }

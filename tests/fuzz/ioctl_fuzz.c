@@ -691,8 +691,9 @@ static void op_mmap(struct thr *t)
 	if (!obj_pick(t, K_VCPU, &o))
 		return;
 	p = mmap(NULL, len, prot, flags, o.fd, off);
-	snprintf(what, sizeof(what), "mmap(%zu, prot %d, flags %d, %s fd %d, %#llx)",
-		 len, prot, flags, kind_name[o.kind], o.fd, (long long)off);
+	snprintf(what, sizeof(what),
+		 "mmap(%zu, prot %d, flags %d, %s fd %d, %#llx)", len, prot,
+		 flags, kind_name[o.kind], o.fd, (long long)off);
 	/* ENODEV: the VFS's answer for a VM or /dev/minivmx fd (reused) */
 	judge_errno(t, what, p == MAP_FAILED ? errno : 0, ENODEV);
 	if (p == MAP_FAILED)
@@ -762,9 +763,9 @@ static void child(bool wait_for_kill)
 
 	for (i = 0; i < objs.n; i++) {
 		if (!child_refused(&objs.o[i])) {
-			say("# FAIL seed=%" PRIu64 ": a child's %s on the parent's %s fd %d: errno %d\n",
-			    opts.seed, "ioctl", kind_name[objs.o[i].kind],
-			    objs.o[i].fd, errno);
+			say("# FAIL seed=%" PRIu64 ": a child's ioctl on its "
+			    "parent's %s fd %d: errno %d\n", opts.seed,
+			    kind_name[objs.o[i].kind], objs.o[i].fd, errno);
 			_exit(1);
 		}
 	}
@@ -975,8 +976,9 @@ int main(int argc, char **argv)
 	printf("1..%" PRIu64 "\n", opts.threads + 4);
 	printf("# seed %" PRIu64 ", %" PRIu64 " calls, %" PRIu64 " threads "
 	       "(replay: --seed %" PRIu64 " --count %" PRIu64 " --threads %"
-	       PRIu64 ")\n", opts.seed, opts.count, opts.threads, opts.seed,
-	       opts.count, opts.threads);
+	       PRIu64 "%s)\n", opts.seed, opts.count, opts.threads, opts.seed,
+	       opts.count, opts.threads,
+	       opts.flags & OPT_SKIP_HUGE_REGIONS ? " --skip-huge-regions" : "");
 	fflush(stdout);
 	kmsg_mark(mark, sizeof(mark));
 	t0 = now_s();
