@@ -4,9 +4,10 @@
  * ones) on /dev/minivmx, VM and vCPU fds from several threads at once, with
  * random sizes, flags and pointers (valid, NULL, unmapped, read-only, kernel,
  * misaligned, straddling an unmapped page), memory-region churn while vCPUs
- * spin in the guest, closes and reuse of fds, mmaps of the run page, and
- * forked children that must get EIO on their parent's fds and then exit,
- * or get killed, with VMs of their own open.
+ * spin in the guest (in real, protected, PAE-paged or long mode), closes
+ * and reuse of fds, mmaps of the run page, and forked children that must
+ * get EIO on their parent's fds and then exit, or get killed, with VMs of
+ * their own open.
  *
  * Every call must succeed or fail with one of the errnos errno_expected()
  * lists; anything else is printed with the seed, the thread and the step.
@@ -31,6 +32,7 @@
 #define AREA_SIZE	0x10000	/* the read-only and the unmapped areas */
 #define MAX_FAIL_LINES	20	/* per thread */
 #define NR_ERRNO	135
+#define PAE_PDPT	0x5000	/* in guest_ram, after vmlib's tables */
 
 enum kind { K_DEV, K_VM, K_VCPU, NR_KINDS };
 
@@ -484,15 +486,35 @@ static void op_vm(struct thr *t)
 
 /* ---- vCPUs ---- */
 
-/* Point vCPU @o at the spinning guest in one of the three modes. */
+/*
+ * 32-bit paging with PAE on top of vmlib's 32-bit set-up: SET_SREGS then
+ * reads the page-directory pointers from guest memory, which other threads
+ * may be taking away.  Returns 0 or -errno.
+ */
+static int set_pae(int vcpu)
+{
+	struct minivmx_sregs s;
+
+	if (ioctl(vcpu, MINIVMX_GET_SREGS, &s))
+		return -errno;
+	s.cr3 = PAE_PDPT;
+	s.cr4 |= 0x20;			/* PAE */
+	s.cr0 |= 0x80000000;		/* PG */
+	return ioctl(vcpu, MINIVMX_SET_SREGS, &s) ? -errno : 0;
+}
+
+/* Point vCPU @o at the spinning guest in one of the four modes. */
 static void vcpu_spin(struct thr *t, const struct obj *o)
 {
-	static const int bits[] = { 16, 32, 64 };
+	static const int bits[] = { 16, 32, 32, 64 };
 	struct tvm tv = { .vcpu = o->fd, .mem = guest_ram };
+	unsigned int mode = rnd(&t->rng, 4);
 	char what[64];
 	int ret;
 
-	ret = tvm_setup(&tv, bits[rnd(&t->rng, 3)], spin, sizeof(spin));
+	ret = tvm_setup(&tv, bits[mode], spin, sizeof(spin));
+	if (!ret && mode == 2)
+		ret = set_pae(o->fd);
 	snprintf(what, sizeof(what), "spin set-up of %s fd %d",
 		 kind_name[o->kind], o->fd);
 	judge_errno(t, what, -ret, 0);
@@ -870,6 +892,19 @@ static void *thread_main(void *arg)
 
 /* ---- set-up, the run, the checks after it ---- */
 
+/* PAE page tables in guest_ram: four PDs mapping 4 GiB with 2 MiB pages. */
+static void pae_tables(void)
+{
+	uint64_t *pdpt = (uint64_t *)(guest_ram + PAE_PDPT);
+	uint64_t *pd = pdpt + 512;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		pdpt[i] = (PAE_PDPT + 0x1000 * (i + 1)) | 1;
+	for (i = 0; i < 2048; i++)
+		pd[i] = ((uint64_t)i << 21) | 0x83;
+}
+
 static int setup_areas(void)
 {
 	guest_ram = mmap(NULL, TVM_MEM, PROT_READ | PROT_WRITE,
@@ -882,6 +917,7 @@ static int setup_areas(void)
 	    hole == MAP_FAILED)
 		return -1;
 	memcpy(guest_ram + TVM_CODE, spin, sizeof(spin));
+	pae_tables();
 	return 0;
 }
 
