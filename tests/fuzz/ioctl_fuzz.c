@@ -707,6 +707,7 @@ static void op_mmap(struct thr *t)
 	char what[96];
 	struct obj o;
 	void *p;
+	int e;
 
 	if (m->p)
 		return map_touch(t, m);
@@ -716,8 +717,12 @@ static void op_mmap(struct thr *t)
 	snprintf(what, sizeof(what),
 		 "mmap(%zu, prot %d, flags %d, %s fd %d, %#llx)", len, prot,
 		 flags, kind_name[o.kind], o.fd, (long long)off);
-	/* ENODEV: the VFS's answer for a VM or /dev/minivmx fd (reused) */
-	judge_errno(t, what, p == MAP_FAILED ? errno : 0, ENODEV);
+	e = p == MAP_FAILED ? errno : 0;
+	/*
+	 * The VFS's own answers: ENODEV for a VM or /dev/minivmx fd (a reused
+	 * number), EOVERFLOW for an offset whose pages wrap around.
+	 */
+	judge_errno(t, what, e, e == ENODEV || e == EOVERFLOW ? e : 0);
 	if (p == MAP_FAILED)
 		return;
 	m->p = p;
