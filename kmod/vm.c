@@ -213,11 +213,20 @@ static int mvx_slot_pin(struct mvx_vm *vm, struct mvx_slot *slot,
 
 	if (!(r->flags & MINIVMX_MEM_READONLY))
 		gup |= FOLL_WRITE;
-	/* RLIMIT_MEMLOCK first: it also bounds the array below. */
+	/*
+	 * More than the machine's RAM can never be pinned: say so before
+	 * allocating the page array.  RLIMIT_MEMLOCK next (CAP_IPC_LOCK
+	 * bypasses it), and an allocation that fails rather than wake the
+	 * OOM killer.
+	 */
+	if (npages > totalram_pages())
+		return -ENOMEM;
 	ret = account_locked_vm(vm->mm, npages, true);
 	if (ret)
 		return ret;
-	slot->pages = kvcalloc(npages, sizeof(*slot->pages), GFP_KERNEL_ACCOUNT);
+	slot->pages = kvcalloc(npages, sizeof(*slot->pages),
+			       GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL |
+			       __GFP_NOWARN);
 	if (!slot->pages) {
 		ret = -ENOMEM;
 		goto err_unaccount;
