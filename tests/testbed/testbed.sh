@@ -4,7 +4,7 @@
 # nested KVM with --backend qemu where the host has VT-x, and judge the run
 # by what the guest printed on its serial port.
 #
-#   testbed.sh [--kernel test|stock] [--cpus N] [--timeout S]
+#   testbed.sh [--kernel test|debug|stock] [--cpus N] [--timeout S]
 #              [--backend bochs|qemu] [--build-only | --no-build] SUITE
 #
 # Builds what is missing (emulator, kernel, module, static tools,
@@ -14,7 +14,8 @@
 # passed, 1 failed (tests, build, timeout, crash), 2 usage, 4 skipped (the
 # qemu backend on a host without VT-x).
 #
-# --build-only stops once the
+# --kernel debug boots the debug kernel (kernel-debug.config: KASAN, KFENCE,
+# lockdep, UBSAN, kmemleak, fault injection).  --build-only stops once the
 # kernel's initramfs is built (SUITE is then optional); --no-build boots
 # with the initramfs an earlier --build-only made (check.sh builds once,
 # then boots in parallel).  Boots of different suites, CPU counts or
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$suite" ] || [ "$build" = only ] || usage
-case "$kernel" in test | stock) ;; *) usage ;; esac
+case "$kernel" in test | debug | stock) ;; *) usage ;; esac
 case "$backend" in bochs | qemu) ;; *) usage ;; esac
 [[ "$cpus" =~ ^[1-4]$ ]] || die "--cpus must be 1 to 4 (the test kernel has NR_CPUS=4)"
 if [ -n "$suite" ]; then
@@ -68,11 +69,12 @@ if [ "$backend" = bochs ]; then
 	[ -x "$bochs" ] || die "no Bochs"
 fi
 
-if [ "$kernel" = test ]; then
-	# A kernel that is built already needs no lock.
-	kdir=$(kernel_build_dir)
+if [ "$kernel" != stock ]; then
+	# A kernel that is built already needs no lock: another worktree may
+	# hold it for a long build of the other flavour.
+	kdir=$(kernel_build_dir "$kernel")
 	[ -f "$kdir/.minivmx-done" ] ||
-		kdir=$(with_lock kernel "$TESTBED_DIR/build-kernel.sh")
+		kdir=$(with_lock kernel "$TESTBED_DIR/build-kernel.sh" "$kernel")
 	vmlinuz=$kdir/arch/x86/boot/bzImage
 	kvm_mods=("$kdir/virt/lib/irqbypass.ko" "$kdir/arch/x86/kvm/kvm.ko"
 		"$kdir/arch/x86/kvm/kvm-intel.ko")
