@@ -52,7 +52,25 @@ skipped=0
 ok() { n=$((n + 1)); echo "ok $n $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $*"; }
 note() { echo "# $*"; }
-uptime_s() { cut -d. -f1 /proc/uptime; }
+# (Builtins where it is cheap: a fork and exec cost the debug kernel a
+# lot, and the sweeps run thousands of commands.)
+uptime_s() {
+	read -r up _ </proc/uptime
+	echo "${up%.*}"
+}
+now() {	# sets $up: the uptime in whole seconds, without a subshell
+	read -r up _ </proc/uptime
+	up=${up%.*}
+}
+exited() {	# $1: pid; true once it is gone or a zombie
+	[ -e "/proc/$1" ] || return 0
+	while read -r k v _; do
+		[ "$k" = State: ] || continue
+		[ "$v" = Z ] || [ "$v" = X ]
+		return
+	done <"/proc/$1/status"
+	return 0
+}
 
 echo "TAP version 13"
 if [ ! -d $dbg/failslab ] || [ ! -d $dbg/fail_page_alloc ] || [ ! -e /proc/self/fail-nth ]; then
@@ -117,8 +135,10 @@ echo "minivmx-failinject: start" >/dev/kmsg
 # times_left: what is left of both attributes' "times"; a failure made by
 # fail-nth counts there too, so a run that leaves it unchanged never came
 # to its N-th allocation.
-times_left() {
-	echo $(($(cat $dbg/failslab/times) + $(cat $dbg/fail_page_alloc/times)))
+times_left() {	# sets $tl
+	read -r t1 <$dbg/failslab/times
+	read -r t2 <$dbg/fail_page_alloc/times
+	tl=$((t1 + t2))
 }
 
 # watched SECONDS CMD [ARGS]: run CMD with its output in $work/out; after
@@ -126,16 +146,18 @@ times_left() {
 # (a task blocked in the kernel): then its kernel stack and the blocked
 # tasks (sysrq w) are shown, and the caller gives up.
 watched() {
-	limit=$(($(uptime_s) + $1))
+	now
+	limit=$((up + $1))
 	shift
 	stuck=''
 	"$@" >"$work/out" 2>&1 &
 	pid=$!
-	while ! grep -q '^State:.[ZX]' /proc/$pid/status 2>/dev/null && [ -e /proc/$pid ]; do
-		if [ "$(uptime_s)" -ge "$limit" ]; then
+	while ! exited $pid; do
+		now
+		if [ "$up" -ge "$limit" ]; then
 			kill -KILL $pid 2>/dev/null
 			sleep 2
-			if [ -e /proc/$pid ] && ! grep -q '^State:.[ZX]' /proc/$pid/status; then
+			if ! exited $pid; then
 				stuck="$(grep '^State' /proc/$pid/status | tr -s '\t ' ' '), wchan $(cat /proc/$pid/wchan)"
 				echo "# $* is stuck ($stuck); its kernel stack:"
 				sed 's/^/#   /' /proc/$pid/stack
@@ -158,14 +180,16 @@ watched() {
 try() {
 	nth=$1
 	shift
-	before=$(times_left)
+	times_left
+	before=$tl
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	watched 60 sh -c 'echo "$0" >/proc/self/fail-nth && exec "$@"' "$nth" "$@"
 	if [ -n "$stuck" ]; then
 		why="N=$nth: the process is stuck in the kernel ($stuck)"
 		return 0
 	fi
-	if [ "$(times_left)" -eq "$before" ]; then
+	times_left
+	if [ "$tl" -eq "$before" ]; then
 		# Nothing failed: the run must have succeeded.
 		[ "$rc" -eq 0 ] || why="without a failure, the run ended with exit code $rc"
 		released
@@ -228,7 +252,8 @@ sweep() {
 	total=$lo
 	k=$total
 	while [ -z "$why" ] && [ "$k" -ge 1 ]; do
-		if [ "$(uptime_s)" -ge "$end" ]; then
+		now
+		if [ "$up" -ge "$end" ]; then
 			partial="the budget of $budget s ran out at N=$k"
 			break
 		fi
