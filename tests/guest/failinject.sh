@@ -86,7 +86,13 @@ mkdir -p "$work"
 
 loaded() { [ -e /sys/module/minivmx ]; }
 refcnt() { cat /sys/module/minivmx/refcnt 2>/dev/null || echo 0; }
-unload() { loaded && rmmod minivmx 2>/dev/null; ! loaded; }
+unload() {	# under the watchdog: a failed init must not leave rmmod stuck
+	loaded || return 0
+	wout=$work/rmmod.out
+	watched 60 rmmod minivmx
+	wout=''
+	[ -z "$stuck" ] && ! loaded
+}
 
 # set ATTR KEY=VALUE...: write the fault attribute's debugfs files.
 set_attr() {
@@ -141,7 +147,8 @@ times_left() {	# sets $tl
 	tl=$((t1 + t2))
 }
 
-# watched SECONDS CMD [ARGS]: run CMD with its output in $work/out; after
+# watched SECONDS CMD [ARGS]: run CMD with its output in $work/out (or
+# $wout); after
 # SECONDS kill it.  Sets $rc, or $stuck when even SIGKILL does not end it
 # (a task blocked in the kernel): then its kernel stack and the blocked
 # tasks (sysrq w) are shown, and the caller gives up.
@@ -150,7 +157,7 @@ watched() {
 	limit=$((up + $1))
 	shift
 	stuck=''
-	"$@" >"$work/out" 2>&1 &
+	"$@" >"${wout:-$work/out}" 2>&1 &
 	pid=$!
 	while ! exited $pid; do
 		now
@@ -282,9 +289,10 @@ bail_if_stuck() {
 
 stuck=''
 unload
+bail_if_stuck
 sweep insmod insmod "$ko"
 bail_if_stuck
-if ! loaded && ! insmod "$ko"; then
+if ! loaded && { watched 60 insmod "$ko"; [ "$rc" -ne 0 ] || [ -n "$stuck" ]; }; then
 	echo "Bail out! the module does not load without fault injection"
 	exit 1
 fi
@@ -296,6 +304,7 @@ sweep "minivmx run -u hello-real" minivmx run --mode real --user-devices --timeo
 	"$guests/hello-real.bin"
 bail_if_stuck
 unload
+bail_if_stuck
 
 # ---- 6-8: random failures in the test programs -----------------------------
 # at_random PROG: run PROG (a kselftest program that loads and unloads the
@@ -370,8 +379,8 @@ else
 fi
 
 why=
-if ! loaded && ! insmod "$ko"; then
-	why="insmod failed"
+if ! loaded && { watched 60 insmod "$ko"; [ "$rc" -ne 0 ] || [ -n "$stuck" ]; }; then
+	why="insmod failed${stuck:+: stuck ($stuck)}"
 elif ! minivmx run --mode long "$guests/hello-long.bin" >"$work/out" 2>&1; then
 	why="minivmx run hello-long failed"
 	sed 's/^/#   | /' "$work/out" | tail -n 10
