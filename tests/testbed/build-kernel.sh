@@ -23,7 +23,7 @@ fi
 src=$(kernel_src_unpack)
 case "$flavour" in
 test) log "building the test kernel in $out (about 10 minutes on 2 cores)" ;;
-*) log "building the $flavour kernel in $out (about 20 minutes on 2 cores)" ;;
+*) log "building the $flavour kernel in $out (about twice as long as the test kernel)" ;;
 esac
 t0=$SECONDS
 rm -rf "$out"
