@@ -64,9 +64,11 @@ now() {	# sets $up: the uptime in whole seconds, without a subshell
 }
 exited() {	# $1: pid; true once it is gone or a zombie
 	[ -e "/proc/$1" ] || return 0
-	while read -r k v _; do
-		[ "$k" = State: ] || continue
-		[ "$v" = Z ] || [ "$v" = X ]
+	# (Names of its own: sh has no local variables, and a sweep's loop
+	# counter is k.)
+	while read -r ex_key ex_state _; do
+		[ "$ex_key" = State: ] || continue
+		[ "$ex_state" = Z ] || [ "$ex_state" = X ]
 		return
 	done <"/proc/$1/status"
 	return 0
