@@ -250,6 +250,7 @@ sweep() {
 	set_attr failslab times=1000000
 	set_attr fail_page_alloc times=1000000
 	end=$(($(uptime_s) + budget))
+	note "$sweeping: counting its allocations (N = 1, 2, 4, ..., then bisection)"
 	lo=0 hi=1
 	while [ -z "$why" ] && [ "$hi" -le 65536 ] && try "$hi" "$@"; do
 		lo=$hi hi=$((hi * 2))
@@ -259,6 +260,8 @@ sweep() {
 		if try "$mid" "$@"; then lo=$mid; else hi=$mid; fi
 	done
 	total=$lo
+	# Where a wedged guest stopped, in the log.
+	note "$sweeping: $total allocations; now failing each, from the last one back"
 	k=$total
 	while [ -z "$why" ] && [ "$k" -ge 1 ]; do
 		now
