@@ -8,7 +8,8 @@ STATIC_OUT := $(TOP)/build/static
 SUITE ?= basic
 CPUS ?= 2
 
-.PHONY: all module tools user-tools-static check demo bench qemu clean checkpatch help
+.PHONY: all module tools user-tools-static check check-quick demo bench fuzz qemu clean \
+	checkpatch help
 
 all: module tools
 
@@ -54,9 +55,22 @@ user-tools-static:
 		echo "user-tools-static: no tests/Makefile yet: skipped" >&2; \
 	fi
 
-# Host-side tests, then the suites in the emulated machine; one summary.
+# Host-side tests, then the suites in the emulated machine (two boots at a
+# time, longest first); a time table, then one summary line.
 check:
 	@$(TESTBED)/check.sh
+
+# Host-side tests and the basic suite only.
+check-quick:
+	@$(TESTBED)/check.sh --quick
+
+# The long fuzzing runs (tests/fuzz/, suite fuzz-full) on the debug kernel.
+fuzz:
+	@if [ -f $(TOP)/tests/suites/fuzz-full ]; then \
+		$(TESTBED)/testbed.sh --kernel debug fuzz-full; \
+	else \
+		echo "fuzz: no tests/suites/fuzz-full in this tree (the fuzzers, tests/fuzz/, are not here yet): skipped"; \
+	fi
 
 # Boot the test kernel with 2 CPUs and show the demo suite's output.
 demo:
@@ -89,8 +103,11 @@ checkpatch:
 
 help:
 	@echo "make [all]          the module (against KDIR=$(KDIR)) and the tool"
-	@echo "make check          host tests, then the suites basic (1 CPU), smp (2 CPUs)"
-	@echo "                    and stock (Debian's kernel) in Bochs; one summary line"
+	@echo "make check          host tests, then the suites debug (the debug kernel), smp"
+	@echo "                    (2 CPUs), stock (Debian's kernel) and basic (1 CPU) in"
+	@echo "                    Bochs, two at a time; a time table and one summary line"
+	@echo "make check-quick    host tests and the basic suite only (about 4 minutes)"
+	@echo "make fuzz           the fuzz-full suite on the debug kernel (if tests/fuzz/ is here)"
 	@echo "make demo           boot the test kernel with 2 CPUs, run tests/suites/demo"
 	@echo "make bench          cycles per exit, minivmx against KVM, in one boot"
 	@echo "make qemu           SUITE=$(SUITE) CPUS=$(CPUS) under nested KVM (needs VT-x)"
@@ -98,6 +115,6 @@ help:
 	@echo "make clean          remove build/ and the build products"
 	@echo "make user-tools-static   static tool and test programs into build/static/bin"
 	@echo
-	@echo "One suite: tests/testbed/testbed.sh [--kernel test|stock] [--cpus N]"
+	@echo "One suite: tests/testbed/testbed.sh [--kernel test|debug|stock] [--cpus N]"
 	@echo "           [--timeout S] [--backend bochs|qemu] SUITE"
 	@echo "Slow things (Bochs, kernels) are cached in ~/.cache/minivmx (MINIVMX_CACHE)."

@@ -179,10 +179,10 @@ while IFS= read -r line <&3; do
 done 3<"$work/list"
 
 # dmesg clean: nothing the kernel logged during boot and the tests may look
-# like a warning, a bug, an oops or a leak.
+# like a warning, a bug, an oops, a report of the debug kernel's detectors
+# (tests/guest/kreports.sh lists them) or a leak.
 i=$((i + 1))
-pattern='WARNING:|BUG:|Oops|general protection|Call Trace|kmemleak: .*(suspected memory leak|pool empty|[Cc]annot)'
-bad=$(dmesg | grep -E "$pattern")
+bad=$(kreports.sh)
 leaks=
 if [ -w /sys/kernel/debug/kmemleak ]; then
 	# kmemleak reports only objects older than 5 s: let the last test's
@@ -209,12 +209,21 @@ if [ -z "$bad" ] && [ -z "$leaks" ]; then
 else
 	failed=$((failed + 1))
 	# Each offending line with what follows it (the backtrace).
-	[ -n "$bad" ] && dmesg | awk -v re="$pattern" \
-		'$0 ~ re { n = 25 } n > 0 { print "# " $0; n-- }'
+	[ -n "$bad" ] && kreports.sh --context 24 | sed 's/^/# /'
 	[ -n "$leaks" ] && printf '%s\n' "$leaks" | sed 's/^/# /'
 	nbad=$(printf '%s\n' "$bad" | grep -c . || true)
 	nleaks=$(printf '%s\n' "$leaks" | grep -c '^unreferenced object' || true)
-	echo "not ok $i dmesg clean # $nbad suspicious log lines, $nleaks leaks reported by kmemleak"
+	# Which detector spoke, for the summary line.
+	kinds=
+	for k in 'KASAN:' 'KFENCE:' 'UBSAN:' 'BUG [^ ]+ \(:SLUB' \
+		'possible|lock state|non-static key|DEBUG_LOCKS|locking correctness|RCU usage:lockdep' \
+		'sleeping function:atomic-sleep' 'list_(add|del) corruption:list'; do
+		re=${k%:*} name=${k##*:}
+		[ -n "$name" ] || name=${re%:}
+		n=$(printf '%s\n' "$bad" | grep -cE "$re" || true)
+		[ "$n" -gt 0 ] && kinds="$kinds${kinds:+, }$name $n"
+	done
+	echo "not ok $i dmesg clean # $nbad suspicious log lines${kinds:+ ($kinds)}, $nleaks leaks reported by kmemleak"
 fi
 
 summary

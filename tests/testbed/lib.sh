@@ -16,15 +16,31 @@ mkdir -p "$CACHE"
 log() { printf 'testbed: %s\n' "$*" >&2; }
 die() { printf 'testbed: error: %s\n' "$*" >&2; exit 1; }
 
-# The test kernel: Debian's linux-source-6.1 plus our config fragment.
+# The kernels built here: Debian's linux-source-6.1 plus config fragments.
+# Flavour "test" (the default) merges kernel.config; "debug" merges
+# kernel.config and then kernel-debug.config (KASAN, lockdep, UBSAN, ...).
 kernel_src_tarball() { ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null || true; }
 kernel_src_dir() { echo "$CACHE/src/linux-source-6.1"; }
-kernel_key() {
-	local ver
-	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo unknown)
-	echo "$ver-$(sha256sum "$TESTBED_DIR/kernel.config" | cut -c1-12)"
+kernel_fragments() {	# $1: flavour
+	case "${1:-test}" in
+	test) echo "$TESTBED_DIR/kernel.config" ;;
+	debug) echo "$TESTBED_DIR/kernel.config $TESTBED_DIR/kernel-debug.config" ;;
+	*) die "unknown kernel flavour '$1'" ;;
+	esac
 }
-kernel_build_dir() { echo "$CACHE/kernel-$(kernel_key)"; }
+kernel_key() {	# $1: flavour; the test kernel's key predates flavours
+	local ver frags
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo unknown)
+	frags=$(kernel_fragments "${1:-test}")
+	# shellcheck disable=SC2086 # a list of paths without blanks
+	echo "$ver-$(cat $frags | sha256sum | cut -c1-12)"
+}
+kernel_build_dir() {	# $1: flavour
+	case "${1:-test}" in
+	test) echo "$CACHE/kernel-$(kernel_key test)" ;;
+	*) echo "$CACHE/kernel-$1-$(kernel_key "$1")" ;;
+	esac
+}
 
 # Bochs 3.0 built from Debian's source package, or the packaged 2.7.
 bochs_dir() { echo "$CACHE/bochs-3.0"; }

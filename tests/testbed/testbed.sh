@@ -4,8 +4,8 @@
 # nested KVM with --backend qemu where the host has VT-x, and judge the run
 # by what the guest printed on its serial port.
 #
-#   testbed.sh [--kernel test|stock] [--cpus N] [--timeout S]
-#              [--backend bochs|qemu] SUITE
+#   testbed.sh [--kernel test|debug|stock] [--cpus N] [--timeout S]
+#              [--backend bochs|qemu] [--build-only | --no-build] SUITE
 #
 # Builds what is missing (emulator, kernel, module, static tools,
 # initramfs, ISO), boots with minivmx.suite=SUITE, streams the guest's TAP
@@ -13,6 +13,14 @@
 # "N passed, 0 failed, N skipped" and then the done marker.  Exit codes: 0
 # passed, 1 failed (tests, build, timeout, crash), 2 usage, 4 skipped (the
 # qemu backend on a host without VT-x).
+#
+# --kernel debug boots the debug kernel (kernel-debug.config: KASAN, KFENCE,
+# lockdep, UBSAN, kmemleak, fault injection).  --build-only stops once the
+# kernel's initramfs is built (SUITE is then optional); --no-build boots
+# with the initramfs an earlier --build-only made (check.sh builds once,
+# then boots in parallel).  Boots of different suites, CPU counts or
+# kernels can run at the same time: each has its own directory
+# build/run-SUITE-CPUS-KERNEL[-qemu].
 . "$(dirname "$0")/lib.sh"
 
 usage() {
@@ -20,9 +28,11 @@ usage() {
 	exit 2
 }
 
-kernel=test cpus=1 timeout='' backend=bochs suite=''
+kernel=test cpus=1 timeout='' backend=bochs suite='' build=all
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--build-only) build=only; shift ;;
+	--no-build) build=none; shift ;;
 	--kernel) kernel=${2:-}; shift 2 || usage ;;
 	--cpus) cpus=${2:-}; shift 2 || usage ;;
 	--timeout) timeout=${2:-}; shift 2 || usage ;;
@@ -32,16 +42,18 @@ while [ $# -gt 0 ]; do
 	*) [ -z "$suite" ] || usage; suite=$1; shift ;;
 	esac
 done
-[ -n "$suite" ] || usage
-case "$kernel" in test | stock) ;; *) usage ;; esac
+[ -n "$suite" ] || [ "$build" = only ] || usage
+case "$kernel" in test | debug | stock) ;; *) usage ;; esac
 case "$backend" in bochs | qemu) ;; *) usage ;; esac
 [[ "$cpus" =~ ^[1-4]$ ]] || die "--cpus must be 1 to 4 (the test kernel has NR_CPUS=4)"
-[[ "$suite" =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad suite name '$suite'"
-suite_file="$TOP/tests/suites/$suite"
-[ -f "$suite_file" ] || die "no suite $suite_file"
-# The suite may set the host's wall-clock limit: "# testbed: timeout=S".
-[ -n "$timeout" ] || timeout=$(sed -n 's/^#[[:space:]]*testbed:.*timeout=\([0-9][0-9]*\).*/\1/p' \
-	"$suite_file" | head -n 1)
+if [ -n "$suite" ]; then
+	[[ "$suite" =~ ^[A-Za-z0-9_.-]+$ ]] || die "bad suite name '$suite'"
+	suite_file="$TOP/tests/suites/$suite"
+	[ -f "$suite_file" ] || die "no suite $suite_file"
+	# The suite may set the host's wall-clock limit: "# testbed: timeout=S".
+	[ -n "$timeout" ] || timeout=$(sed -n 's/^#[[:space:]]*testbed:.*timeout=\([0-9][0-9]*\).*/\1/p' \
+		"$suite_file" | head -n 1)
+fi
 timeout=${timeout:-600}
 [[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout wants seconds"
 
@@ -57,8 +69,12 @@ if [ "$backend" = bochs ]; then
 	[ -x "$bochs" ] || die "no Bochs"
 fi
 
-if [ "$kernel" = test ]; then
-	kdir=$(with_lock kernel "$TESTBED_DIR/build-kernel.sh")
+if [ "$kernel" != stock ]; then
+	# A kernel that is built already needs no lock: another worktree may
+	# hold it for a long build of the other flavour.
+	kdir=$(kernel_build_dir "$kernel")
+	[ -f "$kdir/.minivmx-done" ] ||
+		kdir=$(with_lock kernel "$TESTBED_DIR/build-kernel.sh" "$kernel")
 	vmlinuz=$kdir/arch/x86/boot/bzImage
 	kvm_mods=("$kdir/virt/lib/irqbypass.ko" "$kdir/arch/x86/kvm/kvm.ko"
 		"$kdir/arch/x86/kvm/kvm-intel.ko")
@@ -80,8 +96,6 @@ mkdir -p "$bdir"
 exec 8>"$bdir/.lock"
 flock 8
 
-# ---- the module, built out of the source tree for this kernel ------------
-
 # Copy the sources of $1 into $2, leaving files whose content is unchanged
 # alone (so make rebuilds nothing) and removing sources that are gone.
 sync_tree() {
@@ -100,70 +114,76 @@ sync_tree() {
 	done
 }
 
-kmod_src=${MINIVMX_KMOD_SRC:-$TOP/kmod}
-ko=
-if [ -f "$kmod_src/Kbuild" ] || [ -f "$kmod_src/Makefile" ]; then
-	sync_tree "$kmod_src" "$bdir/kmod"
-	[ -d "$TOP/uapi" ] && sync_tree "$TOP/uapi" "$bdir/uapi"
-	if ! make -s -C "$kdir" M="$bdir/kmod" -j"$JOBS" modules >"$bdir/kmod.log" 2>&1; then
-		cat "$bdir/kmod.log" >&2
-		die "building the module against $kdir failed"
+if [ "$build" != none ]; then
+	# ---- the module, built out of the source tree for this kernel ----
+	kmod_src=${MINIVMX_KMOD_SRC:-$TOP/kmod}
+	ko=
+	if [ -f "$kmod_src/Kbuild" ] || [ -f "$kmod_src/Makefile" ]; then
+		sync_tree "$kmod_src" "$bdir/kmod"
+		[ -d "$TOP/uapi" ] && sync_tree "$TOP/uapi" "$bdir/uapi"
+		if ! make -s -C "$kdir" M="$bdir/kmod" -j"$JOBS" modules >"$bdir/kmod.log" 2>&1; then
+			cat "$bdir/kmod.log" >&2
+			die "building the module against $kdir failed"
+		fi
+		# Compiler warnings are worth seeing.
+		grep -v "^Skipping BTF generation" "$bdir/kmod.log" >&2 || true
+		ko="$bdir/kmod/minivmx.ko"
+		[ -f "$ko" ] || die "the module build made no minivmx.ko"
+	else
+		log "no $kmod_src/Kbuild yet: the initramfs has no minivmx.ko"
 	fi
-	# Compiler warnings are worth seeing.
-	grep -v "^Skipping BTF generation" "$bdir/kmod.log" >&2 || true
-	ko="$bdir/kmod/minivmx.ko"
-	[ -f "$ko" ] || die "the module build made no minivmx.ko"
-else
-	log "no $kmod_src/Kbuild yet: the initramfs has no minivmx.ko"
-fi
 
-# ---- static programs ----------------------------------------------------
-make -s -C "$TOP" user-tools-static >&2 || die "building the static programs failed"
-static_bin="$TOP/build/static/bin"
-for f in "$static_bin"/*; do
-	{ [ -f "$f" ] && [ -x "$f" ]; } || continue
-	# The initramfs has no C library: a dynamic program would not start.
-	if readelf -l "$f" 2>/dev/null | grep -q 'Requesting program interpreter'; then
-		die "$f is dynamically linked; the initramfs needs static programs"
+	# ---- static programs ---------------------------------------------
+	# One build of the static programs at a time in this tree (boots for
+	# different kernels build in parallel); held until the initramfs is packed.
+	exec 7>"$TOP/build/.static.lock"
+	flock 7
+	make -s -C "$TOP" user-tools-static >&2 || die "building the static programs failed"
+	static_bin="$TOP/build/static/bin"
+	for f in "$static_bin"/*; do
+		{ [ -f "$f" ] && [ -x "$f" ]; } || continue
+		# The initramfs has no C library: a dynamic program would not start.
+		if readelf -l "$f" 2>/dev/null | grep -q 'Requesting program interpreter'; then
+			die "$f is dynamically linked; the initramfs needs static programs"
+		fi
+	done
+
+	# ---- the initramfs -----------------------------------------------
+	root="$bdir/initramfs"
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root}
+	mkdir -p "$root"/minivmx/{bin,guests,kvm,suites,tests}
+	cp /bin/busybox "$root/bin/busybox"
+	for a in $(/bin/busybox --list-full); do
+		[ "${a##*/}" = busybox ] || ln -sf /bin/busybox "$root/$a"
+	done
+	mknod -m 600 "$root/dev/console" c 5 1
+	mknod -m 666 "$root/dev/null" c 1 3
+	install -m 755 "$TESTBED_DIR/init" "$root/init"
+	install -m 755 "$TOP/tests/runner.sh" "$root/minivmx/runner.sh"
+	cp "$TOP"/tests/suites/* "$root/minivmx/suites/"
+	for f in "$TOP"/tests/guest/*.sh "$TOP"/tests/bench/*.sh; do
+		[ -f "$f" ] && install -m 755 "$f" "$root/minivmx/tests/"
+	done
+	# The VMX guest programs (flat binaries, tests/guests/).
+	for f in "$TOP"/build/static/guests/*.bin; do
+		[ -f "$f" ] && cp -p "$f" "$root/minivmx/guests/"
+	done
+	for f in "$static_bin"/*; do
+		[ -f "$f" ] && cp -p "$f" "$root/minivmx/bin/"
+	done
+	[ -n "$ko" ] && cp "$ko" "$root/minivmx/minivmx.ko"
+	# KUnit and minivmx's KUnit tests, where the kernel has KUnit.
+	if [ -n "$kunit_ko" ] && [ -f "$kunit_ko" ] && [ -f "${ko%/*}/minivmx_kunit.ko" ]; then
+		mkdir -p "$root/minivmx/kunit"
+		cp "$kunit_ko" "${ko%/*}/minivmx_kunit.ko" "$root/minivmx/kunit/"
 	fi
-done
-
-# ---- the initramfs --------------------------------------------------------
-root="$bdir/initramfs"
-rm -rf "$root"
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root}
-mkdir -p "$root"/minivmx/{bin,guests,kvm,suites,tests}
-cp /bin/busybox "$root/bin/busybox"
-for a in $(/bin/busybox --list-full); do
-	[ "${a##*/}" = busybox ] || ln -sf /bin/busybox "$root/$a"
-done
-mknod -m 600 "$root/dev/console" c 5 1
-mknod -m 666 "$root/dev/null" c 1 3
-install -m 755 "$TESTBED_DIR/init" "$root/init"
-install -m 755 "$TOP/tests/runner.sh" "$root/minivmx/runner.sh"
-cp "$TOP"/tests/suites/* "$root/minivmx/suites/"
-for f in "$TOP"/tests/guest/*.sh "$TOP"/tests/bench/*.sh; do
-	[ -f "$f" ] && install -m 755 "$f" "$root/minivmx/tests/"
-done
-# The VMX guest programs (flat binaries, tests/guests/).
-for f in "$TOP"/build/static/guests/*.bin; do
-	[ -f "$f" ] && cp -p "$f" "$root/minivmx/guests/"
-done
-for f in "$static_bin"/*; do
-	[ -f "$f" ] && cp -p "$f" "$root/minivmx/bin/"
-done
-[ -n "$ko" ] && cp "$ko" "$root/minivmx/minivmx.ko"
-# KUnit and minivmx's KUnit tests, where the kernel has KUnit.
-if [ -n "$kunit_ko" ] && [ -f "$kunit_ko" ] && [ -f "${ko%/*}/minivmx_kunit.ko" ]; then
-	mkdir -p "$root/minivmx/kunit"
-	cp "$kunit_ko" "${ko%/*}/minivmx_kunit.ko" "$root/minivmx/kunit/"
-fi
-# KVM as a peer to compare with: the modules and a script that loads them
-# in dependency order (unload.sh removes them).
-for f in "${kvm_mods[@]}"; do
-	[ -f "$f" ] && cp "$f" "$root/minivmx/kvm/"
-done
-cat >"$root/minivmx/kvm/load.sh" <<'EOF'
+	# KVM as a peer to compare with: the modules and a script that loads them
+	# in dependency order (unload.sh removes them).
+	for f in "${kvm_mods[@]}"; do
+		[ -f "$f" ] && cp "$f" "$root/minivmx/kvm/"
+	done
+	cat >"$root/minivmx/kvm/load.sh" <<'EOF'
 #!/bin/sh
 # Load KVM (irqbypass, kvm, kvm_intel); arguments go to kvm_intel.
 d=$(dirname "$0")
@@ -171,15 +191,28 @@ d=$(dirname "$0")
 [ -e /sys/module/kvm ] || insmod "$d/kvm.ko" || exit
 insmod "$d/kvm-intel.ko" "$@"
 EOF
-printf '#!/bin/sh\nrmmod kvm_intel kvm irqbypass\n' >"$root/minivmx/kvm/unload.sh"
-chmod 755 "$root"/minivmx/kvm/*.sh
-(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$bdir/initrd.gz"
+	printf '#!/bin/sh\nrmmod kvm_intel kvm irqbypass\n' >"$root/minivmx/kvm/unload.sh"
+	chmod 755 "$root"/minivmx/kvm/*.sh
+	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+		cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$bdir/initrd.gz.new"
+	mv "$bdir/initrd.gz.new" "$bdir/initrd.gz"
+	flock -u 7
+fi
+[ -f "$bdir/initrd.gz" ] || die "no $bdir/initrd.gz: run testbed.sh --build-only --kernel $kernel first"
+if [ "$build" = only ]; then
+	log "built $bdir/initrd.gz (the $kernel kernel: $vmlinuz)"
+	exit 0
+fi
 
 # ---- the boot medium ------------------------------------------------------
-run="$TOP/build/run-$suite-$cpus"
-[ "$kernel" = stock ] && run="$run-stock"
+run="$TOP/build/run-$suite-$cpus-$kernel"
 [ "$backend" = qemu ] && run="$run-qemu"
+# The same boot twice at the same time would share this directory: wait.
+exec 6>"$run.lock"
+if ! flock -n 6; then
+	log "another boot uses $run: waiting for it"
+	flock 6
+fi
 rm -rf "$run"
 mkdir -p "$run/iso/isolinux"
 cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
@@ -188,6 +221,12 @@ cp "$vmlinuz" "$run/iso/vmlinuz"
 cp "$bdir/initrd.gz" "$run/iso/initrd.gz"
 cmdline="console=ttyS0,115200 quiet loglevel=4 nokaslr mitigations=off panic=1"
 cmdline="$cmdline oops=panic minivmx.suite=$suite minivmx.kernel=$kernel"
+# Guest time follows the instruction count (clock: sync=none), and the
+# debug kernel runs many more instructions for the same work (a backtrace
+# saved for every allocation): its boot alone keeps CPU 0 busy long enough
+# for PROVE_RCU's 21-second grace-period check to warn.  Give RCU its
+# longest stall timeout there.
+[ "$kernel" = debug ] && cmdline="$cmdline rcupdate.rcu_cpu_stall_timeout=300"
 cmdline="$cmdline ${MINIVMX_APPEND:-}"
 cat >"$run/iso/isolinux/isolinux.cfg" <<EOF
 DEFAULT minivmx
@@ -247,6 +286,9 @@ usec() { echo "${EPOCHREALTIME/./}"; }
 t0=$(usec)
 (cd "$run" && exec "${vm[@]}" </dev/null >"$run/vm.out" 2>&1) &
 vm_pid=$!
+# Stopped early (make check interrupted, say): stop the emulator too.
+trap 'kill -KILL "$vm_pid" 2>/dev/null || true' EXIT
+trap 'exit 1' INT TERM
 
 # Stream the guest's TAP output as it comes: from the runner's header to
 # the done marker; the kernel's boot messages stay in serial.out.
@@ -329,6 +371,13 @@ if [ -z "$marker" ] || [ -z "$summary" ]; then
 fi
 failed=$(echo "$summary" | sed -E 's/.* ([0-9]+) failed.*/\1/')
 if [ "$failed" -ne 0 ] || [ "$marker" != "$DONE_MARKER rc=0" ]; then
+	# The kernel's own reports (a WARN; on the debug kernel KASAN, lockdep,
+	# UBSAN, kmemleak) fail the suite's last test: say so plainly.
+	dirty=$(tr -d '\r' <"$serial" | grep -a '^not ok [0-9]* dmesg clean' | tail -n 1 || true)
+	if [ -n "$dirty" ]; then
+		log "the $kernel kernel reported problems: ${dirty#*# }"
+		log "the reports are the '# ' lines above that result; the whole log: $serial"
+	fi
 	log "FAIL: $desc: $summary ($secs s)"
 	exit 1
 fi
