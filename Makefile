@@ -8,7 +8,7 @@ STATIC_OUT := $(TOP)/build/static
 SUITE ?= basic
 CPUS ?= 2
 
-.PHONY: all module tools user-tools-static check check-quick demo bench fuzz qemu clean \
+.PHONY: all module tools user-tools-static check check-quick demo bench fuzz failinject qemu clean \
 	checkpatch help
 
 all: module tools
@@ -66,11 +66,11 @@ check-quick:
 
 # The long fuzzing runs (tests/fuzz/, suite fuzz-full) on the debug kernel.
 fuzz:
-	@if [ -f $(TOP)/tests/suites/fuzz-full ]; then \
-		$(TESTBED)/testbed.sh --kernel debug fuzz-full; \
-	else \
-		echo "fuzz: no tests/suites/fuzz-full in this tree (the fuzzers, tests/fuzz/, are not here yet): skipped"; \
-	fi
+	@$(TESTBED)/testbed.sh --kernel debug fuzz-full
+
+# Fault injection into every create and ioctl path, on the debug kernel.
+failinject:
+	@$(TESTBED)/testbed.sh --kernel debug failinject
 
 # Boot the test kernel with 2 CPUs and show the demo suite's output.
 demo:
@@ -107,7 +107,8 @@ help:
 	@echo "                    (2 CPUs), stock (Debian's kernel) and basic (1 CPU) in"
 	@echo "                    Bochs, two at a time; a time table and one summary line"
 	@echo "make check-quick    host tests and the basic suite only (about 4 minutes)"
-	@echo "make fuzz           the fuzz-full suite on the debug kernel (if tests/fuzz/ is here)"
+	@echo "make fuzz           the fuzz-full suite on the debug kernel (about 2 hours or more)"
+	@echo "make failinject     fault injection into every module path, debug kernel"
 	@echo "make demo           boot the test kernel with 2 CPUs, run tests/suites/demo"
 	@echo "make bench          cycles per exit, minivmx against KVM, in one boot"
 	@echo "make qemu           SUITE=$(SUITE) CPUS=$(CPUS) under nested KVM (needs VT-x)"
