@@ -106,7 +106,8 @@ void mvx_skip_insn(struct mvx_vcpu *v)
 	u32 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
 	u64 rip = vmcs_read(GUEST_RIP) + v->insn_len;
 
-	if (guest_cs_bits(v) != 64)
+	/* Only a RIP past 4 GiB needs to know the code size. */
+	if (unlikely(rip >> 32) && guest_cs_bits(v) != 64)
 		rip = (u32)rip;
 	vmcs_write(GUEST_RIP, rip);
 	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
@@ -1157,14 +1158,21 @@ static const exit_handler_t exit_handlers[MINIVMX_NR_VMX_EXIT_REASONS] = {
  * guest's IDT or stack, say) leaves the event in the IDT-vectoring fields
  * (SDM 27.2.4): deliver it again at the next entry, as KVM's
  * __vmx_complete_interrupts() does.  A handler that raises a fault of its
- * own replaces it.
+ * own replaces it; a triple fault ends the guest instead.
  */
 static void requeue_vectoring_event(u16 basic)
 {
-	u32 info = vmcs_read(IDT_VECTORING_INFO_FIELD), type;
+	u32 info, type;
 
-	if (likely(!(info & VECTORING_INFO_VALID_MASK)) ||
-	    basic == EXIT_REASON_TRIPLE_FAULT)
+	/* Only these exits can interrupt event delivery (SDM 27.2.4). */
+	if (basic != EXIT_REASON_EXCEPTION_NMI &&
+	    basic != EXIT_REASON_EXTERNAL_INTERRUPT &&
+	    basic != EXIT_REASON_TASK_SWITCH &&
+	    basic != EXIT_REASON_EPT_VIOLATION &&
+	    basic != EXIT_REASON_EPT_MISCONFIG)
+		return;
+	info = vmcs_read(IDT_VECTORING_INFO_FIELD);
+	if (likely(!(info & VECTORING_INFO_VALID_MASK)))
 		return;
 	type = info & VECTORING_INFO_TYPE_MASK;
 	if (info & VECTORING_INFO_DELIVER_CODE_MASK)
