@@ -282,7 +282,9 @@ TEST(names)
 	EXPECT_STREQ("INTR", minivmx_exit_name(MINIVMX_EXIT_INTR));
 	EXPECT_EQ(NULL, minivmx_exit_name(MINIVMX_EXIT_INTR + 1));
 	EXPECT_EQ(NULL, minivmx_internal_name(0));
-	EXPECT_EQ(NULL, minivmx_internal_name(5));
+	EXPECT_STREQ("MMIO touched while delivering an event or walking page tables",
+		     minivmx_internal_name(MINIVMX_INTERNAL_DELIVERY_EV));
+	EXPECT_EQ(NULL, minivmx_internal_name(MINIVMX_INTERNAL_DELIVERY_EV + 1));
 }
 
 static void expect_text(struct __test_metadata *_metadata, const char *got,
