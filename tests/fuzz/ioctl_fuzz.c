@@ -777,6 +777,31 @@ static bool child_refused(const struct obj *o)
 }
 
 /*
+ * What @fd is now, from /proc/self/fd: another thread may have closed it
+ * and got the number back for an object of another kind before the table
+ * caught up.  NR_KINDS when it is none of ours.
+ */
+static enum kind fd_kind(int fd)
+{
+	static const char * const targets[NR_KINDS] = {
+		"/dev/minivmx", "anon_inode:minivmx-vm", "anon_inode:minivmx-vcpu",
+	};
+	char path[64], target[64];
+	ssize_t n;
+	int k;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return NR_KINDS;
+	target[n] = 0;
+	for (k = 0; k < NR_KINDS; k++)
+		if (!strcmp(target, targets[k]))
+			return k;
+	return NR_KINDS;
+}
+
+/*
  * The child: try the parent's fds, then run a VM of its own and exit with
  * its fds open, or spin in the guest until the parent kills it.
  */
@@ -789,6 +814,8 @@ static void child(bool wait_for_kill)
 	struct tvm tv;
 
 	for (i = 0; i < objs.n; i++) {
+		if (fd_kind(objs.o[i].fd) != objs.o[i].kind)
+			continue;	/* the number was reused meanwhile */
 		if (!child_refused(&objs.o[i])) {
 			say("# FAIL seed=%" PRIu64 ": a child's ioctl on its "
 			    "parent's %s fd %d: errno %d\n", opts.seed,
