@@ -398,6 +398,12 @@ static int fuzz(void)
 			return -1;
 		have_vm = true;
 		one_program(&vm, i);
+		/* A line per tenth: a long run shows how far it is. */
+		if (opts.count >= 1000 && (i - opts.first + 1) % (opts.count / 10) == 0) {
+			printf("# %lu of %" PRIu64 " programs\n", i - opts.first + 1,
+			       opts.count);
+			fflush(stdout);
+		}
 	}
 	if (have_vm)
 		vm_destroy(&vm);

@@ -911,6 +911,12 @@ static void *thread_main(void *arg)
 	while (t->calls < t->steps) {
 		step(t);
 		t->step++;
+		/* Thread 0 tells a long run's progress, a line per tenth. */
+		if (!t->id && t->steps >= 10000 && t->step % (t->steps / 10) == 0) {
+			printf("# thread 0: %" PRIu64 " steps, %" PRIu64 " calls\n",
+			       t->step, t->calls);
+			fflush(stdout);
+		}
 	}
 	for (i = 0; i < MAX_MAPS; i++)
 		map_drop(&t->maps[i]);
