@@ -54,6 +54,8 @@ static long minivmx_check_cap(unsigned long cap)
 		return mvx_guest_debug_caps();
 	case MINIVMX_CAP_GET_VMCS:
 		return 1;
+	case MINIVMX_CAP_EXIT_RING:
+		return MINIVMX_MAX_RING_ENTRIES;
 	default:
 		return 0;
 	}

@@ -122,6 +122,9 @@ struct mvx_slot {
  * @nr_vcpus: vCPUs created
  * @users: references: the VM fd and each vCPU
  */
+struct mvx_ring;
+struct vm_area_struct;
+
 struct mvx_vm {
 	struct mm_struct *mm;
 	struct mutex lock;		/* configuration changes */
@@ -278,6 +281,8 @@ enum mvx_pending {
  *	and VM exit with the host's (@autoload.host): perf's, see vcpu.c
  * @perf_global_ctrl: the VMCS switches IA32_PERF_GLOBAL_CTRL now
  * @debug: the debugger's controls and what it is to be told
+ * @ring: the exit-record ring, once MINIVMX_SET_EXIT_RING made one
+ * @ring_on: exits are recorded in @ring
  */
 struct mvx_vcpu {
 	struct mvx_vm *vm;
@@ -322,6 +327,8 @@ struct mvx_vcpu {
 	} autoload;
 	bool perf_global_ctrl;
 	struct mvx_debug debug;
+	struct mvx_ring *ring;
+	bool ring_on;
 };
 
 /* Indexes into mvx_vcpu.regs, the order of struct minivmx_regs. */
@@ -393,6 +400,14 @@ int mvx_debug_exception(struct mvx_vcpu *v, u32 info);
 int mvx_handle_mtf(struct mvx_vcpu *v);
 void mvx_debug_exit_bp(struct mvx_vcpu *v, u32 basic);
 int mvx_debug_report(struct mvx_vcpu *v);
+
+/* ring.c: the exit-record ring */
+long mvx_set_exit_ring(struct mvx_vcpu *v, const void __user *arg);
+int mvx_ring_mmap(struct mvx_vcpu *v, struct vm_area_struct *vma);
+void mvx_ring_free(struct mvx_vcpu *v);
+void mvx_ring_exit(struct mvx_vcpu *v, u32 reason);
+void mvx_ring_entry(struct mvx_vcpu *v);
+void mvx_ring_user(struct mvx_vcpu *v);
 
 /* emulate.c: guest linear addresses; MVX_ACC_* are #PF error-code bits */
 #define MVX_PF_PRESENT	BIT(0)

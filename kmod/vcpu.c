@@ -404,8 +404,11 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 		guest_xcr0 = v->xcr0;
 	for (;;) {
 		/* A debugger's stop, from the last exit or a completed one. */
-		if (unlikely(v->debug.stop))
+		if (unlikely(v->debug.stop)) {
+			if (unlikely(v->ring_on))
+				mvx_ring_user(v);
 			return mvx_debug_report(v);
+		}
 		local_irq_disable();
 		if (vcpu_should_leave(v)) {
 			local_irq_enable();
@@ -417,6 +420,8 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, guest_xcr0);
 		if (unlikely(dr))
 			vcpu_load_dr(v, dr);
+		if (unlikely(v->ring_on))
+			mvx_ring_entry(v);
 
 		ret = vcpu_enter_exit(v);
 
@@ -444,6 +449,8 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 			return 0;
 		}
 		reason = vmcs_read(VM_EXIT_REASON);
+		if (unlikely(v->ring_on))
+			mvx_ring_exit(v, reason);
 		/* A failed entry leaves the launch state as it was (26.7). */
 		if (likely(!(reason & VMX_EXIT_REASONS_FAILED_VMENTRY)))
 			v->vmcs.launched = true;
@@ -451,8 +458,11 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 		local_irq_enable();
 
 		ret = mvx_handle_exit(v, reason);
-		if (ret <= 0)
+		if (ret <= 0) {
+			if (unlikely(v->ring_on))
+				mvx_ring_user(v);
 			return ret;
+		}
 	}
 }
 
@@ -647,6 +657,9 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case MINIVMX_GET_VMCS:
 		ret = mvx_get_vmcs(v, uarg);
 		break;
+	case MINIVMX_SET_EXIT_RING:
+		ret = mvx_set_exit_ring(v, uarg);
+		break;
 	default:
 		ret = -ENOTTY;
 	}
@@ -660,6 +673,8 @@ static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 
 	if (!mvx_vm_owned(v->vm))
 		return -EIO;
+	if (vma->vm_pgoff == MINIVMX_RING_OFFSET >> PAGE_SHIFT)
+		return mvx_ring_mmap(v, vma);
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != MINIVMX_RUN_SIZE)
 		return -EINVAL;
 	return vm_insert_page(vma, vma->vm_start, virt_to_page(v->run));
@@ -675,6 +690,7 @@ static void vcpu_free(struct mvx_vcpu *v)
 	if (v->vpid)
 		ida_free(&vpid_ida, v->vpid);
 	kfree(v->cpuid);
+	mvx_ring_free(v);
 	kfree(v);
 }
 

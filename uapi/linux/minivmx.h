@@ -43,6 +43,7 @@
 #define MINIVMX_CAP_MEM_SLOTS		12	/* answers MINIVMX_MAX_MEM_SLOTS */
 #define MINIVMX_CAP_GUEST_DEBUG		13	/* MINIVMX_SET_GUEST_DEBUG */
 #define MINIVMX_CAP_GET_VMCS		14	/* MINIVMX_GET_VMCS */
+#define MINIVMX_CAP_EXIT_RING		15	/* answers MINIVMX_MAX_RING_ENTRIES */
 
 /**
  * struct minivmx_vmx_msrs - the VMX capability MSRs, as read at load time
@@ -582,6 +583,91 @@ struct minivmx_vmcs_read {
 	__u64 fields;
 };
 
+/* ---- The exit-record ring, mmap()ed from a vCPU fd ---- */
+
+#define MINIVMX_MAX_RING_ENTRIES	65536
+#define MINIVMX_RING_OFFSET		4096	/* mmap offset of the ring */
+#define MINIVMX_RING_RECORDS		4096	/* records, from the ring's start */
+
+/* struct minivmx_exit_record.where */
+#define MINIVMX_RING_KERNEL	0	/* handled in the kernel */
+#define MINIVMX_RING_USER	1	/* MINIVMX_RUN returned for it */
+
+/**
+ * struct minivmx_exit_record - one VM exit, as the exit-record ring has it
+ * @seq: its sequence number, from 0 (record @seq is at @seq % entries)
+ * @tsc_exit: TSC right after the exit
+ * @tsc_entry: TSC right before the guest was entered again; 0 until then.
+ *	@tsc_entry - @tsc_exit is what the host spent on the exit, userspace
+ *	included for MINIVMX_RING_USER.
+ * @qualification: the exit qualification
+ * @rip: guest RIP of the exit
+ * @gpa: guest-physical address (EPT violations and misconfigurations)
+ * @gla: guest linear address (EPT violations with a valid one)
+ * @reason: the exit reason, in full (bit 31: VM entry failed)
+ * @intr_info: VM-exit interruption information
+ * @idt_vectoring_info: IDT-vectoring information
+ * @insn_len: VM-exit instruction length
+ * @where: MINIVMX_RING_KERNEL or MINIVMX_RING_USER
+ * @pad: 0
+ */
+struct minivmx_exit_record {
+	__u64 seq;
+	__u64 tsc_exit;
+	__u64 tsc_entry;
+	__u64 qualification;
+	__u64 rip;
+	__u64 gpa;
+	__u64 gla;
+	__u32 reason;
+	__u32 intr_info;
+	__u32 idt_vectoring_info;
+	__u16 insn_len;
+	__u8 where;
+	__u8 pad;
+};
+
+/**
+ * struct minivmx_exit_ring - the first page of the ring's mapping
+ * @entries: records the ring holds, a power of 2
+ * @record_size: sizeof(struct minivmx_exit_record)
+ * @head: written by the kernel: records written so far (stored with
+ *	release semantics after the record)
+ * @tail: written by userspace: records it has read; the kernel never
+ *	waits for it
+ * @overruns: written by the kernel: records overwritten before userspace
+ *	read them (@head - @tail had reached @entries)
+ * @reserved: 0
+ *
+ * The records follow at MINIVMX_RING_RECORDS bytes from the start.
+ */
+struct minivmx_exit_ring {
+	__u32 entries;
+	__u32 record_size;
+	__u64 head;
+	__u64 tail;
+	__u64 overruns;
+	__u64 reserved[4];
+};
+
+/**
+ * struct minivmx_ring_config - argument of MINIVMX_SET_EXIT_RING
+ * @entries: 0 stops recording; else the ring's size, a power of 2 up to
+ *	MINIVMX_MAX_RING_ENTRIES.  The first non-zero size allocates the
+ *	ring, which lives as long as the vCPU: later calls may stop and
+ *	restart recording (with 0 and that same size) but not resize it.
+ * @flags: must be 0
+ * @reserved: must be 0
+ *
+ * mmap() of the vCPU fd at MINIVMX_RING_OFFSET maps the ring: a struct
+ * minivmx_exit_ring, then the records.
+ */
+struct minivmx_ring_config {
+	__u32 entries;
+	__u32 flags;
+	__u64 reserved[3];
+};
+
 /* ioctls on /dev/minivmx */
 #define MINIVMX_GET_API_VERSION	_IO(MINIVMX_IO, 0x00)
 #define MINIVMX_CHECK_CAP	_IO(MINIVMX_IO, 0x01)
@@ -602,5 +688,6 @@ struct minivmx_vmcs_read {
 #define MINIVMX_SET_CPUID	_IOW(MINIVMX_IO, 0x25, struct minivmx_cpuid)
 #define MINIVMX_SET_GUEST_DEBUG	_IOW(MINIVMX_IO, 0x26, struct minivmx_guest_debug)
 #define MINIVMX_GET_VMCS	_IOWR(MINIVMX_IO, 0x27, struct minivmx_vmcs_read)
+#define MINIVMX_SET_EXIT_RING	_IOW(MINIVMX_IO, 0x28, struct minivmx_ring_config)
 
 #endif /* _UAPI_LINUX_MINIVMX_H */
