@@ -355,6 +355,7 @@ void ept_destroy(struct mvx_vm *vm);
 int ept_map_slot(struct mvx_vm *vm, struct mvx_slot *slot);
 void ept_unmap_range(struct mvx_vm *vm, u64 gpa, u64 size);
 int ept_split_2m(struct mvx_vm *vm, u64 gpa);
+unsigned int ept_lookup(struct mvx_vm *vm, u64 gpa, u64 ept[4]);
 void ept_setup(void);
 extern bool mvx_nx_huge_pages;
 
@@ -421,6 +422,7 @@ int mvx_read_gva(struct mvx_vcpu *v, u64 gva, void *buf, unsigned int len,
 int mvx_write_gva(struct mvx_vcpu *v, u64 gva, const void *buf,
 		  unsigned int len, unsigned int access);
 int mvx_inject_page_fault(struct mvx_vcpu *v);
+long mvx_translate(struct mvx_vcpu *v, void __user *arg);
 
 int mvx_decode_mov(const u8 *insn, unsigned int avail, int cs_bits,
 		   struct mvx_mov *mov);

@@ -660,6 +660,9 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case MINIVMX_SET_EXIT_RING:
 		ret = mvx_set_exit_ring(v, uarg);
 		break;
+	case MINIVMX_TRANSLATE:
+		ret = mvx_translate(v, uarg);
+		break;
 	default:
 		ret = -ENOTTY;
 	}

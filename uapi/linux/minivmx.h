@@ -44,6 +44,7 @@
 #define MINIVMX_CAP_GUEST_DEBUG		13	/* MINIVMX_SET_GUEST_DEBUG */
 #define MINIVMX_CAP_GET_VMCS		14	/* MINIVMX_GET_VMCS */
 #define MINIVMX_CAP_EXIT_RING		15	/* answers MINIVMX_MAX_RING_ENTRIES */
+#define MINIVMX_CAP_TRANSLATE		16	/* MINIVMX_TRANSLATE */
 
 /**
  * struct minivmx_vmx_msrs - the VMX capability MSRs, as read at load time
@@ -583,6 +584,75 @@ struct minivmx_vmcs_read {
 	__u64 fields;
 };
 
+/* ---- The two-dimensional address walk ---- */
+
+/* struct minivmx_translate.access: check rights as for this access */
+#define MINIVMX_WALK_WRITE	(1U << 1)
+#define MINIVMX_WALK_USER	(1U << 2)
+#define MINIVMX_WALK_FETCH	(1U << 4)
+
+/* struct minivmx_translate.status */
+#define MINIVMX_WALK_OK		0	/* @gpa (and @hpa) are the answer */
+#define MINIVMX_WALK_PAGE_FAULT	1	/* the access would fault: @error */
+#define MINIVMX_WALK_NO_MEMORY	2	/* a table or @gpa is not guest RAM */
+
+/**
+ * struct minivmx_walk_level - one step of the walk
+ * @gpa: guest-physical address of the guest's entry (0 for a PAE PDPTE,
+ *	which the CPU holds in the VMCS); for minivmx_translate.data, the
+ *	final guest-physical address
+ * @entry: the guest's entry (0 in minivmx_translate.data)
+ * @ept: the EPT entries that map @gpa, the EPT PML4E first
+ * @ept_levels: entries in @ept: 4, 3 for a 2 MiB leaf, fewer where EPT
+ *	maps nothing (the last one is then not present)
+ * @pad: 0
+ *
+ * Entries that hold host-physical addresses (@ept) have their address
+ * bits cleared unless the caller has CAP_SYS_ADMIN, as
+ * /proc/PID/pagemap does.
+ */
+struct minivmx_walk_level {
+	__u64 gpa;
+	__u64 entry;
+	__u64 ept[4];
+	__u32 ept_levels;
+	__u32 pad;
+};
+
+/**
+ * struct minivmx_translate - argument of MINIVMX_TRANSLATE
+ * @gva: in: the guest linear address
+ * @access: in: MINIVMX_WALK_*, the access whose rights are checked
+ * @flags: in: must be 0
+ * @status: out: MINIVMX_WALK_*
+ * @error: out: MINIVMX_WALK_PAGE_FAULT: the page-fault error code
+ * @levels: out: guest paging levels walked, 0 with paging off
+ * @pad: 0
+ * @gpa: out: the guest-physical address of @gva
+ * @hpa: out: its host-physical address; 0 without CAP_SYS_ADMIN
+ * @level: out: the guest's entries, from the top level, each with the
+ *	EPT walk of its own address (the two-dimensional walk)
+ * @data: out: the EPT walk of @gpa
+ * @reserved: must be 0
+ *
+ * The walk reads as the CPU would for @access but changes nothing: no
+ * accessed or dirty flags are set and no fault is delivered.
+ */
+struct minivmx_translate {
+	__u64 gva;
+	__u32 access;
+	__u32 flags;
+	__u32 status;
+	__u32 error;
+	__u32 levels;
+	__u32 pad;
+	__u64 gpa;
+	__u64 hpa;
+	struct minivmx_walk_level level[4];
+	struct minivmx_walk_level data;
+	__u64 reserved[4];
+};
+
 /* ---- The exit-record ring, mmap()ed from a vCPU fd ---- */
 
 #define MINIVMX_MAX_RING_ENTRIES	65536
@@ -689,5 +759,6 @@ struct minivmx_ring_config {
 #define MINIVMX_SET_GUEST_DEBUG	_IOW(MINIVMX_IO, 0x26, struct minivmx_guest_debug)
 #define MINIVMX_GET_VMCS	_IOWR(MINIVMX_IO, 0x27, struct minivmx_vmcs_read)
 #define MINIVMX_SET_EXIT_RING	_IOW(MINIVMX_IO, 0x28, struct minivmx_ring_config)
+#define MINIVMX_TRANSLATE	_IOWR(MINIVMX_IO, 0x29, struct minivmx_translate)
 
 #endif /* _UAPI_LINUX_MINIVMX_H */
