@@ -166,6 +166,60 @@ struct minivmx_vmx_info {
 	{ 67, "UMWAIT" }, { 68, "TPAUSE" }, { 69, "LOADIWKEY" }, \
 	{ 74, "BUS_LOCK" }, { 75, "NOTIFY" }
 
+/*
+ * The VM-entry checks (SDM Vol. 3C 26.2-26.3) minivmx names when it
+ * refuses a state or the CPU refuses an entry: C(id, NAME, "what fails",
+ * "SDM section").  MINIVMX_CHECK_<NAME> is the id.  The module's checks
+ * and the tool's names come from this one list.
+ */
+#define MINIVMX_ENTRY_CHECKS(C) \
+	C(1, CTRL_PIN, "pin-based controls outside the allowed settings", "26.2.1.1") \
+	C(2, CTRL_PROC, "processor-based controls outside the allowed settings", "26.2.1.1") \
+	C(3, CTRL_PROC2, "secondary controls outside the allowed settings", "26.2.1.1") \
+	C(4, CTRL_EXIT, "VM-exit controls outside the allowed settings", "26.2.1.2") \
+	C(5, CTRL_ENTRY, "VM-entry controls outside the allowed settings", "26.2.1.3") \
+	C(6, CTRL_CR3_TARGETS, "CR3-target count above what the CPU supports", "26.2.1.1") \
+	C(7, CTRL_EPTP, "EPT pointer: memory type, walk length or reserved bits", "26.2.1.1") \
+	C(8, CTRL_VPID, "VPID enabled with VPID 0", "26.2.1.1") \
+	C(9, CTRL_ENTRY_INTR, "event injection: type, vector, error code or reserved bits", "26.2.1.3") \
+	C(10, CTRL_ENTRY_INSN_LEN, "event injection: instruction length of a software event", "26.2.1.3") \
+	C(11, HOST_CR0, "host CR0: a bit IA32_VMX_CR0_FIXED0/1 fixes", "26.2.2") \
+	C(12, HOST_CR4, "host CR4: a bit IA32_VMX_CR4_FIXED0/1 fixes", "26.2.2") \
+	C(13, HOST_SELECTORS, "host selectors: RPL or TI set, or CS or TR null", "26.2.3") \
+	C(14, HOST_ADDR_SPACE, "host address-space size control off on a 64-bit host", "26.2.4") \
+	C(15, HOST_CANONICAL, "host RIP or a host base not canonical", "26.2.2-26.2.3") \
+	C(16, GUEST_CR0, "guest CR0: a bit IA32_VMX_CR0_FIXED0/1 fixes, or PG without PE", "26.3.1.1") \
+	C(17, GUEST_CR4, "guest CR4: a bit IA32_VMX_CR4_FIXED0/1 fixes, or PCIDE outside IA-32e", "26.3.1.1") \
+	C(18, GUEST_CR3, "guest CR3 beyond the physical-address width", "26.3.1.1") \
+	C(19, GUEST_IA32E, "IA-32e mode guest without CR0.PG and CR4.PAE", "26.3.1.1") \
+	C(20, GUEST_EFER, "guest EFER: reserved bits, or LMA/LME against IA-32e mode and CR0.PG", "26.3.1.1") \
+	C(21, GUEST_DR7, "guest DR7 bits 63:32 set", "26.3.1.1") \
+	C(22, GUEST_TR, "TR: TI set, unusable, S or P wrong, or the wrong TSS type", "26.3.1.2") \
+	C(23, GUEST_LDTR, "LDTR usable but TI set, not an LDT, S set or not present", "26.3.1.2") \
+	C(24, GUEST_SEG_BASE, "segment base: not canonical, or bits 63:32 set in CS/SS/DS/ES", "26.3.1.2") \
+	C(25, GUEST_CS_TYPE, "CS type not an accessed code segment (or 3 in real mode)", "26.3.1.2") \
+	C(26, GUEST_SS_TYPE, "SS usable but not a writable data segment", "26.3.1.2") \
+	C(27, GUEST_DATA_TYPE, "DS/ES/FS/GS: not accessed, or execute-only code", "26.3.1.2") \
+	C(28, GUEST_SEG_S, "CS/SS/DS/ES/FS/GS usable with S clear", "26.3.1.2") \
+	C(29, GUEST_CS_DPL, "CS DPL against its type and SS DPL", "26.3.1.2") \
+	C(30, GUEST_SS_DPL, "SS DPL not 0 in real mode or with a type-3 CS", "26.3.1.2") \
+	C(31, GUEST_SEG_PRESENT, "CS or a usable segment not present", "26.3.1.2") \
+	C(32, GUEST_SEG_AR, "segment access rights: reserved bits set", "26.3.1.2") \
+	C(33, GUEST_SEG_LIMIT, "segment limit against its G bit", "26.3.1.2") \
+	C(34, GUEST_CS_L_D, "IA-32e mode: CS with both L and D set", "26.3.1.2") \
+	C(35, GUEST_DTABLE, "GDTR/IDTR: base not canonical or limit above 0xffff", "26.3.1.3") \
+	C(36, GUEST_RIP, "RIP: bits 63:32 outside 64-bit code, or not canonical", "26.3.1.4") \
+	C(37, GUEST_RFLAGS, "RFLAGS: reserved bits, bit 1 clear, or VM in IA-32e or real mode", "26.3.1.4") \
+	C(38, GUEST_RFLAGS_IF, "external interrupt injected with RFLAGS.IF clear", "26.3.1.4") \
+	C(39, GUEST_ACTIVITY, "activity state: unknown, unsupported, or HLT with SS DPL not 0", "26.3.1.5") \
+	C(40, GUEST_INTERRUPTIBILITY, "interruptibility: reserved bits, STI with MOV SS, STI with IF clear", "26.3.1.5") \
+	C(41, GUEST_PENDING_DBG, "pending debug exceptions: reserved bits, or BS against TF and BTF", "26.3.1.5") \
+	C(42, GUEST_LINK_POINTER, "VMCS link pointer not ~0", "26.3.1.5") \
+	C(43, GUEST_PDPTE, "PAE paging: a present PDPTE with reserved bits", "26.3.1.6")
+
+#define MINIVMX_CHECK_ENUM(id, name, text, sdm) MINIVMX_CHECK_##name = id,
+enum { MINIVMX_ENTRY_CHECKS(MINIVMX_CHECK_ENUM) };
+
 /* Basic exit reasons counted in struct minivmx_run.exit_count[]. */
 #define MINIVMX_NR_VMX_EXIT_REASONS	80
 
@@ -423,7 +477,9 @@ struct minivmx_port_route {
  *	at the triple fault
  * @fail_entry: MINIVMX_EXIT_FAIL_ENTRY: @fail_entry.vm_instruction_error
  *	(VMfailValid, SDM 31.4) or @fail_entry.hardware_exit_reason with bit 31
- *	set and its qualification (SDM 27.8)
+ *	set and its qualification (SDM 27.8); @fail_entry.check is the first
+ *	MINIVMX_ENTRY_CHECKS entry the VMCS fails, as minivmx reads it after
+ *	the failure (0: none of them)
  * @internal: MINIVMX_EXIT_INTERNAL_ERROR: @internal.suberror
  *	(MINIVMX_INTERNAL_*), @internal.data depends on it (GPA, instruction
  *	bytes)
@@ -444,7 +500,9 @@ struct minivmx_port_route {
  *	0
  * @console: out: bytes the guest wrote to in-kernel console ports and
  *	hypercalls
- * @pad1: padding
+ * @refused_check: out: the MINIVMX_ENTRY_CHECKS entry the state given to
+ *	the last MINIVMX_SET_SREGS or MINIVMX_SET_REGS failed, when it was
+ *	refused with -EINVAL for it; 0 otherwise
  */
 struct minivmx_run {
 	__u8 immediate_exit;
@@ -481,7 +539,7 @@ struct minivmx_run {
 			__u64 hardware_exit_reason;
 			__u64 qualification;
 			__u32 vm_instruction_error;
-			__u32 pad;
+			__u32 check;
 		} fail_entry;
 		struct {
 			__u32 suberror;
@@ -512,7 +570,7 @@ struct minivmx_run {
 	__u64 exit_count[MINIVMX_NR_VMX_EXIT_REASONS];
 	__u32 console_len;
 	__u8 console[MINIVMX_CONSOLE_SIZE];
-	__u32 pad1;
+	__u32 refused_check;
 };
 
 /* struct minivmx_guest_debug.control */
