@@ -117,6 +117,9 @@ void mvx_skip_insn(struct mvx_vcpu *v)
 		v->dr6 |= DR_STEP;
 		mvx_inject_exception(X86_TRAP_DB, false, 0);
 	}
+	/* The CPU did not run it: no monitor-trap-flag exit will count it. */
+	if (unlikely(v->debug.control & MINIVMX_GUESTDBG_SINGLESTEP))
+		mvx_debug_step_done(v);
 }
 
 static int skip_and_resume(struct mvx_vcpu *v)
@@ -360,7 +363,9 @@ static int handle_exception_nmi(struct mvx_vcpu *v)
 	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR ||
 	    (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
 		return 1;
-	/* #MC is the only exception intercepted. */
+	/* Else only a debugger intercepts exceptions: #BP and #DB. */
+	if (v->debug.control && mvx_debug_exception(v, info) > 0)
+		return 1;
 	return internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2, data);
 }
 
@@ -475,13 +480,12 @@ unhandled:
 
 /* ---- debug registers (qualification: SDM Table 28-4) ---- */
 
-/* The DR6 and DR7 bits software can change; the rest read as fixed. */
-#define MVX_DR6_VOLATILE	0x0001e80fULL
-#define MVX_DR6_FIXED_1	0xfffe0ff0ULL
-#define MVX_DR7_VOLATILE	0xffff2bffULL
-#define MVX_DR7_FIXED_1	0x400ULL
-#define MVX_DR7_GD		BIT(13)
-#define MVX_DR6_BD		BIT(13)
+/* The CPU's DR7 is the guest's unless a debugger owns the breakpoints. */
+static void guest_dr7_update(struct mvx_vcpu *v)
+{
+	if (!(v->debug.control & MINIVMX_GUESTDBG_USE_HW_BP))
+		vmcs_write(GUEST_DR7, v->dr7);
+}
 
 /*
  * MOV to or from DR0-DR7.  The guest never touches the CPU's debug
@@ -506,7 +510,7 @@ static int handle_dr_access(struct mvx_vcpu *v)
 	/* General detect: the access is a #DB fault, before the exit. */
 	if (v->dr7 & MVX_DR7_GD) {
 		v->dr7 &= ~MVX_DR7_GD;
-		vmcs_write(GUEST_DR7, v->dr7);
+		guest_dr7_update(v);
 		v->dr6 = (v->dr6 & ~MVX_DR6_VOLATILE) | MVX_DR6_FIXED_1 | MVX_DR6_BD;
 		mvx_inject_exception(X86_TRAP_DB, false, 0);
 		return 1;
@@ -531,7 +535,7 @@ static int handle_dr_access(struct mvx_vcpu *v)
 		if (val >> 32)
 			return inject_gp();
 		v->dr7 = (val & MVX_DR7_VOLATILE) | MVX_DR7_FIXED_1;
-		vmcs_write(GUEST_DR7, v->dr7);
+		guest_dr7_update(v);
 		v->leave_batch = true;	/* DR0-DR3 may now need loading */
 		break;
 	default:
@@ -1135,6 +1139,7 @@ static const exit_handler_t exit_handlers[MINIVMX_NR_VMX_EXIT_REASONS] = {
 	[EXIT_REASON_EPT_MISCONFIG]	= handle_ept_misconfig,
 	[EXIT_REASON_XSETBV]		= handle_xsetbv,
 	[EXIT_REASON_PREEMPTION_TIMER]	= handle_preemption_timer,
+	[EXIT_REASON_MONITOR_TRAP_FLAG]	= mvx_handle_mtf,
 	/* VMX is hidden from the guest: its instructions are #UD. */
 	[EXIT_REASON_VMCLEAR]		= inject_ud,
 	[EXIT_REASON_VMLAUNCH]		= inject_ud,
@@ -1220,7 +1225,13 @@ int mvx_handle_exit(struct mvx_vcpu *v, u32 reason)
 		ret = 0;
 	} else if (basic < MINIVMX_NR_VMX_EXIT_REASONS && exit_handlers[basic]) {
 		requeue_vectoring_event(basic);
+		if (unlikely(v->debug.control & MINIVMX_GUESTDBG_EXIT_BP) &&
+		    test_bit(basic, v->debug.exit_bitmap))
+			mvx_debug_exit_bp(v, basic);
 		ret = exit_handlers[basic](v);
+		/* An exit that reaches userspace anyway is its own stop. */
+		if (unlikely(!ret))
+			v->debug.stop &= ~MINIVMX_DEBUG_EXIT;
 	} else {
 		ret = internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2,
 				     (u64[]){ reason,

@@ -50,6 +50,12 @@ static long minivmx_check_cap(unsigned long cap)
 		return vmx_has_ept_ad();
 	case MINIVMX_CAP_NR_CPUS:
 		return nr_cpu_ids;
+	case MINIVMX_CAP_GUEST_DEBUG:
+		return mvx_guest_debug_caps();
+	case MINIVMX_CAP_GET_VMCS:
+		return 1;
+	case MINIVMX_CAP_EXIT_RING:
+		return MINIVMX_MAX_RING_ENTRIES;
 	default:
 		return 0;
 	}

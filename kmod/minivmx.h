@@ -7,6 +7,7 @@
 #define MINIVMX_H
 
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
@@ -121,6 +122,9 @@ struct mvx_slot {
  * @nr_vcpus: vCPUs created
  * @users: references: the VM fd and each vCPU
  */
+struct mvx_ring;
+struct vm_area_struct;
+
 struct mvx_vm {
 	struct mm_struct *mm;
 	struct mutex lock;		/* configuration changes */
@@ -190,6 +194,42 @@ struct mvx_msr_list {
 	unsigned int nr;
 };
 
+/* The DR6 and DR7 bits software can change; the rest read as fixed. */
+#define MVX_DR6_VOLATILE	0x0001e80fULL
+#define MVX_DR6_FIXED_1	0xfffe0ff0ULL
+#define MVX_DR7_VOLATILE	0xffff2bffULL
+#define MVX_DR7_FIXED_1	0x400ULL
+#define MVX_DR7_GD		BIT(13)
+#define MVX_DR6_BD		BIT(13)
+
+/**
+ * struct mvx_debug - MINIVMX_SET_GUEST_DEBUG's state (debug.c)
+ * @control: MINIVMX_GUESTDBG_*, 0 when off
+ * @steps: instructions per step stop
+ * @steps_left: instructions before the next step stop
+ * @done: instructions completed since the count was armed
+ * @db: the debugger's DR0-DR3 (USE_HW_BP)
+ * @dr7: the debugger's DR7 (USE_HW_BP)
+ * @exit_bitmap: basic exit reasons that stop (EXIT_BP)
+ * @stop: MINIVMX_DEBUG_* reasons to report before the next entry
+ * @dr6: DR6 of the breakpoint or watchpoint to report
+ * @bp_len: length of the INT3 the last SW_BP stop reported
+ * @exit: the exit an exit breakpoint stopped at, as the VMCS gave it
+ */
+struct mvx_debug {
+	u32 control;
+	u64 steps, steps_left, done;
+	unsigned long db[4], dr7;
+	unsigned long exit_bitmap[BITS_TO_LONGS(MINIVMX_NR_VMX_EXIT_REASONS)];
+	u32 stop;
+	u64 dr6;
+	u8 bp_len;
+	struct {
+		u32 reason, intr_info, idt_vectoring_info, insn_len, insn_info;
+		u64 rip, qualification, gpa, gla;
+	} exit;
+};
+
 /* What a userspace exit left for the next MINIVMX_RUN to complete. */
 enum mvx_pending {
 	MVX_PENDING_NONE,
@@ -240,6 +280,9 @@ enum mvx_pending {
  * @autoload: MSRs VM entry loads with the guest's value (@autoload.guest)
  *	and VM exit with the host's (@autoload.host): perf's, see vcpu.c
  * @perf_global_ctrl: the VMCS switches IA32_PERF_GLOBAL_CTRL now
+ * @debug: the debugger's controls and what it is to be told
+ * @ring: the exit-record ring, once MINIVMX_SET_EXIT_RING made one
+ * @ring_on: exits are recorded in @ring
  */
 struct mvx_vcpu {
 	struct mvx_vm *vm;
@@ -283,6 +326,9 @@ struct mvx_vcpu {
 		struct mvx_msr_list guest, host;
 	} autoload;
 	bool perf_global_ctrl;
+	struct mvx_debug debug;
+	struct mvx_ring *ring;
+	bool ring_on;
 };
 
 /* Indexes into mvx_vcpu.regs, the order of struct minivmx_regs. */
@@ -317,6 +363,7 @@ int minivmx_vmx_run(unsigned long *regs, bool resume, unsigned long *host_rsp);
 void minivmx_do_nmi_irqoff(unsigned long entry);
 
 /* vcpu.c */
+void mvx_vcpu_load(struct mvx_vcpu *v);
 int mvx_create_vcpu(struct mvx_vm *vm, unsigned long id);
 int mvx_vcpu_init(void);
 
@@ -343,6 +390,24 @@ int mvx_handle_exit(struct mvx_vcpu *v, u32 reason);
 void mvx_inject_exception(u8 vector, bool has_error, u32 error);
 void mvx_skip_insn(struct mvx_vcpu *v);
 int mvx_complete_pending(struct mvx_vcpu *v);
+
+/* debug.c: MINIVMX_SET_GUEST_DEBUG and MINIVMX_GET_VMCS */
+long mvx_set_guest_debug(struct mvx_vcpu *v, const void __user *arg);
+long mvx_get_vmcs(struct mvx_vcpu *v, void __user *arg);
+u32 mvx_guest_debug_caps(void);
+void mvx_debug_step_done(struct mvx_vcpu *v);
+int mvx_debug_exception(struct mvx_vcpu *v, u32 info);
+int mvx_handle_mtf(struct mvx_vcpu *v);
+void mvx_debug_exit_bp(struct mvx_vcpu *v, u32 basic);
+int mvx_debug_report(struct mvx_vcpu *v);
+
+/* ring.c: the exit-record ring */
+long mvx_set_exit_ring(struct mvx_vcpu *v, const void __user *arg);
+int mvx_ring_mmap(struct mvx_vcpu *v, struct vm_area_struct *vma);
+void mvx_ring_free(struct mvx_vcpu *v);
+void mvx_ring_exit(struct mvx_vcpu *v, u32 reason);
+void mvx_ring_entry(struct mvx_vcpu *v);
+void mvx_ring_user(struct mvx_vcpu *v);
 
 /* emulate.c: guest linear addresses; MVX_ACC_* are #PF error-code bits */
 #define MVX_PF_PRESENT	BIT(0)

@@ -61,8 +61,13 @@ static DEFINE_STATIC_KEY_FALSE(mvx_l1d_flush);
 /* VPID 0 is the host's; give each vCPU its own (SDM 29.1). */
 static DEFINE_IDA(vpid_ida);
 
-/* Make the vCPU's VMCS current here; flush what may be stale (29.4.3). */
-static void mvx_vcpu_load(struct mvx_vcpu *v)
+/**
+ * mvx_vcpu_load() - make the vCPU's VMCS current on this CPU
+ * @v: the vCPU; preemption is disabled
+ *
+ * Flushes what may be stale (SDM 29.4.3).
+ */
+void mvx_vcpu_load(struct mvx_vcpu *v)
 {
 	int cpu = smp_processor_id();
 	unsigned long gen = READ_ONCE(v->vm->mem_gen);
@@ -232,19 +237,28 @@ static void vcpu_handle_exit_irqoff(u32 reason)
 		vcpu_do_machine_check();
 }
 
-/* The guest's DR0-DR3 in the CPU, while its DR7 enables a breakpoint. */
-static bool vcpu_guest_breakpoints(struct mvx_vcpu *v)
+/*
+ * The DR0-DR3 the CPU needs while the guest runs: the debugger's while it
+ * owns the breakpoints, else the guest's while its DR7 enables one, else
+ * none.
+ */
+static const unsigned long *vcpu_hw_breakpoints(struct mvx_vcpu *v)
 {
-	return v->dr7 & (DR_LOCAL_ENABLE_MASK | DR_GLOBAL_ENABLE_MASK);
+	if (unlikely(v->debug.control & MINIVMX_GUESTDBG_USE_HW_BP))
+		return v->debug.db;
+	if (v->dr7 & (DR_LOCAL_ENABLE_MASK | DR_GLOBAL_ENABLE_MASK))
+		return v->db;
+	return NULL;
 }
 
-static void vcpu_load_guest_dr(struct mvx_vcpu *v)
+static void vcpu_load_dr(struct mvx_vcpu *v, const unsigned long *db)
 {
-	set_debugreg(v->db[0], 0);
-	set_debugreg(v->db[1], 1);
-	set_debugreg(v->db[2], 2);
-	set_debugreg(v->db[3], 3);
-	set_debugreg(v->dr6, 6);
+	set_debugreg(db[0], 0);
+	set_debugreg(db[1], 1);
+	set_debugreg(db[2], 2);
+	set_debugreg(db[3], 3);
+	/* A #DB the debugger intercepts leaves DR6 alone (SDM 27.1). */
+	set_debugreg(db == v->db ? v->dr6 : DR6_RESERVED, 6);
 }
 
 /* ---- PMU isolation: perf's MSRs switched around the guest ---- */
@@ -381,7 +395,7 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 	bool xsave = boot_cpu_has(X86_FEATURE_OSXSAVE);
 	u64 host_xcr0 = xsave ? xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
 	u64 guest_xcr0 = host_xcr0, host_debugctl = get_debugctlmsr();
-	bool guest_dr = vcpu_guest_breakpoints(v);
+	const unsigned long *dr = vcpu_hw_breakpoints(v);
 	u32 reason;
 	int ret;
 
@@ -389,6 +403,12 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 	if (xsave && (vmcs_guest_cr4() & X86_CR4_OSXSAVE))
 		guest_xcr0 = v->xcr0;
 	for (;;) {
+		/* A debugger's stop, from the last exit or a completed one. */
+		if (unlikely(v->debug.stop)) {
+			if (unlikely(v->ring_on))
+				mvx_ring_user(v);
+			return mvx_debug_report(v);
+		}
 		local_irq_disable();
 		if (vcpu_should_leave(v)) {
 			local_irq_enable();
@@ -398,16 +418,19 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 		vcpu_switch_perf_msrs(v);
 		if (guest_xcr0 != host_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, guest_xcr0);
-		if (unlikely(guest_dr))
-			vcpu_load_guest_dr(v);
+		if (unlikely(dr))
+			vcpu_load_dr(v, dr);
+		if (unlikely(v->ring_on))
+			mvx_ring_entry(v);
 
 		ret = vcpu_enter_exit(v);
 
 		if (guest_xcr0 != host_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
 		/* VM exit cleared DEBUGCTL and set DR7 to 0x400 (27.5.1). */
-		if (unlikely(guest_dr)) {
-			get_debugreg(v->dr6, 6);
+		if (unlikely(dr)) {
+			if (dr == v->db)
+				get_debugreg(v->dr6, 6);
 			set_debugreg(DR6_RESERVED, 6);
 		}
 		if (host_debugctl)
@@ -426,6 +449,8 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 			return 0;
 		}
 		reason = vmcs_read(VM_EXIT_REASON);
+		if (unlikely(v->ring_on))
+			mvx_ring_exit(v, reason);
 		/* A failed entry leaves the launch state as it was (26.7). */
 		if (likely(!(reason & VMX_EXIT_REASONS_FAILED_VMENTRY)))
 			v->vmcs.launched = true;
@@ -433,8 +458,11 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 		local_irq_enable();
 
 		ret = mvx_handle_exit(v, reason);
-		if (ret <= 0)
+		if (ret <= 0) {
+			if (unlikely(v->ring_on))
+				mvx_ring_user(v);
 			return ret;
+		}
 	}
 }
 
@@ -623,6 +651,15 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case MINIVMX_SET_CPUID:
 		ret = vcpu_set_cpuid(v, uarg);
 		break;
+	case MINIVMX_SET_GUEST_DEBUG:
+		ret = mvx_set_guest_debug(v, uarg);
+		break;
+	case MINIVMX_GET_VMCS:
+		ret = mvx_get_vmcs(v, uarg);
+		break;
+	case MINIVMX_SET_EXIT_RING:
+		ret = mvx_set_exit_ring(v, uarg);
+		break;
 	default:
 		ret = -ENOTTY;
 	}
@@ -636,6 +673,8 @@ static int vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 
 	if (!mvx_vm_owned(v->vm))
 		return -EIO;
+	if (vma->vm_pgoff == MINIVMX_RING_OFFSET >> PAGE_SHIFT)
+		return mvx_ring_mmap(v, vma);
 	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != MINIVMX_RUN_SIZE)
 		return -EINVAL;
 	return vm_insert_page(vma, vma->vm_start, virt_to_page(v->run));
@@ -651,6 +690,7 @@ static void vcpu_free(struct mvx_vcpu *v)
 	if (v->vpid)
 		ida_free(&vpid_ida, v->vpid);
 	kfree(v->cpuid);
+	mvx_ring_free(v);
 	kfree(v);
 }
 

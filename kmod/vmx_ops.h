@@ -7,6 +7,7 @@
 #ifndef MINIVMX_VMX_OPS_H
 #define MINIVMX_VMX_OPS_H
 
+#include <linux/errno.h>
 #include <linux/types.h>
 #include <asm/asm.h>
 
@@ -93,6 +94,25 @@ fail:
 		vmx_vmread_error(field);
 	return value;
 #endif
+}
+
+/*
+ * VMREAD of a field the caller chose: Return 0, or -EINVAL when the CPU
+ * does not have the field (VMfailValid, error 12), without a message.
+ */
+static __always_inline int vmcs_read_checked(unsigned long field, u64 *val)
+{
+	unsigned long value = 0;
+	u8 ok = 0;
+
+	asm volatile("1: vmread %[field], %[value]\n\t"
+		     "seta %[ok]\n\t"
+		     "2:\n\t"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [value] "+r"(value), [ok] "+qm"(ok)
+		     : [field] "r"(field) : "cc");
+	*val = value;
+	return ok ? 0 : -EINVAL;
 }
 
 static __always_inline void vmcs_write(unsigned long field, unsigned long value)

@@ -9,8 +9,6 @@
  */
 #include <errno.h>
 #include <grp.h>
-#include <linux/hw_breakpoint.h>
-#include <linux/perf_event.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -110,30 +108,6 @@ TEST_F(hard, cr8_stays_with_the_guest)
 	EXPECT_LT(before, timer_interrupts());
 	EXPECT_EQ(15, get_regs(&self->t).rbx);
 	EXPECT_EQ(0, usleep(50000));
-}
-
-static int bp_open(volatile int *var)
-{
-	struct perf_event_attr a = {
-		.type = PERF_TYPE_BREAKPOINT,
-		.size = sizeof(a),
-		.bp_type = HW_BREAKPOINT_W,
-		.bp_addr = (uintptr_t)var,
-		.bp_len = HW_BREAKPOINT_LEN_4,
-		.exclude_kernel = 1,
-		.exclude_hv = 1,
-	};
-
-	return syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
-}
-
-static long long bp_count(int fd)
-{
-	long long n = -1;
-
-	if (read(fd, &n, sizeof(n)) != sizeof(n))
-		return -1;
-	return n;
 }
 
 /*

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 #include <sys/mman.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
 
 #include "testlib.h"
 
@@ -157,6 +159,31 @@ static inline uint64_t tvm_rip(struct tvm *t)
 
 	ioctl(t->vcpu, MINIVMX_GET_REGS, &r);
 	return r.rip;
+}
+
+/* A host breakpoint on writes to @var, counted by perf. */
+static inline int bp_open(volatile int *var)
+{
+	struct perf_event_attr a = {
+		.type = PERF_TYPE_BREAKPOINT,
+		.size = sizeof(a),
+		.bp_type = HW_BREAKPOINT_W,
+		.bp_addr = (uintptr_t)var,
+		.bp_len = HW_BREAKPOINT_LEN_4,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+
+	return syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+}
+
+static inline long long bp_count(int fd)
+{
+	long long n = -1;
+
+	if (read(fd, &n, sizeof(n)) != sizeof(n))
+		return -1;
+	return n;
 }
 
 #endif /* MINIVMX_VMLIB_H */

@@ -41,6 +41,9 @@
 #define MINIVMX_CAP_RUN			10	/* VMs, vCPUs and MINIVMX_RUN */
 #define MINIVMX_CAP_MAX_VCPUS		11	/* answers MINIVMX_MAX_VCPUS */
 #define MINIVMX_CAP_MEM_SLOTS		12	/* answers MINIVMX_MAX_MEM_SLOTS */
+#define MINIVMX_CAP_GUEST_DEBUG		13	/* MINIVMX_SET_GUEST_DEBUG */
+#define MINIVMX_CAP_GET_VMCS		14	/* MINIVMX_GET_VMCS */
+#define MINIVMX_CAP_EXIT_RING		15	/* answers MINIVMX_MAX_RING_ENTRIES */
 
 /**
  * struct minivmx_vmx_msrs - the VMX capability MSRs, as read at load time
@@ -365,6 +368,14 @@ struct minivmx_port_route {
 #define MINIVMX_EXIT_GUEST_EXIT		8	/* the guest asked to stop */
 #define MINIVMX_EXIT_CONSOLE		9	/* the console ring is full */
 #define MINIVMX_EXIT_INTR		10	/* immediate_exit was set */
+#define MINIVMX_EXIT_DEBUG		11	/* MINIVMX_SET_GUEST_DEBUG stopped it */
+
+/* struct minivmx_run.debug.reasons: why a MINIVMX_EXIT_DEBUG stopped */
+#define MINIVMX_DEBUG_STEP	(1U << 0)	/* the steps asked for are done */
+#define MINIVMX_DEBUG_SW_BP	(1U << 1)	/* INT3 (#BP) at debug.rip */
+#define MINIVMX_DEBUG_HW_BP	(1U << 2)	/* instruction breakpoint, DR0-3 */
+#define MINIVMX_DEBUG_WATCH	(1U << 3)	/* data breakpoint (watchpoint) */
+#define MINIVMX_DEBUG_EXIT	(1U << 4)	/* an exit breakpoint's reason */
 
 /* struct minivmx_run.internal.suberror */
 #define MINIVMX_INTERNAL_UNHANDLED_EXIT	1	/* no handler for the reason */
@@ -416,6 +427,16 @@ struct minivmx_port_route {
  *	(MINIVMX_INTERNAL_*), @internal.data depends on it (GPA, instruction
  *	bytes)
  * @guest_exit: MINIVMX_EXIT_GUEST_EXIT: @guest_exit.status
+ * @debug: MINIVMX_EXIT_DEBUG: @debug.reasons (MINIVMX_DEBUG_*, more than
+ *	one may be set), @debug.rip where the guest stopped (the next
+ *	instruction to run), @debug.steps the instructions completed since
+ *	this MINIVMX_RUN began, @debug.dr6 and @debug.dr7 for breakpoints and
+ *	watchpoints (DR6 as the CPU reported it: B0-B3 say which); for
+ *	MINIVMX_DEBUG_EXIT the exit, already handled in the kernel:
+ *	@debug.vmx_exit_reason, @debug.exit_rip (its instruction),
+ *	@debug.exit_qualification, @debug.gpa and @debug.gla (EPT
+ *	violations), @debug.intr_info, @debug.idt_vectoring_info,
+ *	@debug.insn_len and @debug.insn_info, raw as the VMCS held them
  * @pad: sizes the union
  * @exit_count: out: VM exits by basic reason since the vCPU was created
  * @console_len: in/out: bytes in @console; the VMM empties it by setting
@@ -469,12 +490,182 @@ struct minivmx_run {
 		struct {
 			__u64 status;
 		} guest_exit;
+		struct {
+			__u32 reasons;
+			__u32 vmx_exit_reason;
+			__u64 rip;
+			__u64 dr6;
+			__u64 dr7;
+			__u64 steps;
+			__u64 exit_rip;
+			__u64 exit_qualification;
+			__u64 gpa;
+			__u64 gla;
+			__u32 intr_info;
+			__u32 idt_vectoring_info;
+			__u32 insn_len;
+			__u32 insn_info;
+		} debug;
 		__u8 pad[256];
 	};
 	__u64 exit_count[MINIVMX_NR_VMX_EXIT_REASONS];
 	__u32 console_len;
 	__u8 console[MINIVMX_CONSOLE_SIZE];
 	__u32 pad1;
+};
+
+/* struct minivmx_guest_debug.control */
+#define MINIVMX_GUESTDBG_ENABLE		(1U << 0)	/* the rest counts */
+#define MINIVMX_GUESTDBG_SINGLESTEP	(1U << 1)	/* stop after @steps */
+#define MINIVMX_GUESTDBG_USE_SW_BP	(1U << 2)	/* #BP stops, not delivered */
+#define MINIVMX_GUESTDBG_USE_HW_BP	(1U << 3)	/* @db and @dr7 armed */
+#define MINIVMX_GUESTDBG_EXIT_BP	(1U << 4)	/* @exit_bitmap stops */
+#define MINIVMX_GUESTDBG_INJECT_BP	(1U << 5)	/* deliver the INT3 at RIP */
+
+/**
+ * struct minivmx_guest_debug - argument of MINIVMX_SET_GUEST_DEBUG
+ * @control: MINIVMX_GUESTDBG_*; 0 (or no ENABLE) turns debugging off
+ * @pad: must be 0
+ * @steps: SINGLESTEP: guest instructions each MINIVMX_RUN completes before
+ *	it stops with MINIVMX_DEBUG_STEP; 0 means 1.  An instruction handled
+ *	in the kernel or by userspace counts as one, as does delivering an
+ *	event (the next stop is at the first instruction of its handler).
+ * @db: USE_HW_BP: the linear addresses of breakpoints 0-3 (canonical)
+ * @dr7: USE_HW_BP: enables (L0-L3, G0-G3), RW and LEN of each, as in DR7;
+ *	I/O breakpoints (RW 2), GD and the reserved bits are refused
+ * @exit_bitmap: EXIT_BP: bit N stops the guest after every VM exit with
+ *	basic reason N (below MINIVMX_NR_VMX_EXIT_REASONS) that the kernel
+ *	handles, with MINIVMX_DEBUG_EXIT and the exit's fields
+ * @reserved: must be 0
+ *
+ * While USE_HW_BP is set the debugger owns the CPU's breakpoints: the
+ * guest's own DR0-DR7 are kept and shown to it, but not armed.
+ * INJECT_BP is one-shot: the #BP a SW_BP stop reported (RIP at the INT3)
+ * is delivered to the guest at the next entry.
+ */
+struct minivmx_guest_debug {
+	__u32 control;
+	__u32 pad;
+	__u64 steps;
+	__u64 db[4];
+	__u64 dr7;
+	__u64 exit_bitmap[2];
+	__u64 reserved[4];
+};
+
+/**
+ * struct minivmx_vmcs_field - one VMCS field, for MINIVMX_GET_VMCS
+ * @encoding: the field's encoding (SDM Vol. 3D, Appendix B)
+ * @pad: must be 0
+ * @value: out: its value; fields that hold host-physical addresses read
+ *	with the address bits (63:12) cleared
+ */
+struct minivmx_vmcs_field {
+	__u32 encoding;
+	__u32 pad;
+	__u64 value;
+};
+
+#define MINIVMX_MAX_VMCS_FIELDS	256
+
+/**
+ * struct minivmx_vmcs_read - argument of MINIVMX_GET_VMCS
+ * @nr: entries at @fields, at most MINIVMX_MAX_VMCS_FIELDS
+ * @pad: must be 0
+ * @fields: user pointer to @nr struct minivmx_vmcs_field
+ *
+ * Fails with -EINVAL, reading nothing, if an encoding is not one the CPU
+ * supports, and with -EPERM for the host-state area: it is the host's.
+ */
+struct minivmx_vmcs_read {
+	__u32 nr;
+	__u32 pad;
+	__u64 fields;
+};
+
+/* ---- The exit-record ring, mmap()ed from a vCPU fd ---- */
+
+#define MINIVMX_MAX_RING_ENTRIES	65536
+#define MINIVMX_RING_OFFSET		4096	/* mmap offset of the ring */
+#define MINIVMX_RING_RECORDS		4096	/* records, from the ring's start */
+
+/* struct minivmx_exit_record.where */
+#define MINIVMX_RING_KERNEL	0	/* handled in the kernel */
+#define MINIVMX_RING_USER	1	/* MINIVMX_RUN returned for it */
+
+/**
+ * struct minivmx_exit_record - one VM exit, as the exit-record ring has it
+ * @seq: its sequence number, from 0 (record @seq is at @seq % entries)
+ * @tsc_exit: TSC right after the exit
+ * @tsc_entry: TSC right before the guest was entered again; 0 until then.
+ *	@tsc_entry - @tsc_exit is what the host spent on the exit, userspace
+ *	included for MINIVMX_RING_USER.
+ * @qualification: the exit qualification
+ * @rip: guest RIP of the exit
+ * @gpa: guest-physical address (EPT violations and misconfigurations)
+ * @gla: guest linear address (EPT violations with a valid one)
+ * @reason: the exit reason, in full (bit 31: VM entry failed)
+ * @intr_info: VM-exit interruption information
+ * @idt_vectoring_info: IDT-vectoring information
+ * @insn_len: VM-exit instruction length
+ * @where: MINIVMX_RING_KERNEL or MINIVMX_RING_USER
+ * @pad: 0
+ */
+struct minivmx_exit_record {
+	__u64 seq;
+	__u64 tsc_exit;
+	__u64 tsc_entry;
+	__u64 qualification;
+	__u64 rip;
+	__u64 gpa;
+	__u64 gla;
+	__u32 reason;
+	__u32 intr_info;
+	__u32 idt_vectoring_info;
+	__u16 insn_len;
+	__u8 where;
+	__u8 pad;
+};
+
+/**
+ * struct minivmx_exit_ring - the first page of the ring's mapping
+ * @entries: records the ring holds, a power of 2
+ * @record_size: sizeof(struct minivmx_exit_record)
+ * @head: written by the kernel: records written so far (stored with
+ *	release semantics after the record)
+ * @tail: written by userspace: records it has read; the kernel never
+ *	waits for it
+ * @overruns: written by the kernel: records overwritten before userspace
+ *	read them (@head - @tail had reached @entries)
+ * @reserved: 0
+ *
+ * The records follow at MINIVMX_RING_RECORDS bytes from the start.
+ */
+struct minivmx_exit_ring {
+	__u32 entries;
+	__u32 record_size;
+	__u64 head;
+	__u64 tail;
+	__u64 overruns;
+	__u64 reserved[4];
+};
+
+/**
+ * struct minivmx_ring_config - argument of MINIVMX_SET_EXIT_RING
+ * @entries: 0 stops recording; else the ring's size, a power of 2 up to
+ *	MINIVMX_MAX_RING_ENTRIES.  The first non-zero size allocates the
+ *	ring, which lives as long as the vCPU: later calls may stop and
+ *	restart recording (with 0 and that same size) but not resize it.
+ * @flags: must be 0
+ * @reserved: must be 0
+ *
+ * mmap() of the vCPU fd at MINIVMX_RING_OFFSET maps the ring: a struct
+ * minivmx_exit_ring, then the records.
+ */
+struct minivmx_ring_config {
+	__u32 entries;
+	__u32 flags;
+	__u64 reserved[3];
 };
 
 /* ioctls on /dev/minivmx */
@@ -495,5 +686,8 @@ struct minivmx_run {
 #define MINIVMX_GET_SREGS	_IOR(MINIVMX_IO, 0x23, struct minivmx_sregs)
 #define MINIVMX_SET_SREGS	_IOW(MINIVMX_IO, 0x24, struct minivmx_sregs)
 #define MINIVMX_SET_CPUID	_IOW(MINIVMX_IO, 0x25, struct minivmx_cpuid)
+#define MINIVMX_SET_GUEST_DEBUG	_IOW(MINIVMX_IO, 0x26, struct minivmx_guest_debug)
+#define MINIVMX_GET_VMCS	_IOWR(MINIVMX_IO, 0x27, struct minivmx_vmcs_read)
+#define MINIVMX_SET_EXIT_RING	_IOW(MINIVMX_IO, 0x28, struct minivmx_ring_config)
 
 #endif /* _UAPI_LINUX_MINIVMX_H */

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The debugger's view of a vCPU: MINIVMX_SET_GUEST_DEBUG (single steps
+ * and step N with the monitor trap flag, software and hardware
+ * breakpoints, watchpoints, exit breakpoints) and MINIVMX_GET_VMCS.
+ *
+ * A stop is collected in mvx_debug.stop while exits are handled and
+ * reported by the run loop before the next VM entry, so an instruction
+ * completed by a handler (in the kernel or after a userspace exit) counts
+ * as a step just as one the CPU ran, and one MINIVMX_EXIT_DEBUG can carry
+ * several reasons (a step that ended at an exit breakpoint).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <asm/debugreg.h>
+#include <asm/page.h>
+#include <asm/trapnr.h>
+#include <asm/vmx.h>
+
+#include "minivmx.h"
+#include "vmx_ops.h"
+
+#define GUESTDBG_ALL	(MINIVMX_GUESTDBG_ENABLE | MINIVMX_GUESTDBG_SINGLESTEP | \
+			 MINIVMX_GUESTDBG_USE_SW_BP | MINIVMX_GUESTDBG_USE_HW_BP | \
+			 MINIVMX_GUESTDBG_EXIT_BP | MINIVMX_GUESTDBG_INJECT_BP)
+
+/* DR7 bits a debugger may set: L0-G3, LE, GE, bit 10, RW0-LEN3 (17.2.4). */
+#define DR7_DEBUGGER	(GENMASK_ULL(31, 16) | GENMASK_ULL(10, 0))
+
+/**
+ * mvx_guest_debug_caps() - the MINIVMX_GUESTDBG_* bits this CPU supports
+ *
+ * Return: the mask MINIVMX_CHECK_CAP(MINIVMX_CAP_GUEST_DEBUG) answers.
+ * Single steps need the monitor trap flag.
+ */
+u32 mvx_guest_debug_caps(void)
+{
+	u32 caps = GUESTDBG_ALL;
+
+	if (!vmx_has_mtf())
+		caps &= ~MINIVMX_GUESTDBG_SINGLESTEP;
+	return caps;
+}
+
+static unsigned int dr7_rw(unsigned long dr7, int i)
+{
+	return (dr7 >> (16 + 4 * i)) & 3;
+}
+
+static unsigned int dr7_len(unsigned long dr7, int i)
+{
+	return (dr7 >> (18 + 4 * i)) & 3;
+}
+
+/*
+ * The debugger's breakpoints go into the CPU's DR0-DR3 while the guest
+ * runs: a non-canonical address would make MOV to DR fault in the host.
+ * I/O breakpoints depend on the guest's CR4.DE, and an instruction
+ * breakpoint must have LEN 0 (SDM 17.2.5): refuse both.
+ */
+static bool hw_bp_valid(const struct minivmx_guest_debug *d)
+{
+	int i;
+
+	if (d->dr7 & ~DR7_DEBUGGER)
+		return false;
+	for (i = 0; i < 4; i++) {
+		if (!__is_canonical_address(d->db[i], 48))
+			return false;
+		if (!(d->dr7 & (3UL << (2 * i))))
+			continue;
+		if (dr7_rw(d->dr7, i) == 2 ||
+		    (dr7_rw(d->dr7, i) == 0 && dr7_len(d->dr7, i)))
+			return false;
+	}
+	return true;
+}
+
+static void debug_arm_steps(struct mvx_debug *dbg)
+{
+	dbg->steps_left = dbg->steps ?: 1;
+	dbg->done = 0;
+}
+
+/* Put the VMCS in line with @dbg->control.  The VMCS is current. */
+static void debug_update_vmcs(struct mvx_vcpu *v)
+{
+	struct mvx_debug *dbg = &v->debug;
+	u32 bitmap = BIT(X86_TRAP_MC);
+
+	if (dbg->control & MINIVMX_GUESTDBG_SINGLESTEP)
+		vmcs_set_bits(CPU_BASED_VM_EXEC_CONTROL,
+			      CPU_BASED_MONITOR_TRAP_FLAG);
+	else
+		vmcs_clear_bits(CPU_BASED_VM_EXEC_CONTROL,
+				CPU_BASED_MONITOR_TRAP_FLAG);
+	if (dbg->control & MINIVMX_GUESTDBG_USE_SW_BP)
+		bitmap |= BIT(X86_TRAP_BP);
+	if (dbg->control & MINIVMX_GUESTDBG_USE_HW_BP) {
+		bitmap |= BIT(X86_TRAP_DB);
+		vmcs_write(GUEST_DR7, dbg->dr7 | MVX_DR7_FIXED_1);
+	} else {
+		vmcs_write(GUEST_DR7, v->dr7);
+	}
+	vmcs_write(EXCEPTION_BITMAP, bitmap);
+}
+
+/* Deliver the INT3 a SW_BP stop reported, as the guest would have had it. */
+static int debug_inject_bp(struct mvx_vcpu *v)
+{
+	if (vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK)
+		return -EBUSY;
+	vmcs_write(VM_ENTRY_INSTRUCTION_LEN, v->debug.bp_len ?: 1);
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, X86_TRAP_BP |
+		   INTR_TYPE_SOFT_EXCEPTION | INTR_INFO_VALID_MASK);
+	return 0;
+}
+
+/**
+ * mvx_set_guest_debug() - MINIVMX_SET_GUEST_DEBUG
+ * @v: the vCPU, its mutex held
+ * @arg: user pointer to a struct minivmx_guest_debug
+ *
+ * Return: 0; -EFAULT; -EINVAL for reserved fields, unknown or unsupported
+ * control bits, a non-canonical breakpoint address or a DR7 the debugger
+ * may not set; -EBUSY for INJECT_BP while an event is already queued.
+ */
+long mvx_set_guest_debug(struct mvx_vcpu *v, const void __user *arg)
+{
+	struct mvx_debug *dbg = &v->debug;
+	struct minivmx_guest_debug d;
+	int ret = 0;
+
+	if (copy_from_user(&d, arg, sizeof(d)))
+		return -EFAULT;
+	if (d.pad || memchr_inv(d.reserved, 0, sizeof(d.reserved)) ||
+	    (d.control & ~mvx_guest_debug_caps()))
+		return -EINVAL;
+	if (!(d.control & MINIVMX_GUESTDBG_ENABLE))
+		d.control = 0;
+	if ((d.control & MINIVMX_GUESTDBG_USE_HW_BP) && !hw_bp_valid(&d))
+		return -EINVAL;
+	if ((d.control & MINIVMX_GUESTDBG_EXIT_BP) &&
+	    (d.exit_bitmap[1] >> (MINIVMX_NR_VMX_EXIT_REASONS - 64)))
+		return -EINVAL;
+
+	preempt_disable();
+	mvx_vcpu_load(v);
+	if (d.control & MINIVMX_GUESTDBG_INJECT_BP)
+		ret = debug_inject_bp(v);
+	if (!ret) {
+		dbg->control = d.control & ~MINIVMX_GUESTDBG_INJECT_BP;
+		dbg->steps = d.steps;
+		debug_arm_steps(dbg);
+		memcpy(dbg->db, d.db, sizeof(dbg->db));
+		dbg->dr7 = d.dr7;
+		bitmap_from_arr64(dbg->exit_bitmap, d.exit_bitmap,
+				  MINIVMX_NR_VMX_EXIT_REASONS);
+		dbg->stop = 0;
+		debug_update_vmcs(v);
+	}
+	preempt_enable();
+	return ret;
+}
+
+/**
+ * mvx_debug_step_done() - an instruction completed while single-stepping
+ * @v: the vCPU, SINGLESTEP on
+ *
+ * Called for each monitor-trap-flag exit and for each instruction a
+ * handler completed instead of the CPU (no MTF exit follows those).
+ */
+void mvx_debug_step_done(struct mvx_vcpu *v)
+{
+	struct mvx_debug *dbg = &v->debug;
+
+	dbg->done++;
+	if (--dbg->steps_left == 0)
+		dbg->stop |= MINIVMX_DEBUG_STEP;
+}
+
+/* Exit reason 37: the guest ran one instruction or delivered an event. */
+int mvx_handle_mtf(struct mvx_vcpu *v)
+{
+	if (v->debug.control & MINIVMX_GUESTDBG_SINGLESTEP)
+		mvx_debug_step_done(v);
+	return 1;
+}
+
+/*
+ * A #DB the debugger did not cause (the guest's own single step, ICEBP,
+ * general detect): give it to the guest, DR6 updated as the CPU would
+ * (SDM 17.2.3; KVM's kvm_deliver_exception_payload()).
+ */
+static void debug_reflect_db(struct mvx_vcpu *v, u32 info, u64 dr6)
+{
+	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
+
+	v->dr6 = (v->dr6 & ~(u64)(DR_TRAP_BITS | DR_STEP)) | MVX_DR6_FIXED_1 |
+		 (dr6 & MVX_DR6_VOLATILE);
+	if (type == INTR_TYPE_PRIV_SW_EXCEPTION) {
+		vmcs_write(VM_ENTRY_INSTRUCTION_LEN,
+			   vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, X86_TRAP_DB | type |
+			   INTR_INFO_VALID_MASK);
+		return;
+	}
+	mvx_inject_exception(X86_TRAP_DB, false, 0);
+}
+
+/**
+ * mvx_debug_exception() - an intercepted #BP or #DB
+ * @v: the vCPU
+ * @info: VM_EXIT_INTR_INFO
+ *
+ * Return: 1 when handled (a stop is recorded or the event went back to
+ * the guest), -ENOENT when the exception is not the debugger's.
+ */
+int mvx_debug_exception(struct mvx_vcpu *v, u32 info)
+{
+	struct mvx_debug *dbg = &v->debug;
+	u8 vector = info & INTR_INFO_VECTOR_MASK;
+	u64 q;
+	int i;
+
+	if (vector == X86_TRAP_BP &&
+	    (dbg->control & MINIVMX_GUESTDBG_USE_SW_BP)) {
+		/* RIP is at the INT3; SET_GUEST_DEBUG(INJECT_BP) delivers it. */
+		dbg->bp_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+		dbg->stop |= MINIVMX_DEBUG_SW_BP;
+		return 1;
+	}
+	if (vector != X86_TRAP_DB ||
+	    !(dbg->control & MINIVMX_GUESTDBG_USE_HW_BP))
+		return -ENOENT;
+
+	/* The qualification has DR6's B0-B3, BD and BS (SDM 28.2.1). */
+	q = vmcs_read(EXIT_QUALIFICATION);
+	for (i = 0; i < 4; i++) {
+		if (!(q & BIT(i)) || !(dbg->dr7 & (3UL << (2 * i))))
+			continue;
+		if (dr7_rw(dbg->dr7, i) == 0) {
+			/*
+			 * A fault, before the instruction: RF lets it run
+			 * when the guest resumes (SDM 17.3.1.1).
+			 */
+			dbg->stop |= MINIVMX_DEBUG_HW_BP;
+			vmcs_write(GUEST_RFLAGS,
+				   vmcs_read(GUEST_RFLAGS) | X86_EFLAGS_RF);
+		} else {
+			dbg->stop |= MINIVMX_DEBUG_WATCH;
+		}
+	}
+	if (dbg->stop & (MINIVMX_DEBUG_HW_BP | MINIVMX_DEBUG_WATCH)) {
+		dbg->dr6 = DR6_RESERVED | (q & MVX_DR6_VOLATILE);
+		return 1;
+	}
+	debug_reflect_db(v, info, q);
+	return 1;
+}
+
+/**
+ * mvx_debug_exit_bp() - note an exit an exit breakpoint asked for
+ * @v: the vCPU
+ * @basic: the basic exit reason, its bit set in the exit bitmap
+ *
+ * Called before the handler, which may change what the VMCS says.
+ */
+void mvx_debug_exit_bp(struct mvx_vcpu *v, u32 basic)
+{
+	struct mvx_debug *dbg = &v->debug;
+
+	dbg->stop |= MINIVMX_DEBUG_EXIT;
+	dbg->exit.reason = basic;
+	dbg->exit.rip = vmcs_read(GUEST_RIP);
+	dbg->exit.qualification = vmcs_read(EXIT_QUALIFICATION);
+	dbg->exit.intr_info = vmcs_read(VM_EXIT_INTR_INFO);
+	dbg->exit.idt_vectoring_info = vmcs_read(IDT_VECTORING_INFO_FIELD);
+	dbg->exit.insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	dbg->exit.insn_info = vmcs_read(VMX_INSTRUCTION_INFO);
+	if (basic == EXIT_REASON_EPT_VIOLATION ||
+	    basic == EXIT_REASON_EPT_MISCONFIG) {
+		dbg->exit.gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+		dbg->exit.gla = vmcs_read(GUEST_LINEAR_ADDRESS);
+	} else {
+		dbg->exit.gpa = 0;
+		dbg->exit.gla = 0;
+	}
+}
+
+/**
+ * mvx_debug_report() - fill the run structure with the stop
+ * @v: the vCPU, a stop recorded
+ *
+ * Each stop re-arms the step count.
+ *
+ * Return: 0 (an exit to userspace).
+ */
+int mvx_debug_report(struct mvx_vcpu *v)
+{
+	struct minivmx_run *run = v->run;
+	struct mvx_debug *dbg = &v->debug;
+
+	memset(&run->debug, 0, sizeof(run->debug));
+	run->exit_reason = MINIVMX_EXIT_DEBUG;
+	run->debug.reasons = dbg->stop;
+	run->debug.rip = vmcs_read(GUEST_RIP);
+	run->debug.steps = dbg->done;
+	run->debug.dr7 = dbg->dr7;
+	if (dbg->stop & (MINIVMX_DEBUG_HW_BP | MINIVMX_DEBUG_WATCH))
+		run->debug.dr6 = dbg->dr6;
+	if (dbg->stop & MINIVMX_DEBUG_EXIT) {
+		run->debug.vmx_exit_reason = dbg->exit.reason;
+		run->debug.exit_rip = dbg->exit.rip;
+		run->debug.exit_qualification = dbg->exit.qualification;
+		run->debug.gpa = dbg->exit.gpa;
+		run->debug.gla = dbg->exit.gla;
+		run->debug.intr_info = dbg->exit.intr_info;
+		run->debug.idt_vectoring_info = dbg->exit.idt_vectoring_info;
+		run->debug.insn_len = dbg->exit.insn_len;
+		run->debug.insn_info = dbg->exit.insn_info;
+	}
+	run->guest_rip = run->debug.rip;
+	run->vmx_exit_reason = vmcs_read(VM_EXIT_REASON) & 0xffff;
+	run->exit_qualification = 0;
+	dbg->stop = 0;
+	debug_arm_steps(dbg);
+	return 0;
+}
+
+/* ---- MINIVMX_GET_VMCS ---- */
+
+/* An encoding: access type, index, type (11:10), width (14:13) (B.1). */
+#define VMCS_ENC_RESERVED	(GENMASK(31, 15) | BIT(12))
+#define VMCS_ENC_TYPE(e)	(((e) >> 10) & 3)
+#define VMCS_TYPE_HOST		3
+
+/*
+ * 64-bit control fields that hold host-physical addresses (B.2.1): their
+ * address bits would tell the caller where the host keeps things.
+ */
+static const u16 vmcs_address_fields[] = {
+	IO_BITMAP_A, IO_BITMAP_B, MSR_BITMAP, VM_EXIT_MSR_STORE_ADDR,
+	VM_EXIT_MSR_LOAD_ADDR, VM_ENTRY_MSR_LOAD_ADDR,
+	0x200c,				/* executive-VMCS pointer */
+	PML_ADDRESS, VIRTUAL_APIC_PAGE_ADDR, APIC_ACCESS_ADDR,
+	POSTED_INTR_DESC_ADDR, EPT_POINTER,
+	0x2024, 0x2026, 0x2028,		/* EPTP list, VMREAD/VMWRITE bitmaps */
+	0x202a,				/* virtualization-exception info */
+	0x2030,				/* SPP table pointer */
+	0x2038, 0x203a, 0x203c,		/* PASID directories, shared EPTP */
+	0x2040,				/* HLAT pointer */
+};
+
+static u64 vmcs_field_sanitize(u32 enc, u64 val)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vmcs_address_fields); i++) {
+		if ((enc & ~1U) != vmcs_address_fields[i])
+			continue;
+		/* The high half (access type 1) is all address. */
+		return enc & 1 ? 0 : val & ~PAGE_MASK;
+	}
+	return val;
+}
+
+/**
+ * mvx_get_vmcs() - MINIVMX_GET_VMCS
+ * @v: the vCPU, its mutex held
+ * @arg: user pointer to a struct minivmx_vmcs_read
+ *
+ * Return: 0; -EFAULT; -EINVAL for a pad, too many fields, or an encoding
+ * the CPU does not have; -EPERM for a host-state field; -ENOMEM.
+ */
+long mvx_get_vmcs(struct mvx_vcpu *v, void __user *arg)
+{
+	struct minivmx_vmcs_field *f;
+	struct minivmx_vmcs_read r;
+	unsigned int i;
+	int ret = 0;
+
+	if (copy_from_user(&r, arg, sizeof(r)))
+		return -EFAULT;
+	if (r.pad || r.nr > MINIVMX_MAX_VMCS_FIELDS)
+		return -EINVAL;
+	if (!r.nr)
+		return 0;
+	f = memdup_user(u64_to_user_ptr(r.fields), r.nr * sizeof(*f));
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	for (i = 0; i < r.nr && !ret; i++) {
+		if (f[i].pad || (f[i].encoding & VMCS_ENC_RESERVED))
+			ret = -EINVAL;
+		else if (VMCS_ENC_TYPE(f[i].encoding) == VMCS_TYPE_HOST)
+			ret = -EPERM;
+	}
+	if (ret)
+		goto out;
+
+	preempt_disable();
+	mvx_vcpu_load(v);
+	for (i = 0; i < r.nr && !ret; i++) {
+		ret = vmcs_read_checked(f[i].encoding, &f[i].value);
+		f[i].value = vmcs_field_sanitize(f[i].encoding, f[i].value);
+	}
+	preempt_enable();
+	if (!ret && copy_to_user(u64_to_user_ptr(r.fields), f,
+				 r.nr * sizeof(*f)))
+		ret = -EFAULT;
+out:
+	kfree(f);
+	return ret;
+}
