@@ -27,10 +27,16 @@
 #include "libminivmx.h"
 #include "run-debug.h"
 #include "step.h"
+#include "util.h"
 #include "vmcs.h"
 #include "vmx-names.h"
 
 #define LINE_MAX_LEN	1024
+
+/* VMCS field encodings (SDM Vol. 3D, Appendix B) */
+#define VMCS_GUEST_PHYSICAL_ADDRESS	0x2400
+#define VMCS_GUEST_LINEAR_ADDRESS	0x640a
+#define VM_INSTRUCTION_ERROR		0x4400
 
 static bool reason_set(const __u64 bitmap[2], unsigned int reason)
 {
@@ -267,9 +273,24 @@ static void break_in_kernel(struct run_debug *d)
 static void break_to_user(struct run_debug *d)
 {
 	const struct minivmx_run *run = d->run;
+	struct minivmx_vmcs_field f[2] = {
+		{ .encoding = VMCS_GUEST_PHYSICAL_ADDRESS },
+		{ .encoding = VMCS_GUEST_LINEAR_ADDRESS },
+	};
 	struct exit_info e;
 
 	user_exit_info(run, &e);
+	/*
+	 * The run structure has no GLA; the VMCS still holds this exit's
+	 * until the next entry.  Bit 7 of the qualification says whether
+	 * it is valid.
+	 */
+	if (e.reason == VMX_EXIT_EPT_VIOLATION &&
+	    !minivmx_get_vmcs(d->vcpu_fd, f, ARRAY_SIZE(f))) {
+		e.gpa = f[0].value;
+		e.gla = f[1].value;
+		e.has_gla = true;
+	}
 	print_break(d, &e, run->guest_rip, "to userspace");
 }
 
@@ -367,24 +388,34 @@ void run_debug_finish(struct run_debug *d, bool guest_exited)
 	disasm_close();
 }
 
-/* Read what the CPU has of the table; one at a time if a batch fails. */
+/*
+ * Read what the CPU has of the table; one at a time if the batch fails.
+ * A VMREAD of a field the CPU lacks sets VM_INSTRUCTION_ERROR (12,
+ * "unsupported VMCS component"), so that field is read first, alone.
+ */
 static int read_vmcs(int vcpu_fd, __u64 *values, int *errs)
 {
 	struct minivmx_vmcs_field f[MINIVMX_MAX_VMCS_FIELDS];
+	struct minivmx_vmcs_field err = { .encoding = VM_INSTRUCTION_ERROR };
 	unsigned int i, nr = vmcs_nr_fields;
-	int ret;
+	int ret, err_ret;
 
 	if (nr > MINIVMX_MAX_VMCS_FIELDS)
 		nr = MINIVMX_MAX_VMCS_FIELDS;
+	err_ret = minivmx_get_vmcs(vcpu_fd, &err, 1);
 	memset(f, 0, sizeof(f));
 	for (i = 0; i < nr; i++)
 		f[i].encoding = vmcs_fields[i].encoding;
 	ret = minivmx_get_vmcs(vcpu_fd, f, nr);
 	for (i = 0; i < nr; i++) {
-		if (ret == -EINVAL)
+		if (f[i].encoding == VM_INSTRUCTION_ERROR) {
+			errs[i] = err_ret;
+			f[i].value = err.value;
+		} else if (ret == -EINVAL) {
 			errs[i] = minivmx_get_vmcs(vcpu_fd, &f[i], 1);
-		else
+		} else {
 			errs[i] = ret;
+		}
 		values[i] = f[i].value;
 	}
 	return ret == -EINVAL ? 0 : ret;

@@ -227,28 +227,51 @@ static __printf(2, 3) void ob_printf(struct out_buf *o, const char *fmt, ...)
 		o->pos += n;
 }
 
-/* The names of the set bits, "A, B, C", and "bit N" for unnamed ones. */
+/*
+ * The names of the set bits, "A, B, C", then the unnamed ones as ranges:
+ * "(other bits 1-2, 4)" (in the controls, mostly the default-1 bits of
+ * SDM Vol. 3D A.2).
+ */
 static void ob_bits(struct out_buf *o, __u64 v, const char * const *names,
 		    unsigned int nr_names, const char *sep)
 {
-	const char *s = "";
-	unsigned int bit;
+	const char *s = "", *rs = "";
+	unsigned int bit, end;
+	__u64 other = 0;
 
 	for (bit = 0; bit < 64; bit++) {
 		if (!(v & BIT_ULL(bit)))
 			continue;
-		if (bit < nr_names && names[bit])
+		if (bit < nr_names && names[bit]) {
 			ob_printf(o, "%s%s", s, names[bit]);
-		else
-			ob_printf(o, "%sbit %u", s, bit);
-		s = sep;
+			s = sep;
+		} else {
+			other |= BIT_ULL(bit);
+		}
 	}
-	if (!*s)
-		ob_printf(o, "none");
+	if (!other) {
+		if (!*s)
+			ob_printf(o, "none");
+		return;
+	}
+	ob_printf(o, "%s(other bits ", *s ? " " : "");
+	for (bit = 0; bit < 64; bit = end + 1) {
+		end = bit;
+		if (!(other & BIT_ULL(bit)))
+			continue;
+		while (end < 63 && (other & BIT_ULL(end + 1)))
+			end++;
+		if (end == bit)
+			ob_printf(o, "%s%u", rs, bit);
+		else
+			ob_printf(o, "%s%u-%u", rs, bit, end);
+		rs = ", ";
+	}
+	ob_printf(o, ")");
 }
 
 static const char * const rflags_names[32] = {
-	[0] = "CF", [1] = "1", [2] = "PF", [4] = "AF", [6] = "ZF", [7] = "SF",
+	[0] = "CF", [2] = "PF", [4] = "AF", [6] = "ZF", [7] = "SF",
 	[8] = "TF", [9] = "IF", [10] = "DF", [11] = "OF", [14] = "NT",
 	[16] = "RF", [17] = "VM", [18] = "AC", [19] = "VIF", [20] = "VIP",
 	[21] = "ID",
@@ -414,7 +437,9 @@ size_t vmcs_describe(char *buf, size_t len, const struct vmcs_field_desc *f,
 		ob_bits(&o, value, efer_names, ARRAY_SIZE(efer_names), " ");
 		break;
 	case VK_RFLAGS:
-		ob_bits(&o, value, rflags_names, ARRAY_SIZE(rflags_names), " ");
+		/* bit 1 is always 1 */
+		ob_bits(&o, value & ~2ULL, rflags_names,
+			ARRAY_SIZE(rflags_names), " ");
 		break;
 	case VK_EXC_BITMAP:
 		ob_exc_bitmap(&o, value);

@@ -376,11 +376,17 @@ TEST(vmcs_in_words)
 	EXPECT_STREQ("HLT exiting, Use I/O bitmaps, Activate secondary controls",
 		     field_words(0x4002, (1U << 7) | (1U << 25) | (1U << 31),
 				 NULL, NULL));
-	EXPECT_STREQ("Enable EPT, Unrestricted guest, bit 29",
+	EXPECT_STREQ("Enable EPT, Unrestricted guest (other bits 29)",
 		     field_words(0x401e, 0x2 | 0x80 | (1U << 29), NULL, NULL));
 	EXPECT_STREQ("PE ET NE PG",
 		     field_words(0x6800, 0x80000031, NULL, NULL));
-	EXPECT_STREQ("1 IF", field_words(0x6820, 0x202, NULL, NULL));
+	EXPECT_STREQ("IF", field_words(0x6820, 0x202, NULL, NULL));
+	EXPECT_STREQ("none", field_words(0x6820, 0x2, NULL, NULL));
+	/* the default-1 bits of the pin-based controls (SDM A.2) */
+	EXPECT_STREQ("External-interrupt exiting, NMI exiting (other bits 1-2, 4)",
+		     field_words(0x4000, 0x1f, NULL, NULL));
+	EXPECT_STREQ("(other bits 1-2, 4)",
+		     field_words(0x4000, 0x16, NULL, NULL));
 	EXPECT_STREQ("LME LMA", field_words(0x2806, 0x500, NULL, NULL));
 	EXPECT_STREQ("#DB, #BP, #MC",
 		     field_words(0x4004, 0x4000a, NULL, NULL));
