@@ -91,7 +91,7 @@ int run_debug_setup(struct run_debug *d, const struct run_debug_opts *o,
 		    const void *ram, __u64 ram_size)
 {
 	struct minivmx_guest_debug dbg = { .control = MINIVMX_GUESTDBG_ENABLE };
-	int ret;
+	int ret, caps;
 
 	memset(d, 0, sizeof(*d));
 	d->o = o;
@@ -112,6 +112,18 @@ int run_debug_setup(struct run_debug *d, const struct run_debug_opts *o,
 	ret = check_caps(dev_fd, dbg.control);
 	if (ret)
 		return ret;
+	/*
+	 * Stepping one instruction at a time, every exit the kernel handles
+	 * stops too, so that each is printed with its qualification (not
+	 * with N > 1: a stop starts the count of N again).
+	 */
+	if (o->steps == 1 && !minivmx_check_cap(dev_fd, MINIVMX_CAP_GUEST_DEBUG,
+						&caps) &&
+	    (caps & MINIVMX_GUESTDBG_EXIT_BP)) {
+		dbg.control |= MINIVMX_GUESTDBG_EXIT_BP;
+		dbg.exit_bitmap[0] = ~0ULL & ~BIT_ULL(VMX_EXIT_MONITOR_TRAP_FLAG);
+		dbg.exit_bitmap[1] = BIT_ULL(MINIVMX_NR_VMX_EXIT_REASONS - 64) - 1;
+	}
 	ret = minivmx_set_guest_debug(vcpu_fd, &dbg);
 	if (ret) {
 		pr_err("MINIVMX_SET_GUEST_DEBUG: %s", strerror(-ret));
@@ -248,8 +260,12 @@ static void print_break(struct run_debug *d, const struct exit_info *e,
 	d->nr_breaks++;
 }
 
-/* An exit breakpoint stop: the exit, already handled in the kernel. */
-static void break_in_kernel(struct run_debug *d)
+/*
+ * An exit breakpoint stop: the exit, already handled in the kernel.  One
+ * the user asked for is a break; else the stepping asked for it, and it
+ * is one of the exits between two steps.
+ */
+static void exit_in_kernel(struct run_debug *d)
 {
 	const struct minivmx_run *run = d->run;
 	struct minivmx_regs regs;
@@ -263,10 +279,18 @@ static void break_in_kernel(struct run_debug *d)
 		.idt_vectoring_info = run->debug.idt_vectoring_info,
 		.insn_len = run->debug.insn_len,
 	};
+	char words[256];
 
 	if (!minivmx_get_regs(d->vcpu_fd, &regs))
 		e.regs = &regs;
-	print_break(d, &e, run->debug.exit_rip, "in kernel");
+	if (reason_set(d->o->break_exits, e.reason)) {
+		print_break(d, &e, run->debug.exit_rip, "in kernel");
+		return;
+	}
+	exit_describe(words, sizeof(words), &e);
+	fprintf(d->out, "minivmx:   exit: %s (in kernel)%s%s\n",
+		vmx_exit_reason_name(e.reason) ?: "unknown",
+		words[0] ? ": " : "", words);
 }
 
 /* An exit asked for that went to userspace: the run structure has it. */
@@ -357,7 +381,7 @@ void run_debug_after(struct run_debug *d)
 	}
 	reasons = run->debug.reasons;
 	if (reasons & MINIVMX_DEBUG_EXIT)
-		break_in_kernel(d);
+		exit_in_kernel(d);
 	if (reasons & MINIVMX_DEBUG_STEP)
 		step_stop(d);
 	reasons &= ~(MINIVMX_DEBUG_EXIT | MINIVMX_DEBUG_STEP);

@@ -95,9 +95,9 @@ for mode in $modes; do
 	# exits between steps: CPUID and the debug console in the kernel,
 	# the UART in userspace
 	sed -n '/^minivmx: step 5 /,/^minivmx: step 6 /p' "$err" |
-		grep -q '^minivmx:   exit: CPUID (in kernel)$' &&
+		grep -q '^minivmx:   exit: CPUID (in kernel): CPUID, answered eax=0x[0-9a-f]* ebx=' &&
 		sed -n '/^minivmx: step 8 /,/^minivmx: step 9 /p' "$err" |
-		grep -q '^minivmx:   exit: IO_INSTRUCTION (in kernel)$' &&
+		grep -q '^minivmx:   exit: IO_INSTRUCTION (in kernel): OUT 1 byte to port 0xe9$' &&
 		sed -n '/^minivmx: step 10 /,/^minivmx: step 11 /p' "$err" |
 		grep -q '^minivmx:   exit: IO_INSTRUCTION (to userspace): OUT 1 byte to port 0x3f8$'
 	r=$?

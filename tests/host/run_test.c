@@ -702,7 +702,7 @@ TEST_F(fake, step_prints_each_instruction)
 	EXPECT_EQ(0, r.status);
 	EXPECT_STREQ("AB", r.out);
 	expect_in(_metadata, r.err,
-		  "fake: guest debug control=0x3 steps=1 exits=0,0\n");
+		  "fake: guest debug control=0x13 steps=1 exits=0xffffffdfffffffff,0xffff\n");
 	expect_in(_metadata, r.err,
 		  "minivmx: step 1 0x10000: b8 01 00 00 00       mov eax, 1\n"
 		  "minivmx:   rax=0 -> 0x1\n"
