@@ -7,6 +7,7 @@
 MINIVMX_LIB_OBJS := libminivmx.o bus.o
 # The tool's objects without main() and the commands: pure logic the host
 # tests link directly.
-MINIVMX_TOOL_LOGIC_OBJS := devices.o exit-report.o guest.o parse.o vmx-names.o
+MINIVMX_TOOL_LOGIC_OBJS := devices.o exit-decode.o exit-report.o guest.o parse.o \
+	step.o vmcs.o vmx-bits.o vmx-names.o
 MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o device.o \
-	vmx-decode.o vmx-msrs.o $(MINIVMX_TOOL_LOGIC_OBJS)
+	disasm.o run-debug.o vmx-decode.o vmx-msrs.o $(MINIVMX_TOOL_LOGIC_OBJS)
