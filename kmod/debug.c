@@ -314,7 +314,7 @@ void mvx_debug_exit_bp(struct mvx_vcpu *v, u32 basic)
  * mvx_debug_report() - fill the run structure with the stop
  * @v: the vCPU, a stop recorded
  *
- * Each stop re-arms the step count.
+ * A step stop re-arms the step count; other stops leave it running.
  *
  * Return: 0 (an exit to userspace).
  */
@@ -345,8 +345,9 @@ int mvx_debug_report(struct mvx_vcpu *v)
 	run->guest_rip = run->debug.rip;
 	run->vmx_exit_reason = vmcs_read(VM_EXIT_REASON) & 0xffff;
 	run->exit_qualification = 0;
+	if (dbg->stop & MINIVMX_DEBUG_STEP)
+		debug_arm_steps(dbg);
 	dbg->stop = 0;
-	debug_arm_steps(dbg);
 	return 0;
 }
 

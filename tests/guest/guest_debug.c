@@ -408,6 +408,33 @@ TEST_F(dbg, one_stop_carries_every_reason)
 	EXPECT_EQ(EXIT_REASON_CPUID, t->run->debug.vmx_exit_reason);
 }
 
+/* An exit breakpoint's stop leaves a step count of five running. */
+TEST_F(dbg, exit_stops_leave_the_step_count_running)
+{
+	struct minivmx_guest_debug d = {
+		.control = MINIVMX_GUESTDBG_ENABLE | MINIVMX_GUESTDBG_EXIT_BP |
+			   MINIVMX_GUESTDBG_SINGLESTEP,
+		.steps = 5,
+		.exit_bitmap = { 1ULL << EXIT_REASON_CPUID },
+	};
+	struct tvm *t = &self->t;
+
+	ASSERT_EQ(0, setup(_metadata, self, variant->mode, counted,
+			   sizeof(counted)));
+	ASSERT_EQ(0, ioctl(t->vcpu, MINIVMX_SET_GUEST_DEBUG, &d));
+	ASSERT_EQ(MINIVMX_EXIT_DEBUG, run_to_stop(t));
+	EXPECT_EQ(MINIVMX_DEBUG_EXIT, t->run->debug.reasons);
+	EXPECT_EQ(1, t->run->debug.steps);
+	/* CPUID, OUT, MOV, DEC, JNZ: back at the DEC. */
+	ASSERT_EQ(MINIVMX_EXIT_DEBUG, run_to_stop(t));
+	EXPECT_EQ(MINIVMX_DEBUG_STEP, t->run->debug.reasons);
+	EXPECT_EQ(5, t->run->debug.steps);
+	EXPECT_EQ(self->code + 6 - self->cs_base, t->run->debug.rip);
+	/* The step stop re-armed it: five more. */
+	ASSERT_EQ(MINIVMX_EXIT_DEBUG, run_to_stop(t));
+	EXPECT_EQ(5, t->run->debug.steps);
+}
+
 /*
  * Real mode, with an IVT: RDPMC gets #GP from the kernel, UD2 gets #UD
  * from the CPU; each step stops at the first instruction of the handler.

@@ -487,7 +487,8 @@ struct minivmx_port_route {
  * @debug: MINIVMX_EXIT_DEBUG: @debug.reasons (MINIVMX_DEBUG_*, more than
  *	one may be set), @debug.rip where the guest stopped (the next
  *	instruction to run), @debug.steps the instructions completed since
- *	this MINIVMX_RUN began, @debug.dr6 and @debug.dr7 for breakpoints and
+ *	the step count was armed (by MINIVMX_SET_GUEST_DEBUG or the last
+ *	MINIVMX_DEBUG_STEP stop; other exits and stops do not re-arm it), @debug.dr6 and @debug.dr7 for breakpoints and
  *	watchpoints (DR6 as the CPU reported it: B0-B3 say which); for
  *	MINIVMX_DEBUG_EXIT the exit, already handled in the kernel:
  *	@debug.vmx_exit_reason, @debug.exit_rip (its instruction),
@@ -585,8 +586,10 @@ struct minivmx_run {
  * struct minivmx_guest_debug - argument of MINIVMX_SET_GUEST_DEBUG
  * @control: MINIVMX_GUESTDBG_*; 0 (or no ENABLE) turns debugging off
  * @pad: must be 0
- * @steps: SINGLESTEP: guest instructions each MINIVMX_RUN completes before
- *	it stops with MINIVMX_DEBUG_STEP; 0 means 1.  An instruction handled
+ * @steps: SINGLESTEP: guest instructions to complete before a
+ *	MINIVMX_DEBUG_STEP stop; 0 means 1.  The count goes on across
+ *	exits to userspace and other stops and starts again after each step
+ *	stop.  An instruction handled
  *	in the kernel or by userspace counts as one, as does delivering an
  *	event (the next stop is at the first instruction of its handler).
  * @db: USE_HW_BP: the linear addresses of breakpoints 0-3 (canonical)
