@@ -417,12 +417,14 @@ static int set_cpu_state(struct vm *vm, const struct run_opts *o)
 	if (ret) {
 		pr_err("MINIVMX_SET_SREGS refused the %s-mode state: %s",
 		       guest_mode_name(o->layout.mode), strerror(-ret));
+		report_refused_check(stderr, vm->run);
 		return MV_EXIT_FAIL;
 	}
 	guest_init_regs(&regs, &o->layout);
 	ret = minivmx_set_regs(vm->vcpu_fd, &regs);
 	if (ret) {
 		pr_err("MINIVMX_SET_REGS: %s", strerror(-ret));
+		report_refused_check(stderr, vm->run);
 		return MV_EXIT_FAIL;
 	}
 	return MV_EXIT_OK;
