@@ -5,14 +5,19 @@
  * checks what the CPU would (present, R/W with CR0.WP, U/S, XD with
  * EFER.NXE, SMEP and SMAP) and sets the accessed and dirty flags the way
  * the CPU does, with a locked OR; a failed check is a page fault for the
- * guest, with the error code the CPU would push.
+ * guest, with the error code the CPU would push.  MINIVMX_TRANSLATE shows
+ * a debugger the same walk, with EPT's below each step, changing nothing.
  */
 #include <linux/atomic.h>
+#include <linux/capability.h>
 #include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/minmax.h>
 #include <linux/nospec.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/io.h>
 #include <asm/processor-flags.h>
 #include <asm/msr-index.h>
 #include <asm/trapnr.h>
@@ -70,89 +75,102 @@ static void walk_set_bits(struct mvx_vcpu *v, struct walk_entry *e, u64 bits)
 }
 
 /**
- * mvx_gva_to_gpa() - translate a guest linear address (SDM Vol. 3A 4.3-4.6)
- * @v: the vCPU, its VMCS current
- * @gva: the linear address
- * @access: MVX_ACC_* flags of the access, which are also the bits of the
- *	page-fault error code they stand for
- * @gpa: the guest-physical address
- *
- * Return: 0; -EPERM when the access is a page fault for the guest (its
- * address and error code are in @v->pf); or -EFAULT if a paging structure
- * is not in guest memory.
+ * struct mvx_walk - what a walk of the guest's page tables read
+ * @e: the entries, from the top level (after the PDPTE with PAE paging)
+ * @n: entries in @e, the one that was not present included
+ * @pdpte: PAE paging: the PDPTE, from the VMCS
+ * @pae: @pdpte is valid
+ * @error: the page-fault error code, when the walk ends in a fault
  */
-int mvx_gva_to_gpa(struct mvx_vcpu *v, u64 gva, unsigned int access,
-		   u64 *gpa)
+struct mvx_walk {
+	struct walk_entry e[4];
+	int n;
+	u64 pdpte;
+	bool pae;
+	u32 error;
+};
+
+/*
+ * Translate @gva as the CPU would for @access (SDM Vol. 3A 4.3-4.6),
+ * recording each entry in @w and changing nothing.  Return: 0, -EPERM
+ * for a page fault (@w->error), -EFAULT for a paging structure outside
+ * guest memory.
+ */
+static int gva_walk(struct mvx_vcpu *v, u64 gva, unsigned int access,
+		    u64 *gpa, struct mvx_walk *w)
 {
 	u64 cr0 = vmcs_guest_cr0(), cr4 = vmcs_guest_cr4();
-	u64 cr3 = vmcs_read(GUEST_CR3), page_mask;
+	u64 cr3 = vmcs_read(GUEST_CR3), page_mask, table;
 	bool nxe = v->efer & EFER_NX, user = access & MVX_ACC_USER;
-	struct walk_entry e[4];
+	struct walk_entry *e = w->e;
 	u64 allow = PTE_RW | PTE_US, xd = 0;
-	int level, n = 0, shift;
+	int level, shift;
 
+	w->n = 0;
+	w->pae = false;
 	if (!(cr0 & X86_CR0_PG)) {
 		*gpa = gva & 0xffffffff;
 		return 0;
 	}
 	if (v->efer & EFER_LMA) {
 		level = 4;
-		e[0].val = cr3;
+		table = cr3;
 	} else if (cr4 & X86_CR4_PAE) {
 		/* 4.4.1: the PDPTEs live in the VMCS and carry no rights. */
-		e[0].val = vmcs_read(GUEST_PDPTR0 + 2 * ((gva >> 30) & 3));
-		if (!(e[0].val & PTE_P))
-			goto not_present;
+		w->pae = true;
+		w->pdpte = vmcs_read(GUEST_PDPTR0 + 2 * ((gva >> 30) & 3));
+		if (!(w->pdpte & PTE_P))
+			goto fault;
 		level = 2;
+		table = w->pdpte;
 	} else {
 		/* 32-bit paging: 4-byte entries, 10 bits per level (4.3). */
 		gva &= 0xffffffff;
 		if (walk_read(v, (cr3 & 0xfffff000) + ((gva >> 22) & 0x3ff) * 4,
-			      4, &e[n]))
+			      4, &e[w->n++]))
 			return -EFAULT;
-		if (!(e[n].val & PTE_P))
-			goto not_present;
-		allow &= e[n].val;
-		if ((e[n].val & PTE_PS) && (cr4 & X86_CR4_PSE)) {
+		if (!(e[0].val & PTE_P))
+			goto fault;
+		allow &= e[0].val;
+		if ((e[0].val & PTE_PS) && (cr4 & X86_CR4_PSE)) {
 			/* PSE-36: PDE bits 20:13 are address bits 39:32. */
-			*gpa = (e[n].val & 0xffc00000) |
-			       ((e[n].val >> 13) & 0xffULL) << 32 |
+			*gpa = (e[0].val & 0xffc00000) |
+			       ((e[0].val >> 13) & 0xffULL) << 32 |
 			       (gva & 0x3fffff);
-			n++;
 			goto leaf;
 		}
-		n++;
 		if (walk_read(v, (e[0].val & 0xfffff000) +
-			      ((gva >> 12) & 0x3ff) * 4, 4, &e[n]))
+			      ((gva >> 12) & 0x3ff) * 4, 4, &e[w->n++]))
 			return -EFAULT;
-		if (!(e[n].val & PTE_P))
-			goto not_present;
-		allow &= e[n].val;
-		*gpa = (e[n].val & 0xfffff000) | (gva & 0xfff);
-		n++;
+		if (!(e[1].val & PTE_P))
+			goto fault;
+		allow &= e[1].val;
+		*gpa = (e[1].val & 0xfffff000) | (gva & 0xfff);
 		goto leaf;
 	}
 
 	for (; level > 0; level--) {
-		u64 table = (n ? e[n - 1].val : e[0].val) & PTE_ADDR;
+		struct walk_entry *cur = &e[w->n];
 
 		shift = 12 + 9 * (level - 1);
-		if (walk_read(v, table + ((gva >> shift) & 511) * 8, 8, &e[n]))
+		if (walk_read(v, (table & PTE_ADDR) + ((gva >> shift) & 511) * 8,
+			      8, cur))
 			return -EFAULT;
-		if (!(e[n].val & PTE_P))
-			goto not_present;
-		allow &= e[n].val;
+		w->n++;
+		if (!(cur->val & PTE_P))
+			goto fault;
+		allow &= cur->val;
 		if (nxe)
-			xd |= e[n].val & PTE_XD;
-		n++;
+			xd |= cur->val & PTE_XD;
+		table = cur->val;
 		/* 1 GiB and 2 MiB pages end the walk early. */
-		if (level <= 3 && level > 1 && (e[n - 1].val & PTE_PS))
+		if (level <= 3 && level > 1 && (cur->val & PTE_PS))
 			break;
 	}
 	if (!level)
 		level = 1;
 	page_mask = (1ULL << (12 + 9 * (level - 1))) - 1;
-	*gpa = (e[n - 1].val & PTE_ADDR & ~page_mask) | (gva & page_mask);
+	*gpa = (table & PTE_ADDR & ~page_mask) | (gva & page_mask);
 
 leaf:
 	/* 4.6: access rights. */
@@ -165,21 +183,137 @@ leaf:
 	    (!user && (allow & PTE_US) && !(access & MVX_ACC_FETCH) &&
 	     (cr4 & X86_CR4_SMAP) &&
 	     !(vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_AC))) {
-		access |= MVX_PF_PRESENT;
-		goto fault;
+		w->error = access | MVX_PF_PRESENT;
+		return -EPERM;
 	}
-	/* 4.8: accessed flags on the way, dirty on the page written. */
-	for (level = 0; level < n; level++)
-		walk_set_bits(v, &e[level], PTE_A);
-	if (access & MVX_ACC_WRITE)
-		walk_set_bits(v, &e[n - 1], PTE_D);
 	return 0;
 
-not_present:
 fault:
-	v->pf.gva = gva;
-	v->pf.error = access;
+	w->error = access;
 	return -EPERM;
+}
+
+/**
+ * mvx_gva_to_gpa() - translate a guest linear address (SDM Vol. 3A 4.3-4.6)
+ * @v: the vCPU, its VMCS current
+ * @gva: the linear address
+ * @access: MVX_ACC_* flags of the access, which are also the bits of the
+ *	page-fault error code they stand for
+ * @gpa: the guest-physical address
+ *
+ * Sets the accessed and dirty flags as the CPU does.
+ *
+ * Return: 0; -EPERM when the access is a page fault for the guest (its
+ * address and error code are in @v->pf); or -EFAULT if a paging structure
+ * is not in guest memory.
+ */
+int mvx_gva_to_gpa(struct mvx_vcpu *v, u64 gva, unsigned int access,
+		   u64 *gpa)
+{
+	struct mvx_walk w;
+	int ret = gva_walk(v, gva, access, gpa, &w), i;
+
+	if (ret == -EPERM) {
+		v->pf.gva = gva;
+		v->pf.error = w.error;
+		return ret;
+	}
+	if (ret || !w.n)
+		return ret;
+	/* 4.8: accessed flags on the way, dirty on the page written. */
+	for (i = 0; i < w.n; i++)
+		walk_set_bits(v, &w.e[i], PTE_A);
+	if (access & MVX_ACC_WRITE)
+		walk_set_bits(v, &w.e[w.n - 1], PTE_D);
+	return 0;
+}
+
+/* EPT entries and host addresses are for CAP_SYS_ADMIN (like pagemap). */
+static void translate_ept(struct mvx_vcpu *v, struct minivmx_walk_level *l,
+			  bool admin)
+{
+	int i;
+
+	l->ept_levels = ept_lookup(v->vm, l->gpa, l->ept);
+	for (i = 0; !admin && i < l->ept_levels; i++)
+		l->ept[i] &= ~GENMASK_ULL(51, 12);
+}
+
+/**
+ * mvx_translate() - MINIVMX_TRANSLATE: the two-dimensional walk
+ * @v: the vCPU, its mutex held
+ * @arg: user pointer to a struct minivmx_translate
+ *
+ * Return: 0 (the outcome is in status); -EFAULT; -EINVAL for flags,
+ * reserved fields or unknown access bits; -EINTR.
+ */
+long mvx_translate(struct mvx_vcpu *v, void __user *arg)
+{
+	const u32 accesses = MINIVMX_WALK_WRITE | MINIVMX_WALK_USER |
+			     MINIVMX_WALK_FETCH;
+	bool admin = capable(CAP_SYS_ADMIN);
+	struct minivmx_translate *t;
+	struct mvx_slot *slot;
+	struct mvx_walk w;
+	int ret, i, n = 0;
+	u64 gpa = 0;
+
+	t = memdup_user(arg, sizeof(*t));
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	if (t->flags || (t->access & ~accesses) ||
+	    memchr_inv(t->reserved, 0, sizeof(t->reserved))) {
+		ret = -EINVAL;
+		goto out;
+	}
+	t->status = 0;
+	t->error = 0;
+	t->levels = 0;
+	t->pad = 0;
+	t->gpa = 0;
+	t->hpa = 0;
+	memset(t->level, 0, sizeof(t->level));
+	memset(&t->data, 0, sizeof(t->data));
+	if (down_read_killable(&v->vm->mem_lock)) {
+		ret = -EINTR;
+		goto out;
+	}
+	preempt_disable();
+	mvx_vcpu_load(v);
+	ret = gva_walk(v, t->gva, t->access, &gpa, &w);
+	preempt_enable();
+
+	if (w.pae) {
+		t->level[n].entry = w.pdpte;
+		t->level[n++].ept_levels = 0;
+	}
+	for (i = 0; i < w.n && n < ARRAY_SIZE(t->level); i++, n++) {
+		t->level[n].gpa = w.e[i].gpa;
+		t->level[n].entry = w.e[i].val;
+		translate_ept(v, &t->level[n], admin);
+	}
+	t->levels = n;
+	slot = ret ? NULL : mvx_gpa_slot(v->vm, gpa);
+	if (ret == -EPERM) {
+		t->status = MINIVMX_WALK_PAGE_FAULT;
+		t->error = w.error;
+	} else if (!slot) {
+		t->status = MINIVMX_WALK_NO_MEMORY;
+	} else {
+		t->gpa = gpa;
+		t->data.gpa = gpa;
+		translate_ept(v, &t->data, admin);
+		i = array_index_nospec((gpa - slot->gpa) >> PAGE_SHIFT,
+				       slot->size >> PAGE_SHIFT);
+		if (admin)
+			t->hpa = page_to_phys(slot->pages[i]) +
+				 offset_in_page(gpa);
+	}
+	up_read(&v->vm->mem_lock);
+	ret = copy_to_user(arg, t, sizeof(*t)) ? -EFAULT : 0;
+out:
+	kfree(t);
+	return ret;
 }
 
 /**

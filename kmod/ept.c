@@ -110,6 +110,31 @@ static u64 *ept_table(struct mvx_vm *vm, u64 gpa, int level, bool alloc)
 	return table;
 }
 
+/**
+ * ept_lookup() - the EPT entries that map @gpa, as the CPU would walk them
+ * @vm: the VM, its mem_lock held
+ * @gpa: the guest-physical address
+ * @ept: the entries, the PML4E first
+ *
+ * Return: entries read into @ept; the last is a leaf or not present.
+ */
+unsigned int ept_lookup(struct mvx_vm *vm, u64 gpa, u64 ept[EPT_LEVELS])
+{
+	u64 *table = vm->ept_root;
+	unsigned int n = 0;
+	int l;
+
+	for (l = EPT_LEVELS; l >= 1; l--) {
+		u64 e = table[ept_index(gpa, l)];
+
+		ept[n++] = e;
+		if (!(e & EPT_RWX) || l == 1 || (e & EPT_LARGE))
+			break;
+		table = __va(e & EPT_ADDR_MASK);
+	}
+	return n;
+}
+
 /* The backing of 512 pages is one aligned, physically contiguous 2 MiB. */
 static bool ept_can_map_2m(struct page **pages)
 {

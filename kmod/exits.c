@@ -1221,6 +1221,7 @@ int mvx_handle_exit(struct mvx_vcpu *v, u32 reason)
 		run->fail_entry.hardware_exit_reason = reason;
 		run->fail_entry.qualification = vmcs_read(EXIT_QUALIFICATION);
 		run->fail_entry.vm_instruction_error = 0;
+		run->fail_entry.check = mvx_failed_entry_check();
 		trace_minivmx_fail_entry(v->id, reason, 0);
 		ret = 0;
 	} else if (basic < MINIVMX_NR_VMX_EXIT_REASONS && exit_handlers[basic]) {

@@ -53,6 +53,7 @@ static long minivmx_check_cap(unsigned long cap)
 	case MINIVMX_CAP_GUEST_DEBUG:
 		return mvx_guest_debug_caps();
 	case MINIVMX_CAP_GET_VMCS:
+	case MINIVMX_CAP_TRANSLATE:
 		return 1;
 	case MINIVMX_CAP_EXIT_RING:
 		return MINIVMX_MAX_RING_ENTRIES;

@@ -74,6 +74,8 @@ struct loaded_vmcs {
 	struct list_head link;
 };
 
+u64 vmx_ctl_msr(const struct minivmx_vmx_msrs *m, u64 plain, u64 true_msr);
+
 /* vmx_cpu.c: VMX operation on every CPU */
 int vmx_cpus_enable(void);
 void vmx_cpus_disable(void);
@@ -122,6 +124,7 @@ struct mvx_slot {
  * @nr_vcpus: vCPUs created
  * @users: references: the VM fd and each vCPU
  */
+struct mvx_entry_state;
 struct mvx_ring;
 struct vm_area_struct;
 
@@ -355,6 +358,7 @@ void ept_destroy(struct mvx_vm *vm);
 int ept_map_slot(struct mvx_vm *vm, struct mvx_slot *slot);
 void ept_unmap_range(struct mvx_vm *vm, u64 gpa, u64 size);
 int ept_split_2m(struct mvx_vm *vm, u64 gpa);
+unsigned int ept_lookup(struct mvx_vm *vm, u64 gpa, u64 ept[4]);
 void ept_setup(void);
 extern bool mvx_nx_huge_pages;
 
@@ -371,6 +375,7 @@ int mvx_vcpu_init(void);
 int vmcs_setup(struct mvx_vcpu *v);
 void vmcs_load_host_cpu_state(struct mvx_vcpu *v, int cpu);
 void vmcs_get_sregs(struct mvx_vcpu *v, struct minivmx_sregs *s);
+void vmcs_get_segments(struct mvx_entry_state *st);
 int vmcs_set_sregs(struct mvx_vcpu *v, const struct minivmx_sregs *s);
 int vmcs_set_cr0(struct mvx_vcpu *v, u64 cr0);
 int vmcs_set_cr4(struct mvx_vcpu *v, u64 cr4);
@@ -390,6 +395,71 @@ int mvx_handle_exit(struct mvx_vcpu *v, u32 reason);
 void mvx_inject_exception(u8 vector, bool has_error, u32 error);
 void mvx_skip_insn(struct mvx_vcpu *v);
 int mvx_complete_pending(struct mvx_vcpu *v);
+
+/**
+ * struct mvx_entry_state - what the VM-entry checks read (checks.c)
+ * @seg: guest CS, DS, ES, FS, GS, SS, TR, LDTR: base, limit, access
+ *	rights as the VMCS has them, selector
+ * @gdtr_base: guest GDTR base
+ * @idtr_base: guest IDTR base
+ * @gdtr_limit: guest GDTR limit
+ * @idtr_limit: guest IDTR limit
+ * @cr0: guest CR0, as the CPU runs it
+ * @cr3: guest CR3
+ * @cr4: guest CR4, as the CPU runs it
+ * @dr7: guest DR7
+ * @debugctl: guest IA32_DEBUGCTL
+ * @rip: guest RIP
+ * @rflags: guest RFLAGS
+ * @efer: guest IA32_EFER
+ * @pending_dbg: guest pending debug exceptions
+ * @link: VMCS link pointer
+ * @pdpte: guest PDPTEs
+ * @activity: guest activity state
+ * @intr_state: guest interruptibility state
+ * @pin: pin-based controls
+ * @proc: primary processor-based controls
+ * @proc2: secondary processor-based controls
+ * @exit: VM-exit controls
+ * @entry: VM-entry controls
+ * @cr3_targets: CR3-target count
+ * @eptp: EPT pointer
+ * @vpid: VPID
+ * @intr_info: VM-entry interruption information
+ * @insn_len: VM-entry instruction length
+ * @host_cr0: host CR0
+ * @host_cr4: host CR4
+ * @host_sel: host CS, DS, ES, FS, GS, SS, TR selectors
+ * @host_addr: host RIP and FS, GS, TR, GDTR, IDTR bases
+ */
+struct mvx_entry_state {
+	struct {
+		u64 base;
+		u32 limit, ar;
+		u16 sel;
+	} seg[8];
+	u64 gdtr_base, idtr_base;
+	u32 gdtr_limit, idtr_limit;
+	u64 cr0, cr3, cr4, dr7, debugctl, rip, rflags, efer, pending_dbg, link;
+	u64 pdpte[4];
+	u32 activity, intr_state;
+	u32 pin, proc, proc2, exit, entry, cr3_targets;
+	u64 eptp;
+	u16 vpid;
+	u32 intr_info, insn_len;
+	u64 host_cr0, host_cr4;
+	u16 host_sel[7];
+	u64 host_addr[6];
+};
+
+/* checks.c: the VM-entry checks, MINIVMX_ENTRY_CHECKS */
+void mvx_entry_state_read(struct mvx_entry_state *st);
+unsigned int mvx_entry_check(const struct mvx_entry_state *st);
+unsigned int mvx_failed_entry_check(void);
+unsigned int mvx_entry_check_sregs(const struct mvx_entry_state *st);
+unsigned int mvx_entry_check_regs(const struct mvx_entry_state *st);
+bool mvx_entry_checks_complete(void);
+extern bool mvx_entry_checks_on;
 
 /* debug.c: MINIVMX_SET_GUEST_DEBUG and MINIVMX_GET_VMCS */
 long mvx_set_guest_debug(struct mvx_vcpu *v, const void __user *arg);
@@ -421,6 +491,7 @@ int mvx_read_gva(struct mvx_vcpu *v, u64 gva, void *buf, unsigned int len,
 int mvx_write_gva(struct mvx_vcpu *v, u64 gva, const void *buf,
 		  unsigned int len, unsigned int access);
 int mvx_inject_page_fault(struct mvx_vcpu *v);
+long mvx_translate(struct mvx_vcpu *v, void __user *arg);
 
 int mvx_decode_mov(const u8 *insn, unsigned int avail, int cs_bits,
 		   struct mvx_mov *mov);

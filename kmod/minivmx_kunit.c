@@ -4,7 +4,8 @@
  * MSR, decoding the MOV forms of MMIO accesses, the XCR0 rules of XSETBV
  * against a synthetic host (the testbed's CPU has no MPX or AMX state),
  * and the EPT's 2 MiB leaves (non-executable with nx_huge_pages, split on
- * demand, no table leaked when a leaf replaces one).  Load minivmx.ko,
+ * demand, no table leaked when a leaf replaces one), and the VM-entry
+ * check table against the list in the uapi header.  Load minivmx.ko,
  * then this module; results are in /sys/kernel/debug/kunit/.
  */
 #include <kunit/test.h>
@@ -16,6 +17,12 @@
 #include <asm/vmx.h>
 
 #include "minivmx.h"
+
+/* Each check MINIVMX_ENTRY_CHECKS names has its test in checks.c. */
+static void entry_checks_cover_the_uapi_list(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, mvx_entry_checks_complete());
+}
 
 static void adjust_forces_must_be_one_bits(struct kunit *test)
 {
@@ -280,6 +287,7 @@ static struct kunit_case minivmx_cases[] = {
 	KUNIT_CASE_PARAM(xcr0_rules, xcr0_gen_params),
 	KUNIT_CASE(ept_nx_huge_pages_split),
 	KUNIT_CASE(ept_huge_leaf_frees_empty_table),
+	KUNIT_CASE(entry_checks_cover_the_uapi_list),
 	{}
 };
 

@@ -58,6 +58,17 @@ MODULE_PARM_DESC(l1d_flush,
 		 "flush the L1 data cache before VM entry: -1 where the CPU has L1TF (default), 0 never, 1 always");
 static DEFINE_STATIC_KEY_FALSE(mvx_l1d_flush);
 
+/*
+ * Test only: with entry_checks=0, MINIVMX_SET_SREGS and MINIVMX_SET_REGS
+ * let through states that fail the VM-entry checks (checks.c), so that
+ * the CPU's verdict can be compared with the table's.  The CPU checks
+ * the guest state before it loads any of it: the host is not at risk.
+ */
+bool mvx_entry_checks_on = true;
+module_param_named(entry_checks, mvx_entry_checks_on, bool, 0444);
+MODULE_PARM_DESC(entry_checks,
+		 "refuse register states that fail a VM-entry check (default); 0 is for tests");
+
 /* VPID 0 is the host's; give each vCPU its own (SDM 29.1). */
 static DEFINE_IDA(vpid_ida);
 
@@ -444,6 +455,7 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 			run->fail_entry.qualification = 0;
 			run->fail_entry.vm_instruction_error =
 				vmx_insn_error_code();
+			run->fail_entry.check = mvx_failed_entry_check();
 			trace_minivmx_fail_entry(v->id, 0,
 						 run->fail_entry.vm_instruction_error);
 			return 0;
@@ -550,12 +562,30 @@ static long vcpu_get_regs(struct mvx_vcpu *v, void __user *arg)
 /* RFLAGS: bit 1 is 1, bits 3, 5, 15 and 22-63 are reserved (SDM 3.4.3). */
 #define RFLAGS_RESERVED	(GENMASK_ULL(63, 22) | BIT(15) | BIT(5) | BIT(3))
 
+/* The VM-entry checks RIP and RFLAGS take part in; the VMCS is current. */
+static unsigned int vcpu_regs_check(const struct minivmx_regs *r)
+{
+	struct mvx_entry_state st;
+
+	mvx_entry_state_read(&st);
+	st.rip = r->rip;
+	st.rflags = r->rflags;
+	return mvx_entry_check_regs(&st);
+}
+
 static long vcpu_set_regs(struct mvx_vcpu *v, const void __user *arg)
 {
 	struct minivmx_regs r;
+	unsigned int check;
 
+	v->run->refused_check = 0;
 	if (copy_from_user(&r, arg, sizeof(r)))
 		return -EFAULT;
+	WITH_VMCS(v, check = vcpu_regs_check(&r));
+	if (check && mvx_entry_checks_on) {
+		v->run->refused_check = check;
+		return -EINVAL;
+	}
 	if ((r.rflags & RFLAGS_RESERVED) || !(r.rflags & X86_EFLAGS_FIXED))
 		return -EINVAL;
 	memcpy(v->regs, &r, sizeof(v->regs));
@@ -584,6 +614,7 @@ static long vcpu_set_sregs(struct mvx_vcpu *v, const void __user *arg)
 	struct minivmx_sregs s;
 	int ret;
 
+	v->run->refused_check = 0;
 	if (copy_from_user(&s, arg, sizeof(s)))
 		return -EFAULT;
 	/* PAE paging reads the PDPTEs from guest memory: keep slots still. */
@@ -659,6 +690,9 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		break;
 	case MINIVMX_SET_EXIT_RING:
 		ret = mvx_set_exit_ring(v, uarg);
+		break;
+	case MINIVMX_TRANSLATE:
+		ret = mvx_translate(v, uarg);
 		break;
 	default:
 		ret = -ENOTTY;

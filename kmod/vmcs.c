@@ -250,6 +250,21 @@ static void vmcs_fix_tr_type(bool ia32e)
 }
 
 /*
+ * PAE paging outside long mode: read the four PDPTEs CR3 points to into
+ * @pdpte.  Return: 1 when read, 0 when the mode has none, -EINVAL when
+ * they are not in guest memory.
+ */
+static int vmcs_read_pdptes(struct mvx_vcpu *v, u64 cr0, u64 cr3, u64 cr4,
+			    u64 efer, u64 *pdpte)
+{
+	if (!(cr0 & X86_CR0_PG) || !(cr4 & X86_CR4_PAE) || (efer & EFER_LMA))
+		return 0;
+	if (mvx_read_gpa(v->vm, cr3 & ~0x1fULL, pdpte, 4 * sizeof(*pdpte)))
+		return -EINVAL;
+	return 1;
+}
+
+/*
  * PAE paging outside long mode: VM entry loads the PDPTEs from the VMCS
  * (26.3.2.4), so load them from guest memory as MOV to CR0/CR3/CR4 would.
  * With @apply false only check them.
@@ -260,9 +275,10 @@ static int vmcs_load_pdptes(struct mvx_vcpu *v, u64 cr0, u64 cr3, u64 cr4,
 	u64 pdpte[4];
 	int i;
 
-	if (!(cr0 & X86_CR0_PG) || !(cr4 & X86_CR4_PAE) || (efer & EFER_LMA))
+	if (!vmcs_read_pdptes(v, cr0, cr3, cr4, efer, pdpte))
 		return 0;
-	if (mvx_read_gpa(v->vm, cr3 & ~0x1fULL, pdpte, sizeof(pdpte)))
+
+	if (!pdpte[4 - 1] && pdpte[0] == -1ULL)
 		return -EINVAL;
 	/* Present entries with reserved bits set: #GP (4.4.1). */
 	for (i = 0; i < 4; i++)
@@ -463,6 +479,22 @@ static const struct minivmx_segment *sregs_seg(const struct minivmx_sregs *s,
 	return &(&s->cs)[i];
 }
 
+/**
+ * vmcs_get_segments() - the guest's segment registers for the entry checks
+ * @st: gets the selector, base, limit and access rights of each
+ */
+void vmcs_get_segments(struct mvx_entry_state *st)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(seg_fields); i++) {
+		st->seg[i].sel = vmcs_read(seg_fields[i].selector);
+		st->seg[i].base = vmcs_read(seg_fields[i].base);
+		st->seg[i].limit = vmcs_read(seg_fields[i].limit);
+		st->seg[i].ar = vmcs_read(seg_fields[i].ar);
+	}
+}
+
 void vmcs_get_sregs(struct mvx_vcpu *v, struct minivmx_sregs *s)
 {
 	int i;
@@ -524,17 +556,60 @@ static void vmcs_fix_pending_exception(bool pe)
 			   info ^ INTR_INFO_DELIVER_CODE_MASK);
 }
 
+/*
+ * The VM-entry checks special registers take part in, on the state
+ * vmcs_set_sregs() would load.  Return: the failed check, or 0.
+ */
+static unsigned int vmcs_sregs_check(struct mvx_vcpu *v,
+				     const struct minivmx_sregs *s)
+{
+	struct mvx_entry_state st;
+	bool lma = s->efer & EFER_LMA;
+	int i;
+
+	mvx_entry_state_read(&st);
+	for (i = 0; i < ARRAY_SIZE(seg_fields); i++) {
+		const struct minivmx_segment *seg = sregs_seg(s, i);
+
+		st.seg[i].sel = seg->selector;
+		st.seg[i].base = seg->base;
+		st.seg[i].limit = seg->limit;
+		st.seg[i].ar = seg_ar(seg);
+	}
+	/* vmcs_set_lma() makes a 16- or 32-bit busy TSS a 64-bit one. */
+	if (lma && !(st.seg[6].ar & VMX_AR_UNUSABLE_MASK))
+		st.seg[6].ar = (st.seg[6].ar & ~VMX_AR_TYPE_MASK) |
+			       VMX_AR_TYPE_BUSY_64_TSS;
+	st.gdtr_base = s->gdt.base;
+	st.gdtr_limit = s->gdt.limit;
+	st.idtr_base = s->idt.base;
+	st.idtr_limit = s->idt.limit;
+	st.cr0 = vmcs_hw_cr0(s->cr0 | X86_CR0_ET);
+	st.cr3 = s->cr3;
+	st.cr4 = vmcs_hw_cr4(s->cr4);
+	st.efer = s->efer;
+	if (lma)
+		st.entry |= VM_ENTRY_IA32E_MODE;
+	else
+		st.entry &= ~VM_ENTRY_IA32E_MODE;
+	if (vmcs_read_pdptes(v, s->cr0, s->cr3, s->cr4, s->efer, st.pdpte) < 0)
+		memset(st.pdpte, 0, sizeof(st.pdpte));
+	return mvx_entry_check_sregs(&st);
+}
+
 /**
  * vmcs_set_sregs() - MINIVMX_SET_SREGS, all or nothing
  * @v: the vCPU
  * @s: the new special registers
  *
- * Return: 0, or -EINVAL for anything a CPU would refuse.  Nothing is
- * changed on failure.
+ * Return: 0, or -EINVAL for anything a CPU would refuse; when it is one
+ * of the VM-entry checks, its id is in the run structure's
+ * refused_check.  Nothing is changed on failure.
  */
 int vmcs_set_sregs(struct mvx_vcpu *v, const struct minivmx_sregs *s)
 {
 	bool lma = s->efer & EFER_LMA;
+	unsigned int check;
 	int i;
 
 	if (memchr_inv(s->reserved, 0, sizeof(s->reserved)) ||
@@ -544,6 +619,11 @@ int vmcs_set_sregs(struct mvx_vcpu *v, const struct minivmx_sregs *s)
 	for (i = 0; i < ARRAY_SIZE(seg_fields); i++)
 		if (!seg_valid(sregs_seg(s, i)))
 			return -EINVAL;
+	check = vmcs_sregs_check(v, s);
+	if (check && mvx_entry_checks_on) {
+		v->run->refused_check = check;
+		return -EINVAL;
+	}
 	if (!sregs_cr_valid(s) ||
 	    vmcs_load_pdptes(v, s->cr0, s->cr3, s->cr4, s->efer, false))
 		return -EINVAL;

@@ -152,7 +152,15 @@ static int vmx_read_msrs(struct minivmx_vmx_msrs *m)
 }
 
 /* With IA32_VMX_BASIC[55], the TRUE_* MSRs give the real allowed 0-settings. */
-static u64 vmx_ctl_msr(const struct minivmx_vmx_msrs *m, u64 plain, u64 true_msr)
+/**
+ * vmx_ctl_msr() - the capability MSR that says which controls may be set
+ * @m: the capability MSRs
+ * @plain: the IA32_VMX_*_CTLS MSR
+ * @true_msr: its IA32_VMX_TRUE_*_CTLS counterpart
+ *
+ * Return: @true_msr where IA32_VMX_BASIC says it exists (A.2), else @plain.
+ */
+u64 vmx_ctl_msr(const struct minivmx_vmx_msrs *m, u64 plain, u64 true_msr)
 {
 	return m->basic & MVX_BASIC_TRUE_CTLS ? true_msr : plain;
 }

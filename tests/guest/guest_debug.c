@@ -528,6 +528,122 @@ TEST(debugger_breakpoints_leave_the_hosts_alone)
 	EXPECT_EQ(0, mvx_unload());
 }
 
+static int translate(struct tvm *t, uint64_t gva, uint32_t access,
+		     struct minivmx_translate *tr)
+{
+	memset(tr, 0, sizeof(*tr));
+	tr->gva = gva;
+	tr->access = access;
+	return ioctl(t->vcpu, MINIVMX_TRANSLATE, tr) ? -errno : 0;
+}
+
+/* The EPT leaf and the host address agree (the caller is root here). */
+static bool ept_leaf_matches(const struct minivmx_walk_level *l, uint64_t hpa)
+{
+	uint64_t leaf, page;
+
+	if (l->ept_levels < 3 || l->ept_levels > 4)
+		return false;
+	leaf = l->ept[l->ept_levels - 1];
+	page = l->ept_levels == 4 ? 0xfff : 0x1fffff;
+	return (leaf & 7) == 7 && ((leaf & 0xffffffffff000ULL & ~page) |
+				   (l->gpa & page)) == hpa;
+}
+
+TEST_F(dbg, translate_walks_both_dimensions)
+{
+	static const uint8_t code[] = { 0xf4 };
+	uint32_t *pd = (uint32_t *)(self->t.mem + PD32);
+	uint32_t *pt = (uint32_t *)(self->t.mem + PD32 + 0x1000);
+	uint64_t *pml4 = (uint64_t *)(self->t.mem + TVM_PML4);
+	struct minivmx_translate tr;
+	struct tvm *t = &self->t;
+	unsigned int i;
+
+	ASSERT_EQ(0, setup(_metadata, self, variant->mode, code, sizeof(code)));
+	ASSERT_EQ(1, ioctl(t->dev, MINIVMX_CHECK_CAP, MINIVMX_CAP_TRANSLATE));
+
+	switch (variant->mode) {
+	case REAL:
+	case PROT:
+		/* No paging: linear is physical, only EPT is walked. */
+		ASSERT_EQ(0, translate(t, 0x12345, 0, &tr));
+		EXPECT_EQ(MINIVMX_WALK_OK, tr.status);
+		EXPECT_EQ(0, tr.levels);
+		EXPECT_EQ(0x12345, tr.gpa);
+		break;
+	case PAGED:
+		/* 4 MiB page: one level. */
+		ASSERT_EQ(0, translate(t, 0x12345, 0, &tr));
+		EXPECT_EQ(MINIVMX_WALK_OK, tr.status);
+		EXPECT_EQ(1, tr.levels);
+		EXPECT_EQ(PD32, tr.level[0].gpa);
+		EXPECT_EQ(0x83, tr.level[0].entry);
+		EXPECT_EQ(0x12345, tr.gpa);
+		/* 4 KiB pages: PD[1] -> page table, PTE 5 -> 0x13000. */
+		pd[1] = (PD32 + 0x1000) | 3;
+		pt[5] = 0x13000 | 3;
+		ASSERT_EQ(0, translate(t, 0x405678, 0, &tr));
+		EXPECT_EQ(MINIVMX_WALK_OK, tr.status);
+		EXPECT_EQ(2, tr.levels);
+		EXPECT_EQ(PD32 + 4, tr.level[0].gpa);
+		EXPECT_EQ(PD32 + 0x1000 + 5 * 4, tr.level[1].gpa);
+		EXPECT_EQ(0x13003, tr.level[1].entry);
+		EXPECT_EQ(0x13678, tr.gpa);
+		/* A user write to a supervisor, read-only page faults. */
+		pd[2] = 0x800000 | 0x81;
+		ASSERT_EQ(0, translate(t, 0x800010,
+				       MINIVMX_WALK_WRITE | MINIVMX_WALK_USER, &tr));
+		EXPECT_EQ(MINIVMX_WALK_PAGE_FAULT, tr.status);
+		EXPECT_EQ(7, tr.error);		/* P | W | U */
+		EXPECT_EQ(0, tr.gpa);
+		/* The same as a supervisor read is fine (and no RAM). */
+		ASSERT_EQ(0, translate(t, 0x800010, 0, &tr));
+		EXPECT_EQ(MINIVMX_WALK_NO_MEMORY, tr.status);
+		break;
+	case LONG:
+		ASSERT_EQ(0, translate(t, TVM_CODE, MINIVMX_WALK_FETCH, &tr));
+		EXPECT_EQ(MINIVMX_WALK_OK, tr.status);
+		EXPECT_EQ(3, tr.levels);	/* PML4E, PDPTE, 2 MiB PDE */
+		EXPECT_EQ(TVM_PML4, tr.level[0].gpa);
+		EXPECT_EQ(TVM_PML4 + 0x1003, tr.level[0].entry);
+		EXPECT_EQ(TVM_PML4 + 0x1000, tr.level[1].gpa);
+		EXPECT_EQ(TVM_PML4 + 0x2000, tr.level[2].gpa);
+		EXPECT_EQ(0x83, tr.level[2].entry);
+		EXPECT_EQ(TVM_CODE, tr.gpa);
+		/* The walk set no accessed flag. */
+		EXPECT_EQ(0, pml4[0] & 0x20);
+		/* Nothing at PML4 index 1: not present, a read. */
+		ASSERT_EQ(0, translate(t, 1ULL << 39, 0, &tr));
+		EXPECT_EQ(MINIVMX_WALK_PAGE_FAULT, tr.status);
+		EXPECT_EQ(0, tr.error);
+		EXPECT_EQ(1, tr.levels);
+		/* A 1 GiB page beyond RAM: translated, but no memory. */
+		ASSERT_EQ(0, translate(t, 0x40000000, 0, &tr));
+		EXPECT_EQ(MINIVMX_WALK_NO_MEMORY, tr.status);
+		EXPECT_EQ(2, tr.levels);
+		ASSERT_EQ(0, translate(t, TVM_CODE, MINIVMX_WALK_FETCH, &tr));
+		break;
+	}
+	/* Each guest entry's own address went through EPT, as did the data. */
+	for (i = 0; i < tr.levels; i++)
+		EXPECT_LE(3, tr.level[i].ept_levels);
+	ASSERT_EQ(0, translate(t, self->code, MINIVMX_WALK_FETCH, &tr));
+	EXPECT_EQ(MINIVMX_WALK_OK, tr.status);
+	EXPECT_NE(0, tr.hpa);
+	EXPECT_TRUE(ept_leaf_matches(&tr.data, tr.hpa));
+	/* Bad input. */
+	tr.flags = 1;
+	EXPECT_EQ(-1, ioctl(t->vcpu, MINIVMX_TRANSLATE, &tr));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-EINVAL, translate(t, 0, 1, &tr));
+	tr.reserved[0] = 1;
+	EXPECT_EQ(-1, ioctl(t->vcpu, MINIVMX_TRANSLATE, &tr));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(t->vcpu, MINIVMX_TRANSLATE, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+}
+
 TEST(vmcs_fields_by_encoding)
 {
 	static const uint8_t code[] = { 0xf4 };

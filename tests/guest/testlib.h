@@ -27,17 +27,22 @@ static inline const char *mvx_ko_path(void)
 	return p ? p : "/minivmx/minivmx.ko";
 }
 
-/* Load the module at @path: 0 or -errno. */
-static inline int load_module(const char *path)
+/* Load the module at @path with @params ("" for none): 0 or -errno. */
+static inline int load_module_params(const char *path, const char *params)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
 	close(fd);
 	return ret;
+}
+
+static inline int load_module(const char *path)
+{
+	return load_module_params(path, "");
 }
 
 /* Unload @name without waiting: 0 or -errno (-EWOULDBLOCK while in use). */

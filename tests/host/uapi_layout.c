@@ -323,7 +323,7 @@ ASSERT_OFFSET(struct minivmx_run, shutdown.efer, 200);
 ASSERT_OFFSET(struct minivmx_run, fail_entry.hardware_exit_reason, 32);
 ASSERT_OFFSET(struct minivmx_run, fail_entry.qualification, 40);
 ASSERT_OFFSET(struct minivmx_run, fail_entry.vm_instruction_error, 48);
-ASSERT_OFFSET(struct minivmx_run, fail_entry.pad, 52);
+ASSERT_OFFSET(struct minivmx_run, fail_entry.check, 52);
 ASSERT_OFFSET(struct minivmx_run, internal.suberror, 32);
 ASSERT_OFFSET(struct minivmx_run, internal.ndata, 36);
 ASSERT_OFFSET(struct minivmx_run, internal.data, 40);
@@ -349,7 +349,7 @@ ASSERT_SIZE(RUN_OBJ.shutdown.efer, 8);
 ASSERT_SIZE(RUN_OBJ.fail_entry.hardware_exit_reason, 8);
 ASSERT_SIZE(RUN_OBJ.fail_entry.qualification, 8);
 ASSERT_SIZE(RUN_OBJ.fail_entry.vm_instruction_error, 4);
-ASSERT_SIZE(RUN_OBJ.fail_entry.pad, 4);
+ASSERT_SIZE(RUN_OBJ.fail_entry.check, 4);
 ASSERT_SIZE(RUN_OBJ.internal.suberror, 4);
 ASSERT_SIZE(RUN_OBJ.internal.ndata, 4);
 ASSERT_SIZE(RUN_OBJ.internal.data, 128);
@@ -386,6 +386,49 @@ ASSERT_CONST(MINIVMX_SET_REGS, 0x4090ba22UL);
 ASSERT_CONST(MINIVMX_GET_SREGS, 0x8128ba23UL);
 ASSERT_CONST(MINIVMX_SET_SREGS, 0x4128ba24UL);
 ASSERT_CONST(MINIVMX_SET_CPUID, 0x4010ba25UL);
+ASSERT_CONST(MINIVMX_SET_GUEST_DEBUG, 0x4068ba26UL);
+ASSERT_CONST(MINIVMX_GET_VMCS, 0xc010ba27UL);
+ASSERT_CONST(MINIVMX_SET_EXIT_RING, 0x4020ba28UL);
+ASSERT_CONST(MINIVMX_TRANSLATE, 0xc168ba29UL);
+
+/* The step-and-inspect structures: sizes and the run structure's part. */
+ASSERT_SIZE(struct minivmx_guest_debug, 104);
+ASSERT_OFFSET(struct minivmx_guest_debug, steps, 8);
+ASSERT_OFFSET(struct minivmx_guest_debug, db, 16);
+ASSERT_OFFSET(struct minivmx_guest_debug, dr7, 48);
+ASSERT_OFFSET(struct minivmx_guest_debug, exit_bitmap, 56);
+ASSERT_OFFSET(struct minivmx_guest_debug, reserved, 72);
+ASSERT_SIZE(struct minivmx_vmcs_field, 16);
+ASSERT_SIZE(struct minivmx_vmcs_read, 16);
+ASSERT_SIZE(struct minivmx_exit_record, 72);
+ASSERT_OFFSET(struct minivmx_exit_record, reason, 56);
+ASSERT_OFFSET(struct minivmx_exit_record, insn_len, 68);
+ASSERT_OFFSET(struct minivmx_exit_record, where, 70);
+ASSERT_SIZE(struct minivmx_exit_ring, 64);
+ASSERT_OFFSET(struct minivmx_exit_ring, head, 8);
+ASSERT_OFFSET(struct minivmx_exit_ring, tail, 16);
+ASSERT_OFFSET(struct minivmx_exit_ring, overruns, 24);
+ASSERT_SIZE(struct minivmx_ring_config, 32);
+ASSERT_SIZE(struct minivmx_walk_level, 56);
+ASSERT_SIZE(struct minivmx_translate, 360);
+ASSERT_OFFSET(struct minivmx_translate, gpa, 32);
+ASSERT_OFFSET(struct minivmx_translate, level, 48);
+ASSERT_OFFSET(struct minivmx_translate, data, 272);
+ASSERT_OFFSET(struct minivmx_run, debug.reasons, 32);
+ASSERT_OFFSET(struct minivmx_run, debug.rip, 40);
+ASSERT_OFFSET(struct minivmx_run, debug.exit_rip, 72);
+ASSERT_OFFSET(struct minivmx_run, debug.insn_info, 116);
+ASSERT_CONST(MINIVMX_EXIT_DEBUG, 11);
+ASSERT_CONST(MINIVMX_CAP_GUEST_DEBUG, 13);
+ASSERT_CONST(MINIVMX_CAP_GET_VMCS, 14);
+ASSERT_CONST(MINIVMX_CAP_EXIT_RING, 15);
+ASSERT_CONST(MINIVMX_CAP_TRANSLATE, 16);
+ASSERT_CONST(MINIVMX_MAX_VMCS_FIELDS, 256);
+ASSERT_CONST(MINIVMX_MAX_RING_ENTRIES, 65536);
+ASSERT_CONST(MINIVMX_RING_OFFSET, 4096);
+ASSERT_CONST(MINIVMX_RING_RECORDS, 4096);
+ASSERT_CONST(MINIVMX_CHECK_CTRL_PIN, 1);
+ASSERT_CONST(MINIVMX_CHECK_GUEST_PDPTE, 43);
 
 ASSERT_CONST(MINIVMX_API_VERSION, 1);
 ASSERT_CONST(MINIVMX_IO, 0xBA);
@@ -624,7 +667,8 @@ static const struct member run_members[] = {
 	{ "console_len", offsetof(RUN, console_len),
 	  sizeof(RUN_OBJ.console_len) },
 	{ "console", offsetof(RUN, console), sizeof(RUN_OBJ.console) },
-	{ "pad1", offsetof(RUN, pad1), sizeof(RUN_OBJ.pad1) },
+	{ "refused_check", offsetof(RUN, refused_check),
+	  sizeof(RUN_OBJ.refused_check) },
 };
 
 /*
@@ -706,7 +750,7 @@ TEST(port_route_layout)
 		     sizeof(PORT_ROUTE));
 }
 
-/* struct minivmx_run names its tail padding (pad1): same size on i386. */
+/* struct minivmx_run ends with refused_check: same size on i386. */
 TEST(run_layout)
 {
 	size_t end = check_members(_metadata, run_members,
@@ -785,6 +829,14 @@ TEST(ioctl_numbers)
 		  sizeof(SREGS) },
 		{ "MINIVMX_SET_CPUID", MINIVMX_SET_CPUID, _IOC_WRITE,
 		  sizeof(CPUID) },
+		{ "MINIVMX_SET_GUEST_DEBUG", MINIVMX_SET_GUEST_DEBUG,
+		  _IOC_WRITE, sizeof(struct minivmx_guest_debug) },
+		{ "MINIVMX_GET_VMCS", MINIVMX_GET_VMCS,
+		  _IOC_READ | _IOC_WRITE, sizeof(struct minivmx_vmcs_read) },
+		{ "MINIVMX_SET_EXIT_RING", MINIVMX_SET_EXIT_RING,
+		  _IOC_WRITE, sizeof(struct minivmx_ring_config) },
+		{ "MINIVMX_TRANSLATE", MINIVMX_TRANSLATE,
+		  _IOC_READ | _IOC_WRITE, sizeof(struct minivmx_translate) },
 	};
 	unsigned long type = MINIVMX_IO;
 	size_t i, j;

@@ -44,6 +44,7 @@
 #define MINIVMX_CAP_GUEST_DEBUG		13	/* MINIVMX_SET_GUEST_DEBUG */
 #define MINIVMX_CAP_GET_VMCS		14	/* MINIVMX_GET_VMCS */
 #define MINIVMX_CAP_EXIT_RING		15	/* answers MINIVMX_MAX_RING_ENTRIES */
+#define MINIVMX_CAP_TRANSLATE		16	/* MINIVMX_TRANSLATE */
 
 /**
  * struct minivmx_vmx_msrs - the VMX capability MSRs, as read at load time
@@ -164,6 +165,60 @@ struct minivmx_vmx_info {
 	{ 63, "XSAVES" }, { 64, "XRSTORS" }, { 66, "SPP" }, \
 	{ 67, "UMWAIT" }, { 68, "TPAUSE" }, { 69, "LOADIWKEY" }, \
 	{ 74, "BUS_LOCK" }, { 75, "NOTIFY" }
+
+/*
+ * The VM-entry checks (SDM Vol. 3C 26.2-26.3) minivmx names when it
+ * refuses a state or the CPU refuses an entry: C(id, NAME, "what fails",
+ * "SDM section").  MINIVMX_CHECK_<NAME> is the id.  The module's checks
+ * and the tool's names come from this one list.
+ */
+#define MINIVMX_ENTRY_CHECKS(C) \
+	C(1, CTRL_PIN, "pin-based controls outside the allowed settings", "26.2.1.1") \
+	C(2, CTRL_PROC, "processor-based controls outside the allowed settings", "26.2.1.1") \
+	C(3, CTRL_PROC2, "secondary controls outside the allowed settings", "26.2.1.1") \
+	C(4, CTRL_EXIT, "VM-exit controls outside the allowed settings", "26.2.1.2") \
+	C(5, CTRL_ENTRY, "VM-entry controls outside the allowed settings", "26.2.1.3") \
+	C(6, CTRL_CR3_TARGETS, "CR3-target count above what the CPU supports", "26.2.1.1") \
+	C(7, CTRL_EPTP, "EPT pointer: memory type, walk length or reserved bits", "26.2.1.1") \
+	C(8, CTRL_VPID, "VPID enabled with VPID 0", "26.2.1.1") \
+	C(9, CTRL_ENTRY_INTR, "event injection: type, vector, error code or reserved bits", "26.2.1.3") \
+	C(10, CTRL_ENTRY_INSN_LEN, "event injection: instruction length of a software event", "26.2.1.3") \
+	C(11, HOST_CR0, "host CR0: a bit IA32_VMX_CR0_FIXED0/1 fixes", "26.2.2") \
+	C(12, HOST_CR4, "host CR4: a bit IA32_VMX_CR4_FIXED0/1 fixes", "26.2.2") \
+	C(13, HOST_SELECTORS, "host selectors: RPL or TI set, or CS or TR null", "26.2.3") \
+	C(14, HOST_ADDR_SPACE, "host address-space size control off on a 64-bit host", "26.2.4") \
+	C(15, HOST_CANONICAL, "host RIP or a host base not canonical", "26.2.2-26.2.3") \
+	C(16, GUEST_CR0, "guest CR0: a bit IA32_VMX_CR0_FIXED0/1 fixes, or PG without PE", "26.3.1.1") \
+	C(17, GUEST_CR4, "guest CR4: a bit IA32_VMX_CR4_FIXED0/1 fixes, or PCIDE outside IA-32e", "26.3.1.1") \
+	C(18, GUEST_CR3, "guest CR3 beyond the physical-address width", "26.3.1.1") \
+	C(19, GUEST_IA32E, "IA-32e mode guest without CR0.PG and CR4.PAE", "26.3.1.1") \
+	C(20, GUEST_EFER, "guest EFER: reserved bits, or LMA/LME against IA-32e mode and CR0.PG", "26.3.1.1") \
+	C(21, GUEST_DR7, "guest DR7 bits 63:32 set", "26.3.1.1") \
+	C(22, GUEST_TR, "TR: TI set, unusable, S or P wrong, or the wrong TSS type", "26.3.1.2") \
+	C(23, GUEST_LDTR, "LDTR usable but TI set, not an LDT, S set or not present", "26.3.1.2") \
+	C(24, GUEST_SEG_BASE, "segment base: not canonical, or bits 63:32 set in CS/SS/DS/ES", "26.3.1.2") \
+	C(25, GUEST_CS_TYPE, "CS type not an accessed code segment (or 3 in real mode)", "26.3.1.2") \
+	C(26, GUEST_SS_TYPE, "SS usable but not a writable data segment", "26.3.1.2") \
+	C(27, GUEST_DATA_TYPE, "DS/ES/FS/GS: not accessed, or execute-only code", "26.3.1.2") \
+	C(28, GUEST_SEG_S, "CS/SS/DS/ES/FS/GS usable with S clear", "26.3.1.2") \
+	C(29, GUEST_CS_DPL, "CS DPL against its type and SS DPL", "26.3.1.2") \
+	C(30, GUEST_SS_DPL, "SS DPL not 0 in real mode or with a type-3 CS", "26.3.1.2") \
+	C(31, GUEST_SEG_PRESENT, "CS or a usable segment not present", "26.3.1.2") \
+	C(32, GUEST_SEG_AR, "segment access rights: reserved bits set", "26.3.1.2") \
+	C(33, GUEST_SEG_LIMIT, "segment limit against its G bit", "26.3.1.2") \
+	C(34, GUEST_CS_L_D, "IA-32e mode: CS with both L and D set", "26.3.1.2") \
+	C(35, GUEST_DTABLE, "GDTR/IDTR: base not canonical or limit above 0xffff", "26.3.1.3") \
+	C(36, GUEST_RIP, "RIP: bits 63:32 outside 64-bit code, or not canonical", "26.3.1.4") \
+	C(37, GUEST_RFLAGS, "RFLAGS: reserved bits, bit 1 clear, or VM in IA-32e or real mode", "26.3.1.4") \
+	C(38, GUEST_RFLAGS_IF, "external interrupt injected with RFLAGS.IF clear", "26.3.1.4") \
+	C(39, GUEST_ACTIVITY, "activity state: unknown, unsupported, or HLT with SS DPL not 0", "26.3.1.5") \
+	C(40, GUEST_INTERRUPTIBILITY, "interruptibility: reserved bits, STI with MOV SS, STI with IF clear", "26.3.1.5") \
+	C(41, GUEST_PENDING_DBG, "pending debug exceptions: reserved bits, or BS against TF and BTF", "26.3.1.5") \
+	C(42, GUEST_LINK_POINTER, "VMCS link pointer not ~0", "26.3.1.5") \
+	C(43, GUEST_PDPTE, "PAE paging: a present PDPTE with reserved bits", "26.3.1.6")
+
+#define MINIVMX_CHECK_ENUM(id, name, text, sdm) MINIVMX_CHECK_##name = id,
+enum { MINIVMX_ENTRY_CHECKS(MINIVMX_CHECK_ENUM) };
 
 /* Basic exit reasons counted in struct minivmx_run.exit_count[]. */
 #define MINIVMX_NR_VMX_EXIT_REASONS	80
@@ -422,7 +477,9 @@ struct minivmx_port_route {
  *	at the triple fault
  * @fail_entry: MINIVMX_EXIT_FAIL_ENTRY: @fail_entry.vm_instruction_error
  *	(VMfailValid, SDM 31.4) or @fail_entry.hardware_exit_reason with bit 31
- *	set and its qualification (SDM 27.8)
+ *	set and its qualification (SDM 27.8); @fail_entry.check is the first
+ *	MINIVMX_ENTRY_CHECKS entry the VMCS fails, as minivmx reads it after
+ *	the failure (0: none of them)
  * @internal: MINIVMX_EXIT_INTERNAL_ERROR: @internal.suberror
  *	(MINIVMX_INTERNAL_*), @internal.data depends on it (GPA, instruction
  *	bytes)
@@ -443,7 +500,9 @@ struct minivmx_port_route {
  *	0
  * @console: out: bytes the guest wrote to in-kernel console ports and
  *	hypercalls
- * @pad1: padding
+ * @refused_check: out: the MINIVMX_ENTRY_CHECKS entry the state given to
+ *	the last MINIVMX_SET_SREGS or MINIVMX_SET_REGS failed, when it was
+ *	refused with -EINVAL for it; 0 otherwise
  */
 struct minivmx_run {
 	__u8 immediate_exit;
@@ -480,7 +539,7 @@ struct minivmx_run {
 			__u64 hardware_exit_reason;
 			__u64 qualification;
 			__u32 vm_instruction_error;
-			__u32 pad;
+			__u32 check;
 		} fail_entry;
 		struct {
 			__u32 suberror;
@@ -511,7 +570,7 @@ struct minivmx_run {
 	__u64 exit_count[MINIVMX_NR_VMX_EXIT_REASONS];
 	__u32 console_len;
 	__u8 console[MINIVMX_CONSOLE_SIZE];
-	__u32 pad1;
+	__u32 refused_check;
 };
 
 /* struct minivmx_guest_debug.control */
@@ -581,6 +640,75 @@ struct minivmx_vmcs_read {
 	__u32 nr;
 	__u32 pad;
 	__u64 fields;
+};
+
+/* ---- The two-dimensional address walk ---- */
+
+/* struct minivmx_translate.access: check rights as for this access */
+#define MINIVMX_WALK_WRITE	(1U << 1)
+#define MINIVMX_WALK_USER	(1U << 2)
+#define MINIVMX_WALK_FETCH	(1U << 4)
+
+/* struct minivmx_translate.status */
+#define MINIVMX_WALK_OK		0	/* @gpa (and @hpa) are the answer */
+#define MINIVMX_WALK_PAGE_FAULT	1	/* the access would fault: @error */
+#define MINIVMX_WALK_NO_MEMORY	2	/* a table or @gpa is not guest RAM */
+
+/**
+ * struct minivmx_walk_level - one step of the walk
+ * @gpa: guest-physical address of the guest's entry (0 for a PAE PDPTE,
+ *	which the CPU holds in the VMCS); for minivmx_translate.data, the
+ *	final guest-physical address
+ * @entry: the guest's entry (0 in minivmx_translate.data)
+ * @ept: the EPT entries that map @gpa, the EPT PML4E first
+ * @ept_levels: entries in @ept: 4, 3 for a 2 MiB leaf, fewer where EPT
+ *	maps nothing (the last one is then not present)
+ * @pad: 0
+ *
+ * Entries that hold host-physical addresses (@ept) have their address
+ * bits cleared unless the caller has CAP_SYS_ADMIN, as
+ * /proc/PID/pagemap does.
+ */
+struct minivmx_walk_level {
+	__u64 gpa;
+	__u64 entry;
+	__u64 ept[4];
+	__u32 ept_levels;
+	__u32 pad;
+};
+
+/**
+ * struct minivmx_translate - argument of MINIVMX_TRANSLATE
+ * @gva: in: the guest linear address
+ * @access: in: MINIVMX_WALK_*, the access whose rights are checked
+ * @flags: in: must be 0
+ * @status: out: MINIVMX_WALK_*
+ * @error: out: MINIVMX_WALK_PAGE_FAULT: the page-fault error code
+ * @levels: out: guest paging levels walked, 0 with paging off
+ * @pad: 0
+ * @gpa: out: the guest-physical address of @gva
+ * @hpa: out: its host-physical address; 0 without CAP_SYS_ADMIN
+ * @level: out: the guest's entries, from the top level, each with the
+ *	EPT walk of its own address (the two-dimensional walk)
+ * @data: out: the EPT walk of @gpa
+ * @reserved: must be 0
+ *
+ * The walk reads as the CPU would for @access but changes nothing: no
+ * accessed or dirty flags are set and no fault is delivered.
+ */
+struct minivmx_translate {
+	__u64 gva;
+	__u32 access;
+	__u32 flags;
+	__u32 status;
+	__u32 error;
+	__u32 levels;
+	__u32 pad;
+	__u64 gpa;
+	__u64 hpa;
+	struct minivmx_walk_level level[4];
+	struct minivmx_walk_level data;
+	__u64 reserved[4];
 };
 
 /* ---- The exit-record ring, mmap()ed from a vCPU fd ---- */
@@ -689,5 +817,6 @@ struct minivmx_ring_config {
 #define MINIVMX_SET_GUEST_DEBUG	_IOW(MINIVMX_IO, 0x26, struct minivmx_guest_debug)
 #define MINIVMX_GET_VMCS	_IOWR(MINIVMX_IO, 0x27, struct minivmx_vmcs_read)
 #define MINIVMX_SET_EXIT_RING	_IOW(MINIVMX_IO, 0x28, struct minivmx_ring_config)
+#define MINIVMX_TRANSLATE	_IOWR(MINIVMX_IO, 0x29, struct minivmx_translate)
 
 #endif /* _UAPI_LINUX_MINIVMX_H */
