@@ -22,6 +22,7 @@
 #include <sys/ioctl.h>
 
 #include "gdb-int.h"
+#include "libminivmx.h"
 #include "vmx-names.h"
 
 /* Encodings: SDM Vol. 3D, Appendix B. */
@@ -209,11 +210,26 @@ static void print_ept(struct gdb_stub *s, const struct minivmx_walk_level *l)
 			    (unsigned long long)l->ept[i]);
 }
 
-static void cmd_walk(struct gdb_stub *s, int argc, char **argv)
+/*
+ * The names of the guest's levels, from the top, by paging mode: the walk
+ * stops early at a large page (levels says how far it went).
+ */
+static const char * const *level_names(struct gdb_stub *s)
 {
 	static const char * const n4[] = { "PML4E", "PDPTE", "PDE", "PTE" };
-	static const char * const n3[] = { "PDPTE", "PDE", "PTE" };
-	static const char * const n2[] = { "PDE", "PTE" };
+	static const char * const pae[] = { "PDPTE", "PDE", "PTE", "" };
+	static const char * const n2[] = { "PDE", "PTE", "", "" };
+	struct minivmx_sregs sr;
+
+	if (minivmx_get_sregs(s->t.vcpu_fd, &sr))
+		return n4;
+	if (sr.efer & (1ULL << 10))		/* EFER.LMA */
+		return n4;
+	return sr.cr4 & (1ULL << 5) ? pae : n2;	/* CR4.PAE */
+}
+
+static void cmd_walk(struct gdb_stub *s, int argc, char **argv)
+{
 	struct minivmx_translate tr = { 0 };
 	const char * const *names;
 	unsigned int i;
@@ -234,19 +250,27 @@ static void cmd_walk(struct gdb_stub *s, int argc, char **argv)
 			    "not in this module");
 		return;
 	}
-	names = tr.levels == 4 ? n4 : tr.levels == 3 ? n3 : n2;
-	gdb_console(s, "linear 0x%llx: %u guest paging level%s\n",
+	names = level_names(s);
+	gdb_console(s, "linear 0x%llx: %u guest paging level%s%s\n",
 		    (unsigned long long)tr.gva, tr.levels,
-		    tr.levels == 1 ? "" : "s");
+		    tr.levels == 1 ? "" : "s",
+		    tr.levels ? "" : " (paging off: linear is physical)");
 	for (i = 0; i < tr.levels && i < 4; i++) {
-		gdb_console(s, "  %-5s at GPA 0x%llx: 0x%016llx\n", names[i],
-			    (unsigned long long)tr.level[i].gpa,
-			    (unsigned long long)tr.level[i].entry);
+		if (!tr.level[i].gpa && !strcmp(names[i], "PDPTE"))
+			gdb_console(s, "  %-5s from the VMCS:  0x%016llx\n",
+				    names[i],
+				    (unsigned long long)tr.level[i].entry);
+		else
+			gdb_console(s, "  %-5s at GPA 0x%llx: 0x%016llx\n",
+				    names[i],
+				    (unsigned long long)tr.level[i].gpa,
+				    (unsigned long long)tr.level[i].entry);
 		print_ept(s, &tr.level[i]);
 	}
 	switch (tr.status) {
 	case MINIVMX_WALK_OK:
-		gdb_console(s, "  GPA 0x%llx\n", (unsigned long long)tr.gpa);
+		gdb_console(s, "  data  at GPA 0x%llx\n",
+			    (unsigned long long)tr.gpa);
 		print_ept(s, &tr.data);
 		if (tr.hpa)
 			gdb_console(s, "  HPA 0x%llx\n",
