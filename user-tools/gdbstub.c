@@ -319,20 +319,31 @@ static void resume(struct gdb_stub *s, bool step)
 	atomic_store(&io_pending, true);
 }
 
+/*
+ * Debugging off.  A guest INT3 still owed to the guest is queued first:
+ * INJECT_BP writes the VM-entry event at once, and turning debugging off
+ * leaves it queued.
+ */
+static void debug_off(struct gdb_stub *s)
+{
+	struct minivmx_guest_debug d = {
+		.control = MINIVMX_GUESTDBG_ENABLE | MINIVMX_GUESTDBG_USE_SW_BP |
+			   MINIVMX_GUESTDBG_INJECT_BP,
+	};
+
+	if (s->inject_bp)
+		ioctl(s->t.vcpu_fd, MINIVMX_SET_GUEST_DEBUG, &d);
+	s->inject_bp = false;
+	memset(&d, 0, sizeof(d));
+	ioctl(s->t.vcpu_fd, MINIVMX_SET_GUEST_DEBUG, &d);
+}
+
 /* Back to the guest without a debugger. */
 static void detach(struct gdb_stub *s)
 {
-	struct minivmx_guest_debug off = { 0 };
-
 	gdb_clear_bps(s);
 	memset(s->exit_bitmap, 0, sizeof(s->exit_bitmap));
-	if (s->inject_bp) {
-		off.control = MINIVMX_GUESTDBG_ENABLE |
-			      MINIVMX_GUESTDBG_USE_SW_BP |
-			      MINIVMX_GUESTDBG_INJECT_BP;
-		s->inject_bp = false;
-	}
-	ioctl(s->t.vcpu_fd, MINIVMX_SET_GUEST_DEBUG, &off);
+	debug_off(s);
 	drop_gdb(s);
 	s->stopped = false;
 	/* Another gdb may connect while the guest runs. */
@@ -413,20 +424,33 @@ bool gdb_stub_after_run(struct gdb_stub *s, int ret)
 
 	if (atomic_exchange(&io_pending, false))
 		check_input(s);
-	if (s->stopped) {
+	if (!ret && run->exit_reason == MINIVMX_EXIT_DEBUG) {
+		if (s->fd < 0) {
+			/* A stop gdb left behind: the guest's INT3 is its own. */
+			s->inject_bp = run->debug.reasons & MINIVMX_DEBUG_SW_BP;
+			debug_off(s);
+			return true;
+		}
+		reply = debug_stop(s, buf, sizeof(buf));
+		if (s->stopped)		/* Ctrl-C came first and said so */
+			return true;
+		if (*reply)
+			stopped(s, reply);
+		else if (arm_debug(s, s->stepping))
+			stopped(s, "T05thread:1;");
+		return true;
+	}
+	/*
+	 * Stopped by Ctrl-C or a new connection: the interrupted run is
+	 * ours; any other exit is still the run loop's to handle (an IN
+	 * to complete, say) before gdb gets the guest.
+	 */
+	if (s->stopped && (ret == -EINTR ||
+			   (!ret && run->exit_reason == MINIVMX_EXIT_INTR))) {
 		run->immediate_exit = 0;
 		return true;
 	}
-	if (ret || run->exit_reason != MINIVMX_EXIT_DEBUG)
-		return false;
-	if (s->fd < 0)		/* gdb left; a stale stop */
-		return true;
-	reply = debug_stop(s, buf, sizeof(buf));
-	if (*reply)
-		stopped(s, reply);
-	else if (arm_debug(s, s->stepping))
-		stopped(s, "T05thread:1;");
-	return true;
+	return false;
 }
 
 /* ---- packets ---- */
