@@ -55,6 +55,8 @@ mkdir -p "$root/usr/bin" "$root/minivmx/guests"
 cp "$gdb" "$root/usr/bin/gdb"
 # Every library ldd names (resolved through symlinks) and the loader, at
 # the paths the binary asks for.
+missing=$(ldd "$gdb" | awk '/not found/ { print $1 }')
+[ -z "$missing" ] || die "$gdb needs libraries this machine lacks: $missing (apt-get install gdb-minimal's dependencies)"
 libs=$(ldd "$gdb" | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]*ld-linux/ { print $1 }')
 [ -n "$libs" ] || die "ldd found no libraries for $gdb"
 for l in $libs; do
