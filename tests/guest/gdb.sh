@@ -12,6 +12,8 @@
 # reads, a memory write, Ctrl-C (SIGINT to gdb) on a spinning guest (the
 # guest's start code clears .bss: gdb sets gdb_spin once main() runs),
 # kill.
+# Session 3: an INT3 of the guest's own reaches the guest (which has no
+# IDT: a triple fault), not gdb.
 #
 #   gdb.sh [-v] [GUEST-DIR]
 #
@@ -81,7 +83,7 @@ guest_status() {
 	wait "$guest_pid"
 }
 
-echo "1..19"
+echo "1..20"
 if ! command -v gdb >/dev/null; then
 	echo "ok 1 # SKIP no gdb in this initramfs (the suite needs '# testbed: gdb')"
 	exit 4
@@ -213,4 +215,26 @@ ok $? "Ctrl-C stops the spinning guest (after its three ticks)"
 [ "$status" = 137 ] && grep -q 'gdb killed the guest' "$OUT.err"
 ok $? "kill ends the run (status $status, 137)"
 [ "$failed" -eq "$f2" ] && [ -z "$verbose" ] || { show "$OUT.gdb"; show "$OUT.err"; }
+
+# ---- session 3: the guest's own INT3 ----
+f3=$failed
+if ! start_guest "$SOCK" --mode long "$G/gdbtarget-long.bin"; then
+	echo "not ok 20 minivmx run --gdb made no socket"
+	show "$OUT.err"
+	finish
+fi
+gdb -batch -nx "$G/gdbtarget-long.elf" \
+	-ex 'set pagination off' -ex 'set confirm off' -ex 'set width 0' \
+	-ex "target remote $SOCK" \
+	-ex 'break gdb_tick' -ex 'continue' -ex 'delete' \
+	-ex 'set var gdb_spin = 2' \
+	-ex 'echo MARK int3\n' -ex 'continue' \
+	>"$OUT.gdb" 2>&1
+guest_status 300
+status=$?
+# The #BP went to the guest: no SIGTRAP in gdb, the guest's triple fault
+# (exit status 3) ends the run, and gdb hears that it was killed.
+[ "$status" = 3 ] && ! has int3 SIGTRAP && has int3 'signal SIGKILL'
+ok $? "an INT3 that is not gdb's goes to the guest (status $status, 3: no IDT)"
+[ "$failed" -eq "$f3" ] && [ -z "$verbose" ] || { show "$OUT.gdb"; show "$OUT.err"; }
 finish

@@ -6,8 +6,9 @@
  * gdb_spot is hand-written so its bytes are known: "mov $0x1234, %eax"
  * (5 bytes), "nop", "mov %eax, gdb_seen", "ret"; gdb_tick adds one to
  * gdb_counter, for a watchpoint, and main() calls it three times.  Then a
- * CPUID, and a spin while gdb_spin is non-zero (gdb sets it, to test
- * Ctrl-C).
+ * CPUID; an INT3 if gdb set gdb_spin to 2 (not gdb's breakpoint: it must
+ * reach the guest, which has no IDT and triple-faults); a spin while
+ * gdb_spin is 1 (for Ctrl-C).
  *
  * Host: nothing beyond the tool.  Serial: "gdbtarget: counter 3"; exit
  * status 0.
@@ -49,7 +50,9 @@ int main(void)
 		asm volatile("call gdb_tick" : : : "memory");
 	r = cpuid(0, 0);
 	asm volatile("" : : : "memory");
-	while (gdb_spin)
+	if (gdb_spin == 2)
+		asm volatile("int3");	/* the guest's own: it has no IDT */
+	while (gdb_spin == 1)
 		asm volatile("" : : : "memory");	/* reads it again */
 	printf("gdbtarget: counter %u, seen %#x, max leaf %#x\n",
 	       gdb_counter, gdb_seen, r.a);
