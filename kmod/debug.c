@@ -23,6 +23,9 @@
 #include "minivmx.h"
 #include "vmx_ops.h"
 
+/* On while any vCPU has debugging on: see mvx_debugging(). */
+DEFINE_STATIC_KEY_FALSE(mvx_debug_key);
+
 #define GUESTDBG_ALL	(MINIVMX_GUESTDBG_ENABLE | MINIVMX_GUESTDBG_SINGLESTEP | \
 			 MINIVMX_GUESTDBG_USE_SW_BP | MINIVMX_GUESTDBG_USE_HW_BP | \
 			 MINIVMX_GUESTDBG_EXIT_BP | MINIVMX_GUESTDBG_INJECT_BP)
@@ -132,6 +135,7 @@ long mvx_set_guest_debug(struct mvx_vcpu *v, const void __user *arg)
 {
 	struct mvx_debug *dbg = &v->debug;
 	struct minivmx_guest_debug d;
+	bool was_on = dbg->control;
 	int ret = 0;
 
 	if (copy_from_user(&d, arg, sizeof(d)))
@@ -163,7 +167,22 @@ long mvx_set_guest_debug(struct mvx_vcpu *v, const void __user *arg)
 		debug_update_vmcs(v);
 	}
 	preempt_enable();
+	/* Static keys change with preemption on (they take a mutex). */
+	if (!was_on && dbg->control)
+		static_branch_inc(&mvx_debug_key);
+	else if (was_on && !dbg->control)
+		static_branch_dec(&mvx_debug_key);
 	return ret;
+}
+
+/**
+ * mvx_debug_free() - a vCPU goes: drop its part of the static key
+ * @v: the vCPU
+ */
+void mvx_debug_free(struct mvx_vcpu *v)
+{
+	if (v->debug.control)
+		static_branch_dec(&mvx_debug_key);
 }
 
 /**

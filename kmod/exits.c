@@ -118,7 +118,7 @@ void mvx_skip_insn(struct mvx_vcpu *v)
 		mvx_inject_exception(X86_TRAP_DB, false, 0);
 	}
 	/* The CPU did not run it: no monitor-trap-flag exit will count it. */
-	if (unlikely(v->debug.control & MINIVMX_GUESTDBG_SINGLESTEP))
+	if (mvx_debugging(v) && (v->debug.control & MINIVMX_GUESTDBG_SINGLESTEP))
 		mvx_debug_step_done(v);
 }
 
@@ -1226,12 +1226,13 @@ int mvx_handle_exit(struct mvx_vcpu *v, u32 reason)
 		ret = 0;
 	} else if (basic < MINIVMX_NR_VMX_EXIT_REASONS && exit_handlers[basic]) {
 		requeue_vectoring_event(basic);
-		if (unlikely(v->debug.control & MINIVMX_GUESTDBG_EXIT_BP) &&
+		if (mvx_debugging(v) &&
+		    (v->debug.control & MINIVMX_GUESTDBG_EXIT_BP) &&
 		    test_bit(basic, v->debug.exit_bitmap))
 			mvx_debug_exit_bp(v, basic);
 		ret = exit_handlers[basic](v);
 		/* An exit that reaches userspace anyway is its own stop. */
-		if (unlikely(!ret))
+		if (mvx_debugging(v) && !ret)
 			v->debug.stop &= ~MINIVMX_DEBUG_EXIT;
 	} else {
 		ret = internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2,

@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/jump_label.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
@@ -470,6 +471,25 @@ int mvx_debug_exception(struct mvx_vcpu *v, u32 info);
 int mvx_handle_mtf(struct mvx_vcpu *v);
 void mvx_debug_exit_bp(struct mvx_vcpu *v, u32 basic);
 int mvx_debug_report(struct mvx_vcpu *v);
+
+/*
+ * Static keys: while no vCPU is debugged or records exits, the run loop's
+ * tests for them are no-ops (debug.c, ring.c).
+ */
+DECLARE_STATIC_KEY_FALSE(mvx_debug_key);
+DECLARE_STATIC_KEY_FALSE(mvx_ring_key);
+
+static __always_inline bool mvx_debugging(struct mvx_vcpu *v)
+{
+	return static_branch_unlikely(&mvx_debug_key) && v->debug.control;
+}
+
+static __always_inline bool mvx_recording(struct mvx_vcpu *v)
+{
+	return static_branch_unlikely(&mvx_ring_key) && v->ring_on;
+}
+
+void mvx_debug_free(struct mvx_vcpu *v);
 
 /* ring.c: the exit-record ring */
 long mvx_set_exit_ring(struct mvx_vcpu *v, const void __user *arg);

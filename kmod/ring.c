@@ -5,8 +5,8 @@
  * kernel only writes to the shared pages, reading nothing back but the
  * consumer's tail, so what userspace scribbles there cannot mislead it;
  * a slow consumer loses records (counted in overruns), the guest never
- * waits.  With recording off the run loop pays one test per entry and
- * exit.
+ * waits.  While no vCPU records, a static key makes the run loop's tests
+ * for it no-ops.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -17,6 +17,9 @@
 
 #include "minivmx.h"
 #include "vmx_ops.h"
+
+/* On while any vCPU records exits: see mvx_recording(). */
+DEFINE_STATIC_KEY_FALSE(mvx_ring_key);
 
 /**
  * struct mvx_ring - a vCPU's exit-record ring
@@ -81,6 +84,17 @@ err:
 	return NULL;
 }
 
+static void ring_switch(struct mvx_vcpu *v, bool on)
+{
+	if (on == v->ring_on)
+		return;
+	if (on)
+		static_branch_inc(&mvx_ring_key);
+	else
+		static_branch_dec(&mvx_ring_key);
+	v->ring_on = on;
+}
+
 /**
  * mvx_set_exit_ring() - MINIVMX_SET_EXIT_RING
  * @v: the vCPU, its mutex held
@@ -100,7 +114,7 @@ long mvx_set_exit_ring(struct mvx_vcpu *v, const void __user *arg)
 	if (c.flags || memchr_inv(c.reserved, 0, sizeof(c.reserved)))
 		return -EINVAL;
 	if (!c.entries) {
-		v->ring_on = false;
+		ring_switch(v, false);
 		return 0;
 	}
 	if (!is_power_of_2(c.entries) || c.entries > MINIVMX_MAX_RING_ENTRIES)
@@ -115,7 +129,7 @@ long mvx_set_exit_ring(struct mvx_vcpu *v, const void __user *arg)
 		/* mmap() looks without the vCPU's mutex. */
 		smp_store_release(&v->ring, r);
 	}
-	v->ring_on = true;
+	ring_switch(v, true);
 	return 0;
 }
 
@@ -148,6 +162,7 @@ int mvx_ring_mmap(struct mvx_vcpu *v, struct vm_area_struct *vma)
 
 void mvx_ring_free(struct mvx_vcpu *v)
 {
+	ring_switch(v, false);
 	if (v->ring)
 		ring_free(v->ring);
 }
@@ -175,9 +190,16 @@ void mvx_ring_exit(struct mvx_vcpu *v, u32 reason)
 	e->reason = reason;
 	e->qualification = vmcs_read(EXIT_QUALIFICATION);
 	e->rip = vmcs_read(GUEST_RIP);
-	e->intr_info = vmcs_read(VM_EXIT_INTR_INFO);
-	e->idt_vectoring_info = vmcs_read(IDT_VECTORING_INFO_FIELD);
 	e->insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	/* Only read what the exit can have (SDM 28.2.2, 28.2.4). */
+	e->intr_info = basic <= EXIT_REASON_EXTERNAL_INTERRUPT ?
+		       vmcs_read(VM_EXIT_INTR_INFO) : 0;
+	e->idt_vectoring_info = 0;
+	if (basic <= EXIT_REASON_EXTERNAL_INTERRUPT ||
+	    basic == EXIT_REASON_TASK_SWITCH ||
+	    basic == EXIT_REASON_EPT_VIOLATION ||
+	    basic == EXIT_REASON_EPT_MISCONFIG)
+		e->idt_vectoring_info = vmcs_read(IDT_VECTORING_INFO_FIELD);
 	if (basic == EXIT_REASON_EPT_VIOLATION ||
 	    basic == EXIT_REASON_EPT_MISCONFIG) {
 		e->gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);

@@ -415,8 +415,8 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 		guest_xcr0 = v->xcr0;
 	for (;;) {
 		/* A debugger's stop, from the last exit or a completed one. */
-		if (unlikely(v->debug.stop)) {
-			if (unlikely(v->ring_on))
+		if (mvx_debugging(v) && v->debug.stop) {
+			if (mvx_recording(v))
 				mvx_ring_user(v);
 			return mvx_debug_report(v);
 		}
@@ -431,7 +431,7 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, guest_xcr0);
 		if (unlikely(dr))
 			vcpu_load_dr(v, dr);
-		if (unlikely(v->ring_on))
+		if (mvx_recording(v))
 			mvx_ring_entry(v);
 
 		ret = vcpu_enter_exit(v);
@@ -461,7 +461,7 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 			return 0;
 		}
 		reason = vmcs_read(VM_EXIT_REASON);
-		if (unlikely(v->ring_on))
+		if (mvx_recording(v))
 			mvx_ring_exit(v, reason);
 		/* A failed entry leaves the launch state as it was (26.7). */
 		if (likely(!(reason & VMX_EXIT_REASONS_FAILED_VMENTRY)))
@@ -471,7 +471,7 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 
 		ret = mvx_handle_exit(v, reason);
 		if (ret <= 0) {
-			if (unlikely(v->ring_on))
+			if (mvx_recording(v))
 				mvx_ring_user(v);
 			return ret;
 		}
@@ -725,6 +725,7 @@ static void vcpu_free(struct mvx_vcpu *v)
 		ida_free(&vpid_ida, v->vpid);
 	kfree(v->cpuid);
 	mvx_ring_free(v);
+	mvx_debug_free(v);
 	kfree(v);
 }
 

@@ -159,6 +159,19 @@ int bench_guest_init(const char *path, uint8_t *ram, uint64_t mem_size,
 	return 0;
 }
 
+void bench_step_init(uint8_t *ram)
+{
+	static const uint8_t loop[] = {
+		0x48, 0xff, 0xc0,	/* 1: inc %rax */
+		0x48, 0x01, 0xc3,	/* add %rax, %rbx */
+		0x48, 0xff, 0xc9,	/* dec %rcx */
+		0x75, 0xf5,		/* jnz 1b */
+		0xf4,			/* hlt */
+	};
+
+	memcpy(ram + BENCH_STEP_CODE, loop, sizeof(loop));
+}
+
 void bench_state_init(struct bench_state *st, const char *name,
 		      uint8_t *ram, uint64_t mem_size)
 {

@@ -9,6 +9,10 @@
  * The register state is described once, in hypervisor-neutral structs,
  * and each program converts it to its own ABI (struct minivmx_sregs or
  * struct kvm_sregs).
+ *
+ * Once the bench guest has ended, both programs single-step the same step
+ * loop (bench_step_init()) in the same vCPU: BENCH_STEPS steps, one run
+ * each, and bench_minivmx then BENCH_STEPN_RUNS runs of BENCH_STEPN steps.
  */
 #ifndef MINIVMX_BENCH_COMMON_H
 #define MINIVMX_BENCH_COMMON_H
@@ -44,6 +48,19 @@
 
 /* The guest's loop counts (tests/guests/bench.c) */
 #define BENCH_PIO_ITERS	10000
+
+/*
+ * The step loop: BENCH_STEP_LOOP_INSNS instructions per iteration, no
+ * exits, written at BENCH_STEP_CODE (free RAM below the image); RAX counts
+ * the iterations, RCX counts down from BENCH_STEP_ITERS and HLT ends it,
+ * far beyond the steps taken.
+ */
+#define BENCH_STEP_CODE		0x9000ULL
+#define BENCH_STEP_LOOP_INSNS	4
+#define BENCH_STEP_ITERS	1000000ULL
+#define BENCH_STEPS		10000	/* single steps, one run each */
+#define BENCH_STEPN		1000	/* instructions per run, step N */
+#define BENCH_STEPN_RUNS	100
 
 /* A segment register with its hidden part. */
 struct bench_seg {
@@ -106,6 +123,14 @@ uint8_t *bench_alloc_ram(uint64_t size);
  */
 int bench_guest_init(const char *path, uint8_t *ram, uint64_t mem_size,
 		     struct bench_cpu *cpu);
+
+/*
+ * Write the step loop at BENCH_STEP_CODE.  The vCPU enters it with
+ * RIP = BENCH_STEP_CODE, RAX = 0, RCX = BENCH_STEP_ITERS; after N steps,
+ * N a multiple of BENCH_STEP_LOOP_INSNS, RIP is back there and RAX is
+ * N / BENCH_STEP_LOOP_INSNS.
+ */
+void bench_step_init(uint8_t *ram);
 
 void bench_state_init(struct bench_state *st, const char *name,
 		      uint8_t *ram, uint64_t mem_size);

@@ -17,8 +17,18 @@
  * answers real values, as it does under minivmx; -n skips KVM_SET_CPUID2
  * (KVM then answers zeros).  CPUID exits stay in KVM's kernel either way.
  * The vCPU's "exits" and "io_exits" statistics (KVM_GET_STATS_FD) are
- * printed too.  Exit status 0 if the guest ran to a clean end with its
- * numbers, 1 otherwise.
+ * printed too, as the guest left them.
+ *
+ * Then, the guest ended, the same vCPU single-steps the step loop
+ * (bench_step_init()) as bench_minivmx does, with KVM_SET_GUEST_DEBUG
+ * (KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP: RFLAGS.TF and #DB
+ * intercepted on VMX): single_step_cycles is the host TSC per step of
+ * BENCH_STEPS, one KVM_RUN per KVM_EXIT_DEBUG; single_steps counts the
+ * KVM_EXIT_DEBUGs that were single-step traps (#DB with DR6.BS);
+ * step_loop_iters is the loop's RAX at the end.  KVM has no step N.
+ *
+ * Exit status 0 if the guest ran to a clean end with its numbers, 1
+ * otherwise.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -128,6 +138,72 @@ out:
 	return ret;
 }
 
+#define DB_VECTOR	1
+#define DR6_BS		(1U << 14)	/* single step (SDM 17.2.3) */
+
+/*
+ * BENCH_STEPS single steps of the step loop, one KVM_RUN each; see the
+ * top of the file.  *@cycles is the host TSC per step, 0 on a failure
+ * (with a message).
+ */
+static void bench_steps(struct bench_state *st, int vcpu, struct kvm_run *run,
+			uint64_t *cycles, uint64_t *steps, uint64_t *iters)
+{
+	struct kvm_guest_debug dbg = {
+		.control = KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP,
+	};
+	struct kvm_regs regs = {
+		.rip = BENCH_STEP_CODE,
+		.rcx = BENCH_STEP_ITERS,
+		.rsp = BENCH_MEM,
+		.rflags = 2,
+	};
+	unsigned int i = 0;
+	uint64_t t0, t;
+
+	bench_step_init(st->ram);
+	/* A new RIP: KVM does not skip the exit port's OUT at the next run. */
+	if (ioctl(vcpu, KVM_SET_REGS, &regs) ||
+	    ioctl(vcpu, KVM_SET_GUEST_DEBUG, &dbg)) {
+		bench_err(st, "setting up the step loop: %s", strerror(errno));
+		return;
+	}
+	t0 = bench_rdtsc();
+	while (i < BENCH_STEPS) {
+		if (ioctl(vcpu, KVM_RUN, 0)) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			bench_err(st, "KVM_RUN while stepping: %s",
+				  strerror(errno));
+			return;
+		}
+		if (run->exit_reason != KVM_EXIT_DEBUG ||
+		    run->debug.arch.exception != DB_VECTOR ||
+		    !(run->debug.arch.dr6 & DR6_BS)) {
+			bench_err(st, "stop %u: exit %u, exception %u, DR6 %#llx at %#llx",
+				  i + 1, run->exit_reason,
+				  run->debug.arch.exception,
+				  (unsigned long long)run->debug.arch.dr6,
+				  (unsigned long long)run->debug.arch.pc);
+			return;
+		}
+		(*steps)++;
+		i++;
+	}
+	t = bench_rdtsc() - t0;
+	dbg.control = 0;
+	if (ioctl(vcpu, KVM_SET_GUEST_DEBUG, &dbg) ||
+	    ioctl(vcpu, KVM_GET_REGS, &regs)) {
+		bench_err(st, "after stepping: %s", strerror(errno));
+		return;
+	}
+	*cycles = t / BENCH_STEPS;
+	*iters = regs.rax;
+	if (regs.rip != BENCH_STEP_CODE)
+		bench_err(st, "stepping ended at RIP %#llx, not at the loop's start",
+			  (unsigned long long)regs.rip);
+}
+
 static void bad_exit(struct bench_state *st, struct kvm_run *run)
 {
 	bench_err(st, "unexpected exit %u", run->exit_reason);
@@ -156,10 +232,11 @@ int main(int argc, char **argv)
 	struct kvm_run *run;
 	struct bench_state st;
 	struct bench_cpu cpu;
-	uint64_t t0, t1 = 0;
+	uint64_t t0, t1 = 0, step_cycles = 0, steps = 0, iters = 0;
 	int kvm, vm, vcpu, first = 1, set_cpuid = 1;
+	long long exits, io_exits;
 	long mmap_size;
-	char extra[128];
+	char extra[512];
 	uint8_t *ram;
 
 	if (argc == 3 && !strcmp(argv[1], "-n")) {
@@ -279,7 +356,13 @@ int main(int argc, char **argv)
 		break;
 	}
 
-	snprintf(extra, sizeof(extra), " vcpu_exits=%lld io_vmexits=%lld",
-		 vcpu_stat(vcpu, "exits"), vcpu_stat(vcpu, "io_exits"));
+	exits = vcpu_stat(vcpu, "exits");
+	io_exits = vcpu_stat(vcpu, "io_exits");
+	if (st.exited && !st.status)
+		bench_steps(&st, vcpu, run, &step_cycles, &steps, &iters);
+	snprintf(extra, sizeof(extra),
+		 " vcpu_exits=%lld io_vmexits=%lld single_step_cycles=%llu single_steps=%llu step_loop_iters=%llu",
+		 exits, io_exits, (unsigned long long)step_cycles,
+		 (unsigned long long)steps, (unsigned long long)iters);
 	return bench_report(&st, t1 - t0, extra);
 }

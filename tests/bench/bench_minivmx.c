@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * bench_minivmx IMAGE: run the bench guest (tests/guests/bench.c, long mode)
- * under /dev/minivmx and print one line
+ * bench_minivmx [-r ENTRIES] IMAGE: run the bench guest
+ * (tests/guests/bench.c, long mode) under /dev/minivmx and print one line
  *
  *   minivmx cpuid_exit_cycles=N pio_exit_cycles=N create_to_first_exit_cycles=N ...
  *
@@ -14,10 +14,27 @@
  * guest's first instructions.  Guest RAM is allocated and the image loaded
  * before the clock starts, as for bench_kvm.
  *
+ * Then, the guest ended, the same vCPU single-steps the step loop
+ * (bench_step_init()) with MINIVMX_SET_GUEST_DEBUG (the monitor trap
+ * flag): single_step_cycles is the host TSC per step of BENCH_STEPS, one
+ * MINIVMX_RUN each (steps = 1), single_steps the steps the kernel
+ * reported; stepn_insn_cycles is the host TSC per instruction over
+ * BENCH_STEPN_RUNS runs of steps = BENCH_STEPN, stepn_steps the steps
+ * reported; step_loop_iters is the loop's RAX at the end, the iterations
+ * the guest really ran.  A stop that is not exactly the steps asked for
+ * ends the stepping with a message; the figures stay 0.
+ *
+ * -r ENTRIES turns the exit-record ring on (MINIVMX_SET_EXIT_RING,
+ * mapped, nobody reading) before the guest runs, names the line
+ * "minivmx-ring", adds ring_entries, ring_records and ring_overruns, and
+ * leaves the stepping out: what it measures is the guest's CPUID exit with
+ * every exit recorded.
+ *
  * No port is routed to the kernel: the UART, BENCH_PORT, the ucall channel
  * and the exit port 0xf4 all exit to userspace (bench_common.c).
- * The guest's serial output and any problem go to stderr.  Exit status 0
- * if the guest ran to a clean end with its numbers, 1 otherwise.
+ * vmexits is every VM exit the kernel counted.  The guest's serial output
+ * and any problem go to stderr.  Exit status 0 if the guest ran to a clean
+ * end with its numbers, 1 otherwise.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -84,6 +101,130 @@ static void drain_console(struct minivmx_run *run)
 	run->console_len = 0;
 }
 
+/* The stepping's figures (0: not measured). */
+struct step_result {
+	uint64_t step_cycles;	/* host TSC per single step, a run each */
+	uint64_t steps;		/* single steps the kernel reported */
+	uint64_t stepn_cycles;	/* host TSC per instruction, step N */
+	uint64_t stepn_steps;	/* steps the kernel reported, step N */
+	uint64_t loop_iters;	/* the step loop's RAX at the end */
+};
+
+static int set_steps(int vcpu, uint64_t steps)
+{
+	struct minivmx_guest_debug d = {
+		.control = steps ? MINIVMX_GUESTDBG_ENABLE |
+				   MINIVMX_GUESTDBG_SINGLESTEP : 0,
+		.steps = steps,
+	};
+
+	return ioctl(vcpu, MINIVMX_SET_GUEST_DEBUG, &d);
+}
+
+/*
+ * @runs MINIVMX_RUNs of @steps steps each; each must stop with exactly
+ * that.  Return the host TSC they took, 0 on a failure (with a message).
+ * The steps the kernel reported are added to @done.
+ */
+static uint64_t step_runs(struct bench_state *st, int vcpu,
+			  struct minivmx_run *run, unsigned int runs,
+			  uint64_t steps, uint64_t *done)
+{
+	unsigned int i = 0;
+	uint64_t t0;
+
+	if (set_steps(vcpu, steps)) {
+		bench_err(st, "MINIVMX_SET_GUEST_DEBUG(SINGLESTEP, %llu steps): %s",
+			  (unsigned long long)steps, strerror(errno));
+		return 0;
+	}
+	t0 = bench_rdtsc();
+	while (i < runs) {
+		if (ioctl(vcpu, MINIVMX_RUN, 0)) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;	/* the count goes on */
+			bench_err(st, "MINIVMX_RUN while stepping: %s",
+				  strerror(errno));
+			return 0;
+		}
+		if (run->exit_reason != MINIVMX_EXIT_DEBUG ||
+		    run->debug.reasons != MINIVMX_DEBUG_STEP ||
+		    run->debug.steps != steps) {
+			bench_err(st, "stop %u: exit %u, reasons %#x, %llu steps (asked %llu) at RIP %#llx",
+				  i + 1, run->exit_reason, run->debug.reasons,
+				  (unsigned long long)run->debug.steps,
+				  (unsigned long long)steps,
+				  (unsigned long long)run->guest_rip);
+			return 0;
+		}
+		*done += run->debug.steps;
+		i++;
+	}
+	return bench_rdtsc() - t0;
+}
+
+/* Single steps, then step N, on the step loop; see the top of the file. */
+static void bench_steps(struct bench_state *st, int vcpu,
+			struct minivmx_run *run, struct step_result *r)
+{
+	struct minivmx_regs regs = {
+		.rip = BENCH_STEP_CODE,
+		.rcx = BENCH_STEP_ITERS,
+		.rsp = BENCH_MEM,
+		.rflags = 2,
+	};
+	uint64_t steps = 0, stepn_steps = 0, t;
+
+	bench_step_init(st->ram);
+	/* New registers also drop what the exit port's OUT left pending. */
+	if (ioctl(vcpu, MINIVMX_SET_REGS, &regs)) {
+		bench_err(st, "MINIVMX_SET_REGS for the step loop: %s",
+			  strerror(errno));
+		return;
+	}
+	t = step_runs(st, vcpu, run, BENCH_STEPS, 1, &steps);
+	if (!t)
+		return;
+	r->step_cycles = t / BENCH_STEPS;
+	r->steps = steps;
+	t = step_runs(st, vcpu, run, BENCH_STEPN_RUNS, BENCH_STEPN,
+		      &stepn_steps);
+	if (!t)
+		return;
+	r->stepn_cycles = t / ((uint64_t)BENCH_STEPN_RUNS * BENCH_STEPN);
+	r->stepn_steps = stepn_steps;
+	if (set_steps(vcpu, 0) || ioctl(vcpu, MINIVMX_GET_REGS, &regs)) {
+		bench_err(st, "after stepping: %s", strerror(errno));
+		return;
+	}
+	r->loop_iters = regs.rax;
+	if (regs.rip != BENCH_STEP_CODE)
+		bench_err(st, "stepping ended at RIP %#llx, not at the loop's start",
+			  (unsigned long long)regs.rip);
+}
+
+/* The ring's mapping: its header, then the records. */
+static struct minivmx_exit_ring *map_ring(struct bench_state *st, int vcpu,
+					  uint32_t entries)
+{
+	struct minivmx_ring_config c = { .entries = entries };
+	void *p;
+
+	if (ioctl(vcpu, MINIVMX_SET_EXIT_RING, &c)) {
+		bench_err(st, "MINIVMX_SET_EXIT_RING(%u): %s", entries,
+			  strerror(errno));
+		return NULL;
+	}
+	p = mmap(NULL, MINIVMX_RING_RECORDS +
+		 (size_t)entries * sizeof(struct minivmx_exit_record),
+		 PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, MINIVMX_RING_OFFSET);
+	if (p == MAP_FAILED) {
+		bench_err(st, "mmap of the exit ring: %s", strerror(errno));
+		return NULL;
+	}
+	return p;
+}
+
 /* A run that ended some other way than by the exit port. */
 static void bad_exit(struct bench_state *st, struct minivmx_run *run)
 {
@@ -118,16 +259,34 @@ int main(int argc, char **argv)
 	struct minivmx_memory_region mr = { .memory_size = BENCH_MEM };
 	struct minivmx_regs regs = { 0 };
 	struct minivmx_sregs sregs;
+	struct minivmx_exit_ring *ring = NULL;
+	struct step_result sr = { 0 };
 	struct minivmx_run *run;
 	struct bench_state st;
 	struct bench_cpu cpu;
-	uint64_t t0, t1 = 0;
-	char extra[128];
+	uint64_t t0, t1 = 0, vmexits = 0;
+	char extra[512];
 	int dev, vm, vcpu, first = 1;
+	uint32_t ring_entries = 0;
+	size_t len;
 	uint8_t *ram;
+	int i;
 
+	if (argc == 4 && !strcmp(argv[1], "-r")) {
+		char *end;
+		unsigned long n = strtoul(argv[2], &end, 0);
+
+		if (!*argv[2] || *end || !n || n > MINIVMX_MAX_RING_ENTRIES) {
+			fprintf(stderr, "%s: -r wants 1 to %u entries\n",
+				argv[0], MINIVMX_MAX_RING_ENTRIES);
+			return 2;
+		}
+		ring_entries = n;
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: %s IMAGE (tests/guests bench-long.bin)\n",
+		fprintf(stderr, "usage: %s [-r ENTRIES] IMAGE (tests/guests bench-long.bin)\n",
 			argv[0]);
 		return 2;
 	}
@@ -136,7 +295,8 @@ int main(int argc, char **argv)
 		perror("minivmx: guest RAM");
 		return 1;
 	}
-	bench_state_init(&st, "minivmx", ram, BENCH_MEM);
+	bench_state_init(&st, ring_entries ? "minivmx-ring" : "minivmx", ram,
+			 BENCH_MEM);
 	if (bench_guest_init(argv[1], ram, BENCH_MEM, &cpu))
 		return 1;
 	to_sregs(&sregs, &cpu);
@@ -171,6 +331,11 @@ int main(int argc, char **argv)
 	if (run == MAP_FAILED) {
 		perror("minivmx: mmap of the run page");
 		return 1;
+	}
+	if (ring_entries) {
+		ring = map_ring(&st, vcpu, ring_entries);
+		if (!ring)
+			return 1;
 	}
 	if (ioctl(vcpu, MINIVMX_SET_SREGS, &sregs)) {
 		perror("minivmx: MINIVMX_SET_SREGS");
@@ -223,8 +388,29 @@ int main(int argc, char **argv)
 		break;
 	}
 
-	snprintf(extra, sizeof(extra), " cpuid_vmexits=%llu io_vmexits=%llu",
-		 (unsigned long long)run->exit_count[VMX_EXIT_CPUID],
-		 (unsigned long long)run->exit_count[VMX_EXIT_IO]);
+	for (i = 0; i < MINIVMX_NR_VMX_EXIT_REASONS; i++)
+		vmexits += run->exit_count[i];
+	len = snprintf(extra, sizeof(extra),
+		       " cpuid_vmexits=%llu io_vmexits=%llu vmexits=%llu",
+		       (unsigned long long)run->exit_count[VMX_EXIT_CPUID],
+		       (unsigned long long)run->exit_count[VMX_EXIT_IO],
+		       (unsigned long long)vmexits);
+	if (ring) {
+		snprintf(extra + len, sizeof(extra) - len,
+			 " ring_entries=%u ring_records=%llu ring_overruns=%llu",
+			 ring->entries, (unsigned long long)ring->head,
+			 (unsigned long long)ring->overruns);
+	} else {
+		/* The guest is done: its exit counts are taken above. */
+		if (st.exited && !st.status)
+			bench_steps(&st, vcpu, run, &sr);
+		snprintf(extra + len, sizeof(extra) - len,
+			 " single_step_cycles=%llu single_steps=%llu stepn_insn_cycles=%llu stepn_steps=%llu step_loop_iters=%llu",
+			 (unsigned long long)sr.step_cycles,
+			 (unsigned long long)sr.steps,
+			 (unsigned long long)sr.stepn_cycles,
+			 (unsigned long long)sr.stepn_steps,
+			 (unsigned long long)sr.loop_iters);
+	}
 	return bench_report(&st, t1 - t0, extra);
 }

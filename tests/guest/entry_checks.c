@@ -200,6 +200,8 @@ TEST_F(entry, refused_and_named)
 /* The CPU's verdict on the same state, and the table's on the VMCS. */
 TEST_F(entry, cpu_agrees)
 {
+	struct minivmx_sregs good;
+	struct minivmx_regs rgood;
 	struct tvm *t = &self->t;
 
 	tvm_destroy(t);
@@ -207,12 +209,19 @@ TEST_F(entry, cpu_agrees)
 	ASSERT_EQ(0, load_module_params(mvx_ko_path(), "entry_checks=0"));
 	ASSERT_EQ(0, tvm_create(t));
 	ASSERT_EQ(0, tvm_setup(t, variant->bits, hlt, sizeof(hlt)));
+	ASSERT_EQ(0, ioctl(t->vcpu, MINIVMX_GET_SREGS, &good));
+	ASSERT_EQ(0, ioctl(t->vcpu, MINIVMX_GET_REGS, &rgood));
 	ASSERT_EQ(0, set_broken(t, variant->breaks));
 	ASSERT_EQ(0, tvm_run(t));
 	ASSERT_EQ(MINIVMX_EXIT_FAIL_ENTRY, t->run->exit_reason);
 	EXPECT_EQ(INVALID_GUEST_STATE, t->run->fail_entry.hardware_exit_reason);
 	EXPECT_EQ(0, t->run->fail_entry.vm_instruction_error);
 	EXPECT_EQ(variant->check, t->run->fail_entry.check);
+	/* Fixed, the same vCPU runs. */
+	ASSERT_EQ(0, ioctl(t->vcpu, MINIVMX_SET_SREGS, &good));
+	ASSERT_EQ(0, ioctl(t->vcpu, MINIVMX_SET_REGS, &rgood));
+	ASSERT_EQ(0, tvm_run(t));
+	EXPECT_EQ(MINIVMX_EXIT_HLT, t->run->exit_reason);
 }
 
 /* A good state in each mode passes every check: the CPU enters it. */

@@ -733,8 +733,9 @@ struct minivmx_translate {
  * @gpa: guest-physical address (EPT violations and misconfigurations)
  * @gla: guest linear address (EPT violations with a valid one)
  * @reason: the exit reason, in full (bit 31: VM entry failed)
- * @intr_info: VM-exit interruption information
- * @idt_vectoring_info: IDT-vectoring information
+ * @intr_info: VM-exit interruption information (reasons 0 and 1, else 0)
+ * @idt_vectoring_info: IDT-vectoring information (for the exits that can
+ *	interrupt event delivery: reasons 0, 1, 9, 48 and 49; else 0)
  * @insn_len: VM-exit instruction length
  * @where: MINIVMX_RING_KERNEL or MINIVMX_RING_USER
  * @pad: 0
