@@ -367,8 +367,10 @@ static const char *debug_stop(struct gdb_stub *s, char *buf, size_t len)
 		if (!why)
 			return "";
 	}
+	/* DR6's B0-B3 say which register, when one of them stopped it. */
 	for (i = 0; i < 4; i++) {
-		if (!(run->debug.dr6 & (1ULL << i)) || !s->hw[i].used)
+		if (!(why & (MINIVMX_DEBUG_HW_BP | MINIVMX_DEBUG_WATCH)) ||
+		    !(run->debug.dr6 & (1ULL << i)) || !s->hw[i].used)
 			continue;
 		if (s->hw[i].type == 1)
 			return "T05hwbreak:;thread:1;";
