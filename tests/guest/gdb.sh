@@ -14,6 +14,8 @@
 # kill.
 # Session 3: an INT3 of the guest's own reaches the guest (which has no
 # IDT: a triple fault), not gdb.
+# Session 4, real mode (hello-real, no symbols): shown as i386, eip is IP,
+# memory is linear: the first bytes are at cs * 16 + eip.
 #
 #   gdb.sh [-v] [GUEST-DIR]
 #
@@ -83,7 +85,7 @@ guest_status() {
 	wait "$guest_pid"
 }
 
-echo "1..20"
+echo "1..21"
 if ! command -v gdb >/dev/null; then
 	echo "ok 1 # SKIP no gdb in this initramfs (the suite needs '# testbed: gdb')"
 	exit 4
@@ -237,4 +239,26 @@ status=$?
 [ "$status" = 3 ] && ! has int3 SIGTRAP && has int3 'signal SIGKILL'
 ok $? "an INT3 that is not gdb's goes to the guest (status $status, 3: no IDT)"
 [ "$failed" -eq "$f3" ] && [ -z "$verbose" ] || { show "$OUT.gdb"; show "$OUT.err"; }
+
+# ---- session 4: real mode ----
+f4=$failed
+if ! start_guest "$SOCK" --mode real "$G/hello-real.bin"; then
+	echo "not ok 21 minivmx run --gdb made no socket"
+	show "$OUT.err"
+	finish
+fi
+gdb -batch -nx \
+	-ex 'set pagination off' -ex 'set confirm off' -ex 'set width 0' \
+	-ex "target remote $SOCK" \
+	-ex 'echo MARK real\n' -ex 'show architecture' \
+	-ex 'info registers eip cs' -ex 'x/3xb $cs*16+$eip' \
+	-ex 'set architecture i8086' -ex 'x/1i $cs*16+$eip' -ex 'kill' \
+	>"$OUT.gdb" 2>&1
+guest_status 300
+# start16.S begins with cli (0xfa), cld (0xfc), mov %cs,%ax (0x8c 0xc8).
+has real '"i386"' && has real '^eip +0x0 ' && has real '^cs +0x1000 ' &&
+	has real ':[[:space:]]+0xfa[[:space:]]+0xfc[[:space:]]+0x8c$' &&
+	has real ':[[:space:]]+cli'
+ok $? "real mode: i386 registers (eip 0, cs 0x1000), memory at cs*16+eip"
+[ "$failed" -eq "$f4" ] && [ -z "$verbose" ] || { show "$OUT.gdb"; show "$OUT.err"; }
 finish
