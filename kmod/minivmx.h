@@ -287,6 +287,9 @@ enum mvx_pending {
  * @debug: the debugger's controls and what it is to be told
  * @ring: the exit-record ring, once MINIVMX_SET_EXIT_RING made one
  * @ring_on: exits are recorded in @ring
+ * @ring_tsc_entry: where the TSC of the next entry goes: the last record's
+ *	tsc_entry, or @ring_tsc_none
+ * @ring_tsc_none: a sink for it before the first record
  */
 struct mvx_vcpu {
 	struct mvx_vm *vm;
@@ -333,6 +336,7 @@ struct mvx_vcpu {
 	struct mvx_debug debug;
 	struct mvx_ring *ring;
 	bool ring_on;
+	u64 *ring_tsc_entry, ring_tsc_none;
 };
 
 /* Indexes into mvx_vcpu.regs, the order of struct minivmx_regs. */
@@ -495,8 +499,6 @@ void mvx_debug_free(struct mvx_vcpu *v);
 long mvx_set_exit_ring(struct mvx_vcpu *v, const void __user *arg);
 int mvx_ring_mmap(struct mvx_vcpu *v, struct vm_area_struct *vma);
 void mvx_ring_free(struct mvx_vcpu *v);
-void mvx_ring_exit(struct mvx_vcpu *v, u32 reason);
-void mvx_ring_entry(struct mvx_vcpu *v);
 void mvx_ring_user(struct mvx_vcpu *v);
 
 /* emulate.c: guest linear addresses; MVX_ACC_* are #PF error-code bits */

@@ -16,29 +16,11 @@
 #include <asm/vmx.h>
 
 #include "minivmx.h"
+#include "ring.h"
 #include "vmx_ops.h"
 
 /* On while any vCPU records exits: see mvx_recording(). */
 DEFINE_STATIC_KEY_FALSE(mvx_ring_key);
-
-/**
- * struct mvx_ring - a vCPU's exit-record ring
- * @hdr: the header page, as the kernel sees it
- * @rec: the records
- * @pages: the pages, header first
- * @nr_pages: pages in @pages
- * @entries: records in the ring (a power of 2)
- * @head: records written; the kernel's own copy
- * @overruns: records lost; the kernel's own copy
- */
-struct mvx_ring {
-	struct minivmx_exit_ring *hdr;
-	struct minivmx_exit_record *rec;
-	struct page **pages;
-	unsigned int nr_pages;
-	u32 entries;
-	u64 head, overruns;
-};
 
 static void ring_free(struct mvx_ring *r)
 {
@@ -75,6 +57,7 @@ static struct mvx_ring *ring_alloc(u32 entries)
 		goto err;
 	r->rec = (void *)r->hdr + MINIVMX_RING_RECORDS;
 	r->entries = entries;
+	r->mask = entries - 1;
 	r->hdr->entries = entries;
 	r->hdr->record_size = sizeof(struct minivmx_exit_record);
 	return r;
@@ -88,6 +71,7 @@ static void ring_switch(struct mvx_vcpu *v, bool on)
 {
 	if (on == v->ring_on)
 		return;
+	v->ring_tsc_entry = &v->ring_tsc_none;
 	if (on)
 		static_branch_inc(&mvx_ring_key);
 	else
@@ -170,74 +154,32 @@ void mvx_ring_free(struct mvx_vcpu *v)
 /* The last record written, whose re-entry is still to come. */
 static struct minivmx_exit_record *ring_last(struct mvx_ring *r)
 {
-	return &r->rec[(r->head - 1) & (r->entries - 1)];
+	return &r->rec[(r->head - 1) & r->mask];
 }
 
 /**
- * mvx_ring_exit() - record a VM exit
- * @v: the vCPU, recording on, its VMCS current
- * @reason: VM_EXIT_REASON
- */
-void mvx_ring_exit(struct mvx_vcpu *v, u32 reason)
-{
-	struct mvx_ring *r = v->ring;
-	struct minivmx_exit_record *e = &r->rec[r->head & (r->entries - 1)];
-	u16 basic = reason;
-
-	e->tsc_exit = rdtsc();
-	e->seq = r->head;
-	e->tsc_entry = 0;
-	e->reason = reason;
-	e->qualification = vmcs_read(EXIT_QUALIFICATION);
-	e->rip = vmcs_read(GUEST_RIP);
-	e->insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
-	/* Only read what the exit can have (SDM 28.2.2, 28.2.4). */
-	e->intr_info = basic <= EXIT_REASON_EXTERNAL_INTERRUPT ?
-		       vmcs_read(VM_EXIT_INTR_INFO) : 0;
-	e->idt_vectoring_info = 0;
-	if (basic <= EXIT_REASON_EXTERNAL_INTERRUPT ||
-	    basic == EXIT_REASON_TASK_SWITCH ||
-	    basic == EXIT_REASON_EPT_VIOLATION ||
-	    basic == EXIT_REASON_EPT_MISCONFIG)
-		e->idt_vectoring_info = vmcs_read(IDT_VECTORING_INFO_FIELD);
-	if (basic == EXIT_REASON_EPT_VIOLATION ||
-	    basic == EXIT_REASON_EPT_MISCONFIG) {
-		e->gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
-		/* 28.2.1: bit 7 says whether the linear address is valid. */
-		e->gla = e->qualification & BIT(7) ?
-			 vmcs_read(GUEST_LINEAR_ADDRESS) : 0;
-	} else {
-		e->gpa = 0;
-		e->gla = 0;
-	}
-	e->where = MINIVMX_RING_KERNEL;
-	e->pad = 0;
-	if (r->head - READ_ONCE(r->hdr->tail) >= r->entries)
-		WRITE_ONCE(r->hdr->overruns, ++r->overruns);
-	/* A reader that sees the new head sees the record (uapi). */
-	smp_store_release(&r->hdr->head, ++r->head);
-}
-
-/**
- * mvx_ring_entry() - note the TSC of the entry that follows the last exit
+ * mvx_ring_user() - MINIVMX_RUN returns: mark the last exit and count
+ *	the records lost since the last return
  * @v: the vCPU, recording on
- */
-void mvx_ring_entry(struct mvx_vcpu *v)
-{
-	struct mvx_ring *r = v->ring;
-
-	if (r->head)
-		ring_last(r)->tsc_entry = rdtsc();
-}
-
-/**
- * mvx_ring_user() - the last exit goes to userspace
- * @v: the vCPU, recording on
+ *
+ * Records below head - entries are overwritten; those of them at or
+ * above the consumer's tail were never read.
  */
 void mvx_ring_user(struct mvx_vcpu *v)
 {
 	struct mvx_ring *r = v->ring;
+	u64 gone, from;
 
-	if (r->head)
-		ring_last(r)->where = MINIVMX_RING_USER;
+	if (!r->head)
+		return;
+	ring_last(r)->where = MINIVMX_RING_USER;
+	if (r->head <= r->entries)
+		return;
+	gone = r->head - r->entries;
+	from = max(r->counted, READ_ONCE(r->hdr->tail));
+	if (gone > from) {
+		r->overruns += gone - from;
+		WRITE_ONCE(r->hdr->overruns, r->overruns);
+	}
+	r->counted = max(r->counted, gone);
 }

@@ -43,6 +43,7 @@
 #include <asm/vmx.h>
 
 #include "minivmx.h"
+#include "ring.h"
 #include "trace.h"
 #include "vmx_ops.h"
 
@@ -432,7 +433,7 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 		if (unlikely(dr))
 			vcpu_load_dr(v, dr);
 		if (mvx_recording(v))
-			mvx_ring_entry(v);
+			*v->ring_tsc_entry = rdtsc();
 
 		ret = vcpu_enter_exit(v);
 

@@ -30,6 +30,7 @@
 #include "guest.h"
 #include "libminivmx.h"
 #include "parse.h"
+#include "run-debug.h"
 
 #define DEFAULT_TIMEOUT	10.0
 #define HUGE_PAGE	(2ULL << 20)	/* EPT maps 2 MiB pages when aligned */
@@ -57,14 +58,21 @@ static const char run_usage[] =
 	"  -u, --user-devices     handle the debug console (0xe9) and the exit\n"
 	"                         port (0xf4) in the tool instead of the kernel\n"
 	"  -T, --trace            print each exit that reaches the tool\n"
+	"  -S, --step [N]         print each instruction as it runs, with the\n"
+	"                         registers it changed and the exits between;\n"
+	"                         with N, stop every N instructions instead\n"
+	"  -B, --break-exit LIST  stop at each exit of these reasons and print\n"
+	"                         it in words (names or numbers, comma-separated:\n"
+	"                         CPUID,IO,CR_ACCESS,EPT_VIOLATION,48)\n"
+	"  -V, --vmcs             at the end, print the vCPU's VMCS by name\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"SIZE and ADDR: bytes in decimal or 0x-hex, optionally with a K, M or G\n"
 	"suffix (64K, 2M, 0x10000).\n"
 	"\n"
 	"The guest's UART (0x3f8) and debug console (0xe9) write to stdout; the\n"
-	"UART reads stdin.  Traces, statistics and the final summary line go to\n"
-	"stderr.\n"
+	"UART reads stdin.  Traces, statistics, steps, breaks, the VMCS and the\n"
+	"final summary line go to stderr.\n"
 	"\n"
 	"Exit codes: the guest's exit status (0-255) when it exits; 1 runtime\n"
 	"failure; 2 usage error; 3 the guest triple-faulted; 4 VM entry failed\n"
@@ -79,6 +87,8 @@ struct run_opts {
 	bool timeout_set;
 	bool user_devices;
 	bool trace;
+	int argc;
+	struct run_debug_opts dbg;
 	const char *image;
 };
 
@@ -94,6 +104,7 @@ struct vm {
 	void *ram;		/* guest-physical 0, 2 MiB aligned */
 	struct minivmx_bus bus;
 	struct run_devices devices;
+	struct run_debug debug;
 };
 
 /* How a run ended, and what is left to report. */
@@ -126,6 +137,41 @@ static int parse_number(const char *opt, const char *arg, __u64 *val)
 		return usage_error("run",
 				   "%s '%s': expected bytes in decimal or 0x-hex, optionally with a K, M or G suffix",
 				   opt, arg);
+	return -1;
+}
+
+/*
+ * --step takes an optional N: "--step=N", "-SN", or "--step N" when N is a
+ * number and IMAGE still follows it.
+ */
+static int parse_step(struct run_opts *o, char **argv)
+{
+	const char *arg = optarg;
+	char *end;
+
+	if (!arg && optind + 1 < o->argc && argv[optind][0] >= '0' &&
+	    argv[optind][0] <= '9')
+		arg = argv[optind++];
+	o->dbg.steps = 1;
+	if (!arg)
+		return -1;
+	errno = 0;
+	o->dbg.steps = strtoull(arg, &end, 0);
+	if (*end || errno || !o->dbg.steps || arg[0] == '-')
+		return usage_error("run",
+				   "--step '%s': expected a number of instructions per stop, 1 or more",
+				   arg);
+	return -1;
+}
+
+static int parse_break(struct run_opts *o, const char *arg)
+{
+	char bad[64];
+
+	if (parse_exit_reasons(arg, o->dbg.break_exits, bad, sizeof(bad)))
+		return usage_error("run",
+				   "--break-exit '%s': unknown exit reason '%s' (names as in MINIVMX_VMX_EXIT_REASONS, IO, CR, DR, MSR, EPT, MTF, or numbers below %d)",
+				   arg, bad, MINIVMX_NR_VMX_EXIT_REASONS);
 	return -1;
 }
 
@@ -167,6 +213,13 @@ static int parse_opt(int c, struct run_opts *o, char **argv)
 	case 'T':
 		o->trace = true;
 		return -1;
+	case 'S':
+		return parse_step(o, argv);
+	case 'B':
+		return parse_break(o, optarg);
+	case 'V':
+		o->dbg.vmcs = true;
+		return -1;
 	case 'h':
 		fputs(run_usage, stdout);
 		return MV_EXIT_OK;
@@ -188,12 +241,16 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "gdb", required_argument, NULL, OPT_GDB },
 		{ "user-devices", no_argument, NULL, 'u' },
 		{ "trace", no_argument, NULL, 'T' },
+		{ "step", optional_argument, NULL, 'S' },
+		{ "break-exit", required_argument, NULL, 'B' },
+		{ "vmcs", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, ":m:M:l:e:t:suTh", opts,
+	o->argc = argc;
+	while ((c = getopt_long(argc, argv, ":m:M:l:e:t:suTS::B:Vh", opts,
 				NULL)) != -1) {
 		ret = parse_opt(c, o, argv);
 		if (ret >= 0)
@@ -452,6 +509,9 @@ static int vm_setup(struct vm *vm, const struct run_opts *o, int image_fd)
 		pr_err("cannot register the devices: %s", strerror(-ret));
 		return MV_EXIT_FAIL;
 	}
+	if (run_debug_active(&o->dbg))
+		return run_debug_setup(&vm->debug, &o->dbg, vm->dev_fd,
+				       vm->vcpu_fd, vm->run, vm->ram, mem);
 	return MV_EXIT_OK;
 }
 
@@ -545,6 +605,7 @@ static int handle_exit(struct vm *vm, struct run_result *res)
 		return -1;
 	case MINIVMX_EXIT_HLT:
 	case MINIVMX_EXIT_CONSOLE:	/* the ring is drained already */
+	case MINIVMX_EXIT_DEBUG:	/* run-debug.c printed it */
 		return -1;
 	case MINIVMX_EXIT_INTR:		/* the loop checks for the timeout */
 		if (!atomic_load(&timed_out))
@@ -578,6 +639,7 @@ static void run_loop(struct vm *vm, const struct run_opts *o,
 		     struct run_result *res)
 {
 	struct minivmx_run *run = vm->run;
+	bool dbg = run_debug_active(&o->dbg);
 	double start = now();
 	int ret, code = -1;
 
@@ -593,6 +655,8 @@ static void run_loop(struct vm *vm, const struct run_opts *o,
 			code = MV_EXIT_TIMEOUT;
 			break;
 		}
+		if (dbg)
+			run_debug_before(&vm->debug);
 		ret = minivmx_run(vm->vcpu_fd);
 		minivmx_console_drain(run, STDOUT_FILENO);
 		if (vm->gdb && gdb_stub_after_run(vm->gdb, ret))
@@ -613,6 +677,8 @@ static void run_loop(struct vm *vm, const struct run_opts *o,
 			res->user_exits[run->exit_reason]++;
 		if (o->trace)
 			report_trace(stderr, run);
+		if (dbg)
+			run_debug_after(&vm->debug);
 		code = handle_exit(vm, res);
 	}
 	res->seconds = now() - start;
@@ -676,6 +742,10 @@ int cmd_run(int argc, char **argv)
 		goto out_destroy;
 	run_loop(&vm, &o, &res);
 	disarm_timeout();
+	if (run_debug_active(&o.dbg))
+		run_debug_finish(&vm.debug, res.guest_exited);
+	if (o.dbg.vmcs && run_debug_print_vmcs(vm.vcpu_fd, stderr))
+		res.code = res.code ? res.code : MV_EXIT_FAIL;
 	if (o.stats)
 		report_stats(stderr, vm.run, res.user_exits);
 	print_summary(&vm, &o, &res);

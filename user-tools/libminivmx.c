@@ -406,6 +406,50 @@ int minivmx_run(int vcpu_fd)
 }
 
 /**
+ * minivmx_set_guest_debug() - MINIVMX_SET_GUEST_DEBUG
+ * @vcpu_fd: the vCPU descriptor
+ * @dbg: what stops the guest: single steps (@dbg->steps instructions per
+ *	stop), software and hardware breakpoints, exit breakpoints; a
+ *	@dbg->control without MINIVMX_GUESTDBG_ENABLE turns debugging off.
+ *	Pads and reserved fields 0.
+ *
+ * MINIVMX_CHECK_CAP(MINIVMX_CAP_GUEST_DEBUG) answers the control bits the
+ * module supports.
+ *
+ * Return: 0, or -errno (-EINVAL: an unsupported control bit, a bad DR7 or
+ * breakpoint address, an exit bitmap bit past the known reasons, a
+ * non-zero pad).
+ */
+int minivmx_set_guest_debug(int vcpu_fd,
+			    const struct minivmx_guest_debug *dbg)
+{
+	return minivmx_ioctl(vcpu_fd, MINIVMX_SET_GUEST_DEBUG,
+			     (unsigned long)dbg);
+}
+
+/**
+ * minivmx_get_vmcs() - MINIVMX_GET_VMCS
+ * @vcpu_fd: the vCPU descriptor
+ * @fields: in: @nr encodings (pads 0); out: their values
+ * @nr: at most MINIVMX_MAX_VMCS_FIELDS
+ *
+ * Host-physical addresses read with bits 63:12 cleared.
+ *
+ * Return: 0, or -errno (-EINVAL: an encoding the CPU does not support, or
+ * too many; -EPERM: a host-state field; nothing is read then).
+ */
+int minivmx_get_vmcs(int vcpu_fd, struct minivmx_vmcs_field *fields,
+		     __u32 nr)
+{
+	struct minivmx_vmcs_read r = {
+		.nr = nr,
+		.fields = (__u64)(uintptr_t)fields,
+	};
+
+	return minivmx_ioctl(vcpu_fd, MINIVMX_GET_VMCS, (unsigned long)&r);
+}
+
+/**
  * minivmx_console_drain() - write out and empty the in-kernel console ring
  * @run: the vCPU's run structure
  * @out_fd: where the bytes go (STDOUT_FILENO for the tool)

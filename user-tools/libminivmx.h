@@ -41,6 +41,10 @@ int minivmx_set_sregs(int vcpu_fd, const struct minivmx_sregs *sregs);
 int minivmx_set_cpuid(int vcpu_fd, const struct minivmx_cpuid_entry *entries,
 		      __u32 nr);
 int minivmx_run(int vcpu_fd);
+int minivmx_set_guest_debug(int vcpu_fd,
+			    const struct minivmx_guest_debug *dbg);
+int minivmx_get_vmcs(int vcpu_fd, struct minivmx_vmcs_field *fields,
+		     __u32 nr);
 int minivmx_console_drain(struct minivmx_run *run, int out_fd);
 
 /*

@@ -5,9 +5,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parse.h"
+#include "vmx-names.h"
 
 /* Longest --timeout: a day, far below what struct itimerval holds. */
 #define SECONDS_MAX	86400.0
@@ -97,4 +100,39 @@ int parse_seconds(const char *s, double *val)
 		return -ERANGE;
 	*val = v;
 	return 0;
+}
+
+/**
+ * parse_exit_reasons() - a comma-separated list of basic exit reasons
+ * @list: names or numbers as vmx_exit_reason_parse() takes them
+ *	("CPUID,IO,48")
+ * @bitmap: out: a bit set per reason, added to what is there
+ * @bad: out: the first item not understood, NUL-terminated (truncated)
+ * @bad_len: size of @bad
+ *
+ * Return: 0, or -EINVAL (an empty item or an unknown name).
+ */
+int parse_exit_reasons(const char *list, __u64 bitmap[2], char *bad,
+		       size_t bad_len)
+{
+	unsigned int reason;
+	char item[64];
+	size_t n;
+
+	for (;;) {
+		n = strcspn(list, ",");
+		if (n && n < sizeof(item)) {
+			memcpy(item, list, n);
+			item[n] = 0;
+		}
+		if (!n || n >= sizeof(item) ||
+		    vmx_exit_reason_parse(item, &reason)) {
+			snprintf(bad, bad_len, "%.*s", (int)n, list);
+			return -EINVAL;
+		}
+		bitmap[reason / 64] |= 1ULL << (reason % 64);
+		if (!list[n])
+			return 0;
+		list += n + 1;
+	}
 }

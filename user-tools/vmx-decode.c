@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "vmx-bits.h"
 #include "vmx-decode.h"
 
 #define LABEL_WIDTH	52
@@ -20,116 +21,6 @@ static __u64 field(__u64 v, unsigned int hi, unsigned int lo)
 {
 	return (v >> lo) & (hi - lo == 63 ? ~0ULL : BIT(hi - lo + 1) - 1);
 }
-
-/* Pin-based VM-execution controls. */
-static const char * const pin_ctl_names[32] = {
-	[0] = "External-interrupt exiting",
-	[3] = "NMI exiting",
-	[5] = "Virtual NMIs",
-	[6] = "Activate VMX-preemption timer",
-	[7] = "Process posted interrupts",
-};
-
-/* Primary processor-based VM-execution controls. */
-static const char * const proc_ctl_names[32] = {
-	[2] = "Interrupt-window exiting",
-	[3] = "Use TSC offsetting",
-	[7] = "HLT exiting",
-	[9] = "INVLPG exiting",
-	[10] = "MWAIT exiting",
-	[11] = "RDPMC exiting",
-	[12] = "RDTSC exiting",
-	[15] = "CR3-load exiting",
-	[16] = "CR3-store exiting",
-	[17] = "Activate tertiary controls",
-	[19] = "CR8-load exiting",
-	[20] = "CR8-store exiting",
-	[21] = "Use TPR shadow",
-	[22] = "NMI-window exiting",
-	[23] = "MOV-DR exiting",
-	[24] = "Unconditional I/O exiting",
-	[25] = "Use I/O bitmaps",
-	[27] = "Monitor trap flag",
-	[28] = "Use MSR bitmaps",
-	[29] = "MONITOR exiting",
-	[30] = "PAUSE exiting",
-	[31] = "Activate secondary controls",
-};
-
-/* Secondary processor-based VM-execution controls. */
-static const char * const proc2_ctl_names[32] = {
-	[0] = "Virtualize APIC accesses",
-	[1] = "Enable EPT",
-	[2] = "Descriptor-table exiting",
-	[3] = "Enable RDTSCP",
-	[4] = "Virtualize x2APIC mode",
-	[5] = "Enable VPID",
-	[6] = "WBINVD exiting",
-	[7] = "Unrestricted guest",
-	[8] = "APIC-register virtualization",
-	[9] = "Virtual-interrupt delivery",
-	[10] = "PAUSE-loop exiting",
-	[11] = "RDRAND exiting",
-	[12] = "Enable INVPCID",
-	[13] = "Enable VM functions",
-	[14] = "VMCS shadowing",
-	[15] = "Enable ENCLS exiting",
-	[16] = "RDSEED exiting",
-	[17] = "Enable PML",
-	[18] = "EPT-violation #VE",
-	[19] = "Conceal VMX from PT",
-	[20] = "Enable XSAVES/XRSTORS",
-	[21] = "PASID translation",
-	[22] = "Mode-based execute control for EPT",
-	[23] = "Sub-page write permissions for EPT",
-	[24] = "Intel PT uses guest physical addresses",
-	[25] = "Use TSC scaling",
-	[26] = "Enable user wait and pause",
-	[27] = "Enable PCONFIG",
-	[28] = "Enable ENCLV exiting",
-	[30] = "VMM bus-lock detection",
-	[31] = "Instruction timeout",
-};
-
-/* Primary VM-exit controls. */
-static const char * const exit_ctl_names[32] = {
-	[2] = "Save debug controls",
-	[9] = "Host address-space size",
-	[12] = "Load IA32_PERF_GLOBAL_CTRL",
-	[15] = "Acknowledge interrupt on exit",
-	[18] = "Save IA32_PAT",
-	[19] = "Load IA32_PAT",
-	[20] = "Save IA32_EFER",
-	[21] = "Load IA32_EFER",
-	[22] = "Save VMX-preemption timer value",
-	[23] = "Clear IA32_BNDCFGS",
-	[24] = "Conceal VMX from PT",
-	[25] = "Clear IA32_RTIT_CTL",
-	[26] = "Clear IA32_LBR_CTL",
-	[27] = "Clear UINV",
-	[28] = "Load CET state",
-	[29] = "Load PKRS",
-	[30] = "Save IA32_PERF_GLOBAL_CTL",
-	[31] = "Activate secondary controls",
-};
-
-/* VM-entry controls. */
-static const char * const entry_ctl_names[32] = {
-	[2] = "Load debug controls",
-	[9] = "IA-32e mode guest",
-	[10] = "Entry to SMM",
-	[11] = "Deactivate dual-monitor treatment",
-	[13] = "Load IA32_PERF_GLOBAL_CTRL",
-	[14] = "Load IA32_PAT",
-	[15] = "Load IA32_EFER",
-	[16] = "Load IA32_BNDCFGS",
-	[17] = "Conceal VMX from PT",
-	[18] = "Load IA32_RTIT_CTL",
-	[19] = "Load UINV",
-	[20] = "Load CET state",
-	[21] = "Load guest IA32_LBR_CTL",
-	[22] = "Load PKRS",
-};
 
 /* IA32_VMX_EPT_VPID_CAP (SDM Vol. 3D A.10). */
 static const char * const ept_vpid_names[64] = {
@@ -175,20 +66,6 @@ static const char * const vmfunc_names[64] = {
 	[0] = "EPTP switching",
 };
 
-static const char * const cr0_names[64] = {
-	[0] = "PE", [1] = "MP", [2] = "EM", [3] = "TS", [4] = "ET", [5] = "NE",
-	[16] = "WP", [18] = "AM", [29] = "NW", [30] = "CD", [31] = "PG",
-};
-
-static const char * const cr4_names[64] = {
-	[0] = "VME", [1] = "PVI", [2] = "TSD", [3] = "DE", [4] = "PSE",
-	[5] = "PAE", [6] = "MCE", [7] = "PGE", [8] = "PCE", [9] = "OSFXSR",
-	[10] = "OSXMMEXCPT", [11] = "UMIP", [12] = "LA57", [13] = "VMXE",
-	[14] = "SMXE", [16] = "FSGSBASE", [17] = "PCIDE", [18] = "OSXSAVE",
-	[19] = "KL", [20] = "SMEP", [21] = "SMAP", [22] = "PKE", [23] = "CET",
-	[24] = "PKS", [25] = "UINTR", [27] = "LASS", [28] = "LAM_SUP",
-};
-
 static const char * const feature_control_names[64] = {
 	[0] = "locked",
 	[1] = "VMX inside SMX",
@@ -207,18 +84,18 @@ struct ctl_group {
 
 static const struct ctl_group ctl_groups[] = {
 	{ "Pin-based VM-execution controls", "A.3.1",
-	  VMX_MSR_PINBASED_CTLS, VMX_MSR_TRUE_PINBASED_CTLS, pin_ctl_names,
+	  VMX_MSR_PINBASED_CTLS, VMX_MSR_TRUE_PINBASED_CTLS, vmx_pin_ctl_names,
 	  NULL },
 	{ "Primary processor-based VM-execution controls", "A.3.2",
-	  VMX_MSR_PROCBASED_CTLS, VMX_MSR_TRUE_PROCBASED_CTLS, proc_ctl_names,
+	  VMX_MSR_PROCBASED_CTLS, VMX_MSR_TRUE_PROCBASED_CTLS, vmx_proc_ctl_names,
 	  NULL },
 	{ "Secondary processor-based VM-execution controls", "A.3.3",
-	  VMX_MSR_PROCBASED_CTLS2, VMX_MSR_PROCBASED_CTLS2, proc2_ctl_names,
+	  VMX_MSR_PROCBASED_CTLS2, VMX_MSR_PROCBASED_CTLS2, vmx_proc2_ctl_names,
 	  "\"Activate secondary controls\" is fixed 0" },
 	{ "VM-exit controls", "A.4.1",
-	  VMX_MSR_EXIT_CTLS, VMX_MSR_TRUE_EXIT_CTLS, exit_ctl_names, NULL },
+	  VMX_MSR_EXIT_CTLS, VMX_MSR_TRUE_EXIT_CTLS, vmx_exit_ctl_names, NULL },
 	{ "VM-entry controls", "A.5",
-	  VMX_MSR_ENTRY_CTLS, VMX_MSR_TRUE_ENTRY_CTLS, entry_ctl_names, NULL },
+	  VMX_MSR_ENTRY_CTLS, VMX_MSR_TRUE_ENTRY_CTLS, vmx_entry_ctl_names, NULL },
 };
 
 static const char *yes_no(bool b)
@@ -473,13 +350,13 @@ static void print_cr_fixed(const struct vmx_caps *caps, FILE *out)
 	fprintf(out,
 		"\nCR0 and CR4 in VMX operation (IA32_VMX_CR0_FIXED0/1, IA32_VMX_CR4_FIXED0/1, SDM Vol. 3D A.7-A.8)\n");
 	print_cr_bits(out, "CR0 bits that must be 1",
-		      vmx_msr(caps, VMX_MSR_CR0_FIXED0), cr0_names);
+		      vmx_msr(caps, VMX_MSR_CR0_FIXED0), vmx_cr0_names);
 	print_cr_bits(out, "CR0 bits that must be 0",
-		      ~vmx_msr(caps, VMX_MSR_CR0_FIXED1), cr0_names);
+		      ~vmx_msr(caps, VMX_MSR_CR0_FIXED1), vmx_cr0_names);
 	print_cr_bits(out, "CR4 bits that must be 1",
-		      vmx_msr(caps, VMX_MSR_CR4_FIXED0), cr4_names);
+		      vmx_msr(caps, VMX_MSR_CR4_FIXED0), vmx_cr4_names);
 	print_cr_bits(out, "CR4 bits that must be 0",
-		      ~vmx_msr(caps, VMX_MSR_CR4_FIXED1), cr4_names);
+		      ~vmx_msr(caps, VMX_MSR_CR4_FIXED1), vmx_cr4_names);
 	fprintf(out,
 		"  (a guest with \"Unrestricted guest\" may still clear CR0.PE and CR0.PG)\n");
 }

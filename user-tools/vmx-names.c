@@ -4,7 +4,10 @@
  * header's MINIVMX_VMX_EXIT_REASONS, shared with the module; the rest are
  * the Intel SDM's words.
  */
+#include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <strings.h>
 #include <linux/minivmx.h>
 
 #include "util.h"
@@ -57,6 +60,7 @@ static const char * const minivmx_exits[] = {
 	[MINIVMX_EXIT_GUEST_EXIT] = "GUEST_EXIT",
 	[MINIVMX_EXIT_CONSOLE] = "CONSOLE",
 	[MINIVMX_EXIT_INTR] = "INTR",
+	[MINIVMX_EXIT_DEBUG] = "DEBUG",
 };
 
 /* struct minivmx_run.internal.suberror */
@@ -88,6 +92,55 @@ const char *vmx_exit_reason_name(unsigned int reason)
 		if (exit_reasons[i].nr == reason)
 			return exit_reasons[i].name;
 	return NULL;
+}
+
+/*
+ * Short names for the reasons one asks for most; the table's own names
+ * are long (IO_INSTRUCTION), and "IO" alone would also fit IO_SMI.
+ */
+static const struct {
+	const char *alias;
+	unsigned int nr;
+} exit_aliases[] = {
+	{ "IO", 30 }, { "CR", 28 }, { "DR", 29 }, { "MSR", 31 },
+	{ "EPT", 48 }, { "MTF", 37 }, { "EXCEPTION", 0 }, { "NMI", 0 },
+};
+
+/**
+ * vmx_exit_reason_parse() - a basic exit reason by name or number
+ * @s: a name of MINIVMX_VMX_EXIT_REASONS in any case ("cpuid",
+ *	"IO_INSTRUCTION"), a short alias (IO, CR, DR, MSR for MSR_READ, EPT
+ *	for EPT_VIOLATION, MTF, EXCEPTION or NMI for EXCEPTION_NMI), or a
+ *	number in decimal or 0x-hex below MINIVMX_NR_VMX_EXIT_REASONS
+ * @reason: out: the number
+ *
+ * Return: 0, or -EINVAL.
+ */
+int vmx_exit_reason_parse(const char *s, unsigned int *reason)
+{
+	unsigned long n;
+	char *end;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(exit_reasons); i++) {
+		if (!strcasecmp(s, exit_reasons[i].name)) {
+			*reason = exit_reasons[i].nr;
+			return 0;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(exit_aliases); i++) {
+		if (!strcasecmp(s, exit_aliases[i].alias)) {
+			*reason = exit_aliases[i].nr;
+			return 0;
+		}
+	}
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	n = strtoul(s, &end, 0);
+	if (*end || n >= MINIVMX_NR_VMX_EXIT_REASONS)
+		return -EINVAL;
+	*reason = n;
+	return 0;
 }
 
 /**

@@ -7,6 +7,7 @@
 #define MINIVMX_VMX_NAMES_H
 
 const char *vmx_exit_reason_name(unsigned int reason);
+int vmx_exit_reason_parse(const char *s, unsigned int *reason);
 const char *vmx_insn_error_name(unsigned int error);
 const char *vmx_entry_failure_name(unsigned int reason);
 const char *minivmx_exit_name(unsigned int exit_reason);

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The demo (make demo): load minivmx, show what the CPU can do and that
 # VMX is on on every CPU, then run the hello guest in all four modes and
-# show its exits.  Prints TAP so the testbed can count what worked.
+# show its exits; then step a guest for a few instructions and stop at
+# its exits, each explained.  Prints TAP so the testbed can count what
+# worked.
 guests=${MINIVMX_GUESTS:-/minivmx/guests}
 n=0 failed=0
 
@@ -16,7 +18,7 @@ step() {
 	fi
 }
 
-echo "1..6"
+echo "1..8"
 echo "### insmod minivmx.ko"
 insmod "$MINIVMX_KO"
 step $? "minivmx loads"
@@ -31,6 +33,18 @@ for mode in real protected paged long; do
 	minivmx run --mode "$mode" --stats "$guests/hello-$mode.bin" 2>&1
 	step $? "the hello guest runs in $mode mode"
 done
+# The count guest (tests/guests/count.S): its first instructions, each
+# with the registers it changed and the exits it caused.
+echo "### minivmx run --mode long --step $guests/count-long.bin (the first 12 lines)"
+minivmx run --mode long --step "$guests/count-long.bin" >/dev/null 2>/tmp/demo-step
+rc=$?
+head -n 12 /tmp/demo-step
+step $rc "a guest stepped instruction by instruction"
+
+echo "### minivmx run --mode long --break-exit CPUID,IO $guests/count-long.bin"
+minivmx run --mode long --break-exit CPUID,IO "$guests/count-long.bin" 2>&1 >/dev/null
+step $? "exit breakpoints: each exit stopped at and explained"
+rm -f /tmp/demo-step
 rmmod minivmx
 echo "$((n - failed)) passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -280,7 +280,8 @@ TEST(names)
 	EXPECT_STREQ("machine-check event", vmx_entry_failure_name(41));
 	EXPECT_STREQ("GUEST_EXIT", minivmx_exit_name(MINIVMX_EXIT_GUEST_EXIT));
 	EXPECT_STREQ("INTR", minivmx_exit_name(MINIVMX_EXIT_INTR));
-	EXPECT_EQ(NULL, minivmx_exit_name(MINIVMX_EXIT_INTR + 1));
+	EXPECT_STREQ("DEBUG", minivmx_exit_name(MINIVMX_EXIT_DEBUG));
+	EXPECT_EQ(NULL, minivmx_exit_name(MINIVMX_EXIT_DEBUG + 1));
 	EXPECT_EQ(NULL, minivmx_internal_name(0));
 	EXPECT_STREQ("MMIO touched while delivering an event or walking page tables",
 		     minivmx_internal_name(MINIVMX_INTERNAL_DELIVERY_EV));

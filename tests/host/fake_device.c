@@ -138,6 +138,10 @@ static int check_cap(unsigned long cap)
 		return env_long("FAKE_MINIVMX_NR_CPUS", 4);
 	case MINIVMX_CAP_RUN:
 		return !env_long("FAKE_MINIVMX_NO_RUN_CAP", 0);
+	case MINIVMX_CAP_GUEST_DEBUG:
+		return env_long("FAKE_MINIVMX_DEBUG_CAP", 0x3f);
+	case MINIVMX_CAP_GET_VMCS:
+		return 1;
 	default:
 		return 0;
 	}

@@ -23,6 +23,7 @@
  *	FAKE_MINIVMX_E2BIG_NO_COUNT=1	-E2BIG without the count in nr_cpus
  *	FAKE_MINIVMX_PASSTHROUGH=1	no fake: every ioctl goes to the kernel
  *	FAKE_MINIVMX_NO_RUN_CAP=1	MINIVMX_CAP_RUN answers 0
+ *	FAKE_MINIVMX_DEBUG_CAP=n	MINIVMX_CAP_GUEST_DEBUG answers n (0x3f)
  *	FAKE_MINIVMX_LOG=1		log the VM set-up and the answers the
  *					tool gives to stderr ("fake: ...")
  *	FAKE_MINIVMX_PEEK=gpa		log the quadword at gpa at the first run
@@ -48,6 +49,13 @@
  *	console:TEXT		TEXT into the ring, then a full-ring exit
  *	spin			run until immediate_exit: -EINTR
  *	errno:N			MINIVMX_RUN fails with N
+ *	step:LEN:RAX		a single-step stop: RIP moved by LEN, RAX set
+ *	brk:REASON:QUAL		an exit-breakpoint stop (MINIVMX_DEBUG_EXIT)
+ *
+ * MINIVMX_SET_GUEST_DEBUG is logged; MINIVMX_GET_VMCS answers GUEST_RIP,
+ * GUEST_CS_AR_BYTES, VM_EXIT_REASON (the last exit's) and
+ * EXIT_QUALIFICATION (0xf40000), 0 for the rest, and -EINVAL for
+ * TERTIARY_VM_EXEC_CONTROL, a field this fake "CPU" lacks.
  * Past the last step MINIVMX_RUN answers exit reason 0 (unknown).
  */
 #ifndef MINIVMX_FAKE_DEVICE_H

@@ -29,6 +29,7 @@
 #define VMX_VMCALL		18
 #define VMX_IO			30
 #define VMX_EPT_VIOLATION	48
+#define VMX_MTF			37
 
 static int vm_fd = -1, vcpu_fd = -1;
 static struct minivmx_run *run;
@@ -37,6 +38,7 @@ static struct minivmx_sregs sregs;
 static struct minivmx_memory_region region;
 static struct minivmx_port_route routes[MAX_ROUTES];
 static unsigned int nr_routes;
+static struct minivmx_guest_debug debug;
 static const char *script;	/* the next step */
 static bool started;
 
@@ -330,6 +332,28 @@ static bool play_exit(const char *step)
 		run->internal.data[0] = num(step, 2);
 		run->internal.data[1] = num(step, 3);
 		run->internal.data[2] = num(step, 4);
+	} else if (!strncmp(step, "step:", 5)) {
+		/* one instruction of LEN bytes ran and left RAX */
+		run->exit_reason = MINIVMX_EXIT_DEBUG;
+		run->vmx_exit_reason = VMX_MTF;
+		run->exit_count[VMX_MTF]++;
+		memset(&run->debug, 0, sizeof(run->debug));
+		regs.rip += num(step, 1);
+		regs.rax = num(step, 2);
+		run->debug.reasons = MINIVMX_DEBUG_STEP;
+		run->debug.steps = debug.steps ? debug.steps : 1;
+		run->debug.rip = regs.rip;
+	} else if (!strncmp(step, "brk:", 4)) {
+		/* an exit breakpoint: REASON with QUAL, handled "in kernel" */
+		run->exit_reason = MINIVMX_EXIT_DEBUG;
+		run->vmx_exit_reason = num(step, 1);
+		run->exit_count[num(step, 1) % MINIVMX_NR_VMX_EXIT_REASONS]++;
+		memset(&run->debug, 0, sizeof(run->debug));
+		run->debug.reasons = MINIVMX_DEBUG_EXIT;
+		run->debug.vmx_exit_reason = num(step, 1);
+		run->debug.exit_qualification = num(step, 2);
+		run->debug.exit_rip = regs.rip;
+		run->debug.rip = regs.rip;
 	} else if (!strncmp(step, "console:", 8)) {
 		console_put(text(step, 1), strlen(text(step, 1)));
 		run->exit_reason = MINIVMX_EXIT_CONSOLE;
@@ -391,6 +415,56 @@ static int do_run(void)
 	}
 }
 
+static int set_guest_debug(const struct minivmx_guest_debug *d)
+{
+	if (d->control & ~0x3fU)
+		return fail(EINVAL);
+	debug = *d;
+	fake_log("guest debug control=%#x steps=%llu exits=%#llx,%#llx",
+		 d->control, (unsigned long long)d->steps,
+		 (unsigned long long)d->exit_bitmap[0],
+		 (unsigned long long)d->exit_bitmap[1]);
+	return 0;
+}
+
+/*
+ * A few fields with values, the rest 0; TERTIARY_VM_EXEC_CONTROL stands
+ * for a field this "CPU" lacks.  The whole read fails as the module's.
+ */
+static int get_vmcs(const struct minivmx_vmcs_read *r)
+{
+	struct minivmx_vmcs_field *f = (void *)(uintptr_t)r->fields;
+	__u32 i;
+
+	if (r->pad || r->nr > MINIVMX_MAX_VMCS_FIELDS)
+		return fail(EINVAL);
+	for (i = 0; i < r->nr; i++) {
+		if (((f[i].encoding >> 10) & 3) == 3)
+			return fail(EPERM);
+		if (f[i].encoding == 0x2034 || f[i].pad)
+			return fail(EINVAL);
+	}
+	for (i = 0; i < r->nr; i++) {
+		switch (f[i].encoding) {
+		case 0x681e:		/* GUEST_RIP */
+			f[i].value = regs.rip;
+			break;
+		case 0x4816:		/* GUEST_CS_AR_BYTES */
+			f[i].value = 0xa09b;
+			break;
+		case 0x4402:		/* VM_EXIT_REASON */
+			f[i].value = run ? run->vmx_exit_reason : 0;
+			break;
+		case 0x6400:		/* EXIT_QUALIFICATION */
+			f[i].value = 0xf40000;
+			break;
+		default:
+			f[i].value = 0;
+		}
+	}
+	return 0;
+}
+
 /**
  * fake_vm_ioctl() - the VM and vCPU ioctls
  * @fd: the descriptor
@@ -443,6 +517,10 @@ int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg,
 		return 0;
 	case MINIVMX_SET_CPUID:
 		return 0;
+	case MINIVMX_SET_GUEST_DEBUG:
+		return set_guest_debug(p);
+	case MINIVMX_GET_VMCS:
+		return get_vmcs(p);
 	case MINIVMX_RUN:
 		return do_run();
 	}

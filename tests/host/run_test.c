@@ -62,6 +62,7 @@ TEST(run_help)
 	static const char * const opts[] = {
 		"--mode MODE", "--mem SIZE", "--load ADDR", "--entry ADDR",
 		"--timeout SECONDS", "--stats", "--user-devices", "--trace",
+		"--step [N]", "--break-exit LIST", "--vmcs",
 	};
 	size_t i;
 
@@ -224,6 +225,35 @@ FIXTURE_VARIANT_ADD(bad_args, timeout_too_long) {
 	.args = ARGS("-t", "100000", "IMAGE"), .image_size = 4096,
 	.message =
 		"minivmx run: --timeout '100000': expected seconds (such as 10 or 0.5, at most a day; 0: no timeout)",
+};
+
+FIXTURE_VARIANT_ADD(bad_args, step_zero) {
+	.args = ARGS("--step=0", "IMAGE"), .image_size = 4096,
+	.message =
+		"minivmx run: --step '0': expected a number of instructions per stop, 1 or more",
+};
+
+FIXTURE_VARIANT_ADD(bad_args, step_not_a_number) {
+	.args = ARGS("-Sx", "IMAGE"), .image_size = 4096,
+	.message =
+		"minivmx run: --step 'x': expected a number of instructions per stop, 1 or more",
+};
+
+FIXTURE_VARIANT_ADD(bad_args, break_exit_unknown) {
+	.args = ARGS("--break-exit", "CPUID,CPUIDX", "IMAGE"),
+	.image_size = 4096,
+	.message =
+		"minivmx run: --break-exit 'CPUID,CPUIDX': unknown exit reason 'CPUIDX' (names as in MINIVMX_VMX_EXIT_REASONS, IO, CR, DR, MSR, EPT, MTF, or numbers below 80)",
+};
+
+FIXTURE_VARIANT_ADD(bad_args, break_exit_too_high) {
+	.args = ARGS("--break-exit", "80", "IMAGE"), .image_size = 4096,
+	.message = "unknown exit reason '80'", .partial = true,
+};
+
+FIXTURE_VARIANT_ADD(bad_args, break_exit_without_value) {
+	.args = ARGS("IMAGE", "--break-exit"), .image_size = 4096,
+	.message = "minivmx run: option '--break-exit' needs an argument",
 };
 
 FIXTURE_VARIANT_ADD(bad_args, missing_image) {
@@ -639,6 +669,121 @@ TEST_F(fake, trace_and_stats)
 		  "minivmx:       HLT                               1\n"
 		  "minivmx:       GUEST_EXIT                        1\n"
 		  "minivmx: guest exited with status 0 after 3 exits (3 to userspace, 1 HLT)");
+}
+
+/* The debugging options: the fake's step: and brk: stops. */
+
+/* mov eax, 1; cpuid; out 0xf4, al */
+#define STEP_CODE	"\xb8\x01\x00\x00\x00\x0f\xa2\xe6\xf4"
+
+static int step_image(char *path)
+{
+	FILE *f;
+	int fd;
+
+	strcpy(path, "/tmp/minivmx-step-XXXXXX");
+	fd = mkstemp(path);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
+	if (!f)
+		return -1;
+	fwrite(STEP_CODE, 1, sizeof(STEP_CODE) - 1, f);
+	return fclose(f) ? -1 : 0;
+}
+
+TEST_F(fake, step_prints_each_instruction)
+{
+	char image[64];
+
+	ASSERT_EQ(0, step_image(image));
+	ASSERT_EQ(0, fake_run(image,
+			      "step:5:1;out:0x3f8:1:0x41;out:0xe9:1:0x42;step:2:0xd;out:0xf4:1:0",
+			      ARGS("--step"), NULL, NULL));
+	unlink(image);
+	EXPECT_EQ(0, r.status);
+	EXPECT_STREQ("AB", r.out);
+	expect_in(_metadata, r.err,
+		  "fake: guest debug control=0x13 steps=1 exits=0xffffffdfffffffff,0xffff\n");
+	expect_in(_metadata, r.err,
+		  "minivmx: step 1 0x10000: b8 01 00 00 00       mov eax, 1\n"
+		  "minivmx:   rax=0 -> 0x1\n"
+		  "minivmx: step 2 0x10005: 0f a2                cpuid\n"
+		  "minivmx:   exit: IO_INSTRUCTION (to userspace): OUT 1 byte to port 0x3f8\n");
+	expect_in(_metadata, r.err,
+		  "minivmx:   exit: IO_INSTRUCTION (in kernel)\n");
+	expect_in(_metadata, r.err,
+		  "minivmx:   rax=0x1 -> 0xd\n"
+		  "minivmx: step 3 0x10007: e6 f4                out 0xf4, al\n");
+	expect_in(_metadata, r.err,
+		  "minivmx: stepped 3 instructions (the last one ended the run)\n");
+}
+
+TEST_F(fake, step_n_and_exit_breakpoints)
+{
+	char image[64];
+
+	ASSERT_EQ(0, step_image(image));
+	ASSERT_EQ(0, fake_run(image,
+			      "step:5:1;brk:10:0;brk:28:0x304;out:0x3f8:1:0x41;step:2:0xd;out:0xf4:1:0",
+			      ARGS("--step", "2", "--break-exit", "CPUID,CR,io"),
+			      NULL, NULL));
+	unlink(image);
+	EXPECT_EQ(0, r.status);
+	/* exit_bitmap: 10, 28 and 30 */
+	expect_in(_metadata, r.err,
+		  "fake: guest debug control=0x13 steps=2 exits=0x50000400,0\n");
+	expect_in(_metadata, r.err,
+		  "minivmx: stop 1 after 2 instructions (2 in all), next 0x10005: 0f a2                cpuid\n"
+		  "minivmx:   rax=0 -> 0x1\n"
+		  "minivmx: break: CPUID at rip 0x10005 (in kernel): CPUID, answered eax=0x1 ebx=0 ecx=0 edx=0\n"
+		  "minivmx: break: CR_ACCESS at rip 0x10005 (in kernel): MOV to CR4 from RBX\n"
+		  "minivmx: break: IO_INSTRUCTION at rip 0x10005 (to userspace): OUT 1 byte to port 0x3f8\n");
+	expect_in(_metadata, r.err,
+		  "minivmx: stop 2 after 2 instructions (4 in all), next 0x10007: e6 f4                out 0xf4, al\n");
+	expect_in(_metadata, r.err,
+		  "minivmx: 2 stops, 4 instructions up to the last one\n"
+		  "minivmx: 4 exit breakpoint stops\n");
+}
+
+TEST_F(fake, vmcs_at_the_end)
+{
+	ASSERT_EQ(0, fake_run(self->image, "out:0x3f8:1:0x41;out:0xf4:1:0",
+			      ARGS("--vmcs"), NULL, NULL));
+	EXPECT_EQ(0, r.status);
+	expect_line(_metadata, r.err, "Guest-state area (SDM Vol. 3C 25.4)");
+	expect_line(_metadata, r.err,
+		    "VM-execution control fields (SDM Vol. 3C 25.6)");
+	expect_line(_metadata, r.err,
+		    "VM-exit information fields (SDM Vol. 3C 25.9)");
+	expect_line(_metadata, r.err,
+		    "  GUEST_RIP                                 0x10000");
+	expect_line(_metadata, r.err,
+		    "  GUEST_CS_AR_BYTES                          0xa09b  code, execute/read, accessed; DPL 0, present, L=1 D/B=0 G=1 AVL=0");
+	expect_line(_metadata, r.err,
+		    "  VM_EXIT_REASON                               0x1e  IO_INSTRUCTION");
+	expect_line(_metadata, r.err,
+		    "  EXIT_QUALIFICATION                       0xf40000  OUT 1 byte to port 0xf4");
+	expect_line(_metadata, r.err,
+		    "(1 of the table's fields are not in this CPU's VMCS)");
+	EXPECT_EQ(NULL, strstr(r.err, "TERTIARY_VM_EXEC_CONTROL"));
+	EXPECT_EQ(NULL, strstr(r.err, "HOST_RIP"));
+}
+
+TEST_F(fake, module_that_cannot_step)
+{
+	static const char * const env[] = {
+		"MINIVMX_DEVICE=/dev/null", "FAKE_MINIVMX_DEBUG_CAP=0x11",
+		"FAKE_MINIVMX_SCRIPT=out:0xf4:1:0", NULL,
+	};
+
+	ASSERT_EQ(0, run(FAKEDEV_BIN, ARGS("run", "--step", self->image), env,
+			 NULL));
+	EXPECT_EQ(1, r.status);
+	expect_line(_metadata, r.err,
+		    "minivmx: /dev/null: the loaded module cannot single-step guests (MINIVMX_CAP_GUEST_DEBUG answers 0x11)");
+	/* exit breakpoints alone do not need SINGLESTEP */
+	ASSERT_EQ(0, run(FAKEDEV_BIN, ARGS("run", "--break-exit", "HLT",
+					   self->image), env, NULL));
+	EXPECT_EQ(0, r.status);
 }
 
 TEST_HARNESS_MAIN

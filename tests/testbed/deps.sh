@@ -15,6 +15,8 @@ pkgs=(
 	busybox-static isolinux syslinux-common xorriso bochsbios vgabios
 	# the scripts themselves (flock, timeout, readelf)
 	util-linux coreutils binutils
+	# the tool's disassembler (minivmx run --step), linked statically
+	libcapstone-dev
 )
 # Debian's gdb without Python, for the suites that run gdb against
 # minivmx run --gdb (gdb-initrd.sh).  It conflicts with the full gdb:

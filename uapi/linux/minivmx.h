@@ -764,8 +764,9 @@ struct minivmx_exit_record {
  *	release semantics after the record)
  * @tail: written by userspace: records it has read; the kernel never
  *	waits for it
- * @overruns: written by the kernel: records overwritten before userspace
- *	read them (@head - @tail had reached @entries)
+ * @overruns: written by the kernel each time MINIVMX_RUN returns: records
+ *	overwritten before userspace read them (below @head - @entries and
+ *	at or above @tail)
  * @reserved: 0
  *
  * The records follow at MINIVMX_RING_RECORDS bytes from the start.
