@@ -264,6 +264,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	o->image = argv[optind];
 	if (!o->entry_set)
 		o->layout.entry = o->layout.load;
+	if (o->gdb && run_debug_active(&o->dbg))
+		return usage_error("run",
+				   "--gdb with --step or --break-exit: gdb drives the guest then (stepi, monitor break-exit)");
 	if (o->gdb && !o->timeout_set)
 		o->timeout = 0;		/* a debugging session takes its time */
 	return -1;

@@ -2,7 +2,7 @@
 /*
  * gdb's "monitor" commands (qRcmd): what only the hypervisor knows.
  *
- *	monitor vmcs [FIELD...]		VMCS fields by name (or encoding)
+ *	monitor vmcs [FIELD...|all|list]	VMCS fields by name (or encoding)
  *	monitor exits [N]		the last N exit records, decoded
  *	monitor walk ADDR		the two-dimensional walk of ADDR
  *	monitor break-exit REASON...	stop after exits of these reasons
@@ -10,9 +10,9 @@
  *	monitor stats			VM exits by reason since the start
  *	monitor help
  *
- * The VMCS names are a small table of our own (the guest-state, control
- * and exit-information fields a debugging session asks for), with KVM's
- * names for them; other fields can be read by their encoding.
+ * The VMCS names and the words for their values are vmcs.c's table, the
+ * one "minivmx run --vmcs" prints; other fields can be read by their
+ * encoding.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,48 +23,8 @@
 
 #include "gdb-int.h"
 #include "libminivmx.h"
+#include "vmcs.h"
 #include "vmx-names.h"
-
-/* Encodings: SDM Vol. 3D, Appendix B. */
-static const struct vmcs_name {
-	const char *name;
-	unsigned int enc;
-} vmcs_names[] = {
-	{ "GUEST_ES_SELECTOR", 0x0800 }, { "GUEST_CS_SELECTOR", 0x0802 },
-	{ "GUEST_SS_SELECTOR", 0x0804 }, { "GUEST_DS_SELECTOR", 0x0806 },
-	{ "GUEST_FS_SELECTOR", 0x0808 }, { "GUEST_GS_SELECTOR", 0x080a },
-	{ "GUEST_LDTR_SELECTOR", 0x080c }, { "GUEST_TR_SELECTOR", 0x080e },
-	{ "EPT_POINTER", 0x201a },
-	{ "GUEST_PHYSICAL_ADDRESS", 0x2400 },
-	{ "VMCS_LINK_POINTER", 0x2800 }, { "GUEST_IA32_DEBUGCTL", 0x2802 },
-	{ "GUEST_IA32_PAT", 0x2804 }, { "GUEST_IA32_EFER", 0x2806 },
-	{ "PIN_BASED_VM_EXEC_CONTROL", 0x4000 },
-	{ "CPU_BASED_VM_EXEC_CONTROL", 0x4002 },
-	{ "EXCEPTION_BITMAP", 0x4004 },
-	{ "VM_EXIT_CONTROLS", 0x400c }, { "VM_ENTRY_CONTROLS", 0x4012 },
-	{ "VM_ENTRY_INTR_INFO_FIELD", 0x4016 },
-	{ "SECONDARY_VM_EXEC_CONTROL", 0x401e },
-	{ "VM_INSTRUCTION_ERROR", 0x4400 }, { "VM_EXIT_REASON", 0x4402 },
-	{ "VM_EXIT_INTR_INFO", 0x4404 }, { "VM_EXIT_INTR_ERROR_CODE", 0x4406 },
-	{ "IDT_VECTORING_INFO_FIELD", 0x4408 },
-	{ "VM_EXIT_INSTRUCTION_LEN", 0x440c }, { "VMX_INSTRUCTION_INFO", 0x440e },
-	{ "GUEST_CS_LIMIT", 0x4802 }, { "GUEST_GDTR_LIMIT", 0x4810 },
-	{ "GUEST_IDTR_LIMIT", 0x4812 }, { "GUEST_CS_AR_BYTES", 0x4816 },
-	{ "GUEST_SS_AR_BYTES", 0x4818 }, { "GUEST_TR_AR_BYTES", 0x4822 },
-	{ "GUEST_INTERRUPTIBILITY_INFO", 0x4824 },
-	{ "GUEST_ACTIVITY_STATE", 0x4826 },
-	{ "CR0_GUEST_HOST_MASK", 0x6000 }, { "CR4_GUEST_HOST_MASK", 0x6002 },
-	{ "CR0_READ_SHADOW", 0x6004 }, { "CR4_READ_SHADOW", 0x6006 },
-	{ "EXIT_QUALIFICATION", 0x6400 }, { "GUEST_LINEAR_ADDRESS", 0x640a },
-	{ "GUEST_CR0", 0x6800 }, { "GUEST_CR3", 0x6802 },
-	{ "GUEST_CR4", 0x6804 }, { "GUEST_CS_BASE", 0x6808 },
-	{ "GUEST_FS_BASE", 0x680e }, { "GUEST_GS_BASE", 0x6810 },
-	{ "GUEST_TR_BASE", 0x6814 }, { "GUEST_GDTR_BASE", 0x6816 },
-	{ "GUEST_IDTR_BASE", 0x6818 }, { "GUEST_DR7", 0x681a },
-	{ "GUEST_RSP", 0x681c }, { "GUEST_RIP", 0x681e },
-	{ "GUEST_RFLAGS", 0x6820 },
-	{ "GUEST_PENDING_DBG_EXCEPTIONS", 0x6822 },
-};
 
 /* What "monitor vmcs" alone shows. */
 static const char * const vmcs_default[] = {
@@ -76,28 +36,36 @@ static const char * const vmcs_default[] = {
 	"EXIT_QUALIFICATION",
 };
 
-static const char *vmcs_field_name(unsigned int enc)
+/* One field by MINIVMX_GET_VMCS.  Return: 0 or -errno. */
+static int vmcs_read1(struct gdb_stub *s, __u32 enc, __u64 *value)
 {
-	size_t i;
+	struct minivmx_vmcs_field f = { .encoding = enc };
+	struct minivmx_vmcs_read r = {
+		.nr = 1,
+		.fields = (__u64)(unsigned long)&f,
+	};
 
-	for (i = 0; i < ARRAY_SIZE(vmcs_names); i++)
-		if (vmcs_names[i].enc == enc)
-			return vmcs_names[i].name;
-	return NULL;
+	if (ioctl(s->t.vcpu_fd, MINIVMX_GET_VMCS, &r))
+		return -errno;
+	*value = f.value;
+	return 0;
 }
 
-/* A field by name (any case, "GUEST_" optional) or by encoding. */
-static int vmcs_field_parse(const char *arg, unsigned int *enc)
+/*
+ * A field of vmcs.c's table by name (any case, "GUEST_" optional), or any
+ * field by encoding.  Return: 0, or -EINVAL.
+ */
+static int vmcs_field_parse(const char *arg, __u32 *enc)
 {
 	char guest[64];
+	unsigned int i;
 	char *end;
-	size_t i;
 
 	snprintf(guest, sizeof(guest), "GUEST_%s", arg);
-	for (i = 0; i < ARRAY_SIZE(vmcs_names); i++) {
-		if (!strcasecmp(arg, vmcs_names[i].name) ||
-		    !strcasecmp(guest, vmcs_names[i].name)) {
-			*enc = vmcs_names[i].enc;
+	for (i = 0; i < vmcs_nr_fields; i++) {
+		if (!strcasecmp(arg, vmcs_fields[i].name) ||
+		    !strcasecmp(guest, vmcs_fields[i].name)) {
+			*enc = vmcs_fields[i].encoding;
 			return 0;
 		}
 	}
@@ -107,47 +75,80 @@ static int vmcs_field_parse(const char *arg, unsigned int *enc)
 
 static void show_vmcs_field(struct gdb_stub *s, const char *arg)
 {
-	struct minivmx_vmcs_field f = { 0 };
-	struct minivmx_vmcs_read r = {
-		.nr = 1,
-		.fields = (__u64)(unsigned long)&f,
-	};
-	const char *name;
+	const struct vmcs_field_desc *f;
+	char words[512] = "";
+	__u64 value = 0;
+	__u32 enc;
+	int ret;
 
-	if (vmcs_field_parse(arg, &f.encoding)) {
+	if (vmcs_field_parse(arg, &enc)) {
 		gdb_console(s, "%-30s unknown field (see \"monitor vmcs list\")\n",
 			    arg);
 		return;
 	}
-	name = vmcs_field_name(f.encoding);
-	if (ioctl(s->t.vcpu_fd, MINIVMX_GET_VMCS, &r)) {
-		gdb_console(s, "%-30s (%#06x) %s\n", name ? name : arg,
-			    f.encoding,
-			    errno == EPERM ? "host state: not readable" :
-			    errno == EINVAL ? "not supported by this CPU" :
-			    strerror(errno));
+	f = vmcs_field_find(enc);
+	ret = vmcs_read1(s, enc, &value);
+	if (ret) {
+		gdb_console(s, "%-30s (%#06x) %s\n", f ? f->name : arg, enc,
+			    ret == -EPERM ? "host state: not readable" :
+			    ret == -EINVAL ? "not supported by this CPU" :
+			    strerror(-ret));
 		return;
 	}
-	gdb_console(s, "%-30s 0x%016llx\n", name ? name : arg,
-		    (unsigned long long)f.value);
+	if (f)
+		vmcs_describe(words, sizeof(words), f, value, NULL, NULL);
+	gdb_console(s, "%-30s 0x%016llx%s%s\n", f ? f->name : arg,
+		    (unsigned long long)value, words[0] ? "  " : "", words);
+}
+
+/* Every field of the table, grouped as the SDM groups them (vmcs.c). */
+static void show_vmcs_all(struct gdb_stub *s)
+{
+	__u64 *values = calloc(vmcs_nr_fields, sizeof(*values));
+	int *errs = calloc(vmcs_nr_fields, sizeof(*errs));
+	char *text = NULL, *line, *save;
+	size_t len = 0;
+	unsigned int i;
+	FILE *out;
+
+	out = values && errs ? open_memstream(&text, &len) : NULL;
+	if (out) {
+		for (i = 0; i < vmcs_nr_fields; i++)
+			errs[i] = vmcs_read1(s, vmcs_fields[i].encoding,
+					     &values[i]);
+		vmcs_print(out, values, errs);
+		fclose(out);
+	}
+	if (!text)
+		gdb_console(s, "vmcs: out of memory\n");
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		gdb_console(s, "%s\n", line);
+	free(text);
+	free(errs);
+	free(values);
 }
 
 static void cmd_vmcs(struct gdb_stub *s, int argc, char **argv)
 {
-	size_t i;
+	unsigned int i;
 
 	if (argc == 1) {
 		for (i = 0; i < ARRAY_SIZE(vmcs_default); i++)
 			show_vmcs_field(s, vmcs_default[i]);
 		return;
 	}
-	if (argc == 2 && !strcmp(argv[1], "list")) {
-		for (i = 0; i < ARRAY_SIZE(vmcs_names); i++)
-			gdb_console(s, "%#06x %s\n", vmcs_names[i].enc,
-				    vmcs_names[i].name);
+	if (argc == 2 && !strcmp(argv[1], "all")) {
+		show_vmcs_all(s);
 		return;
 	}
-	for (i = 1; i < (size_t)argc; i++)
+	if (argc == 2 && !strcmp(argv[1], "list")) {
+		for (i = 0; i < vmcs_nr_fields; i++)
+			gdb_console(s, "%#06x %s\n", vmcs_fields[i].encoding,
+				    vmcs_fields[i].name);
+		return;
+	}
+	for (i = 1; i < (unsigned int)argc; i++)
 		show_vmcs_field(s, argv[i]);
 }
 
@@ -352,7 +353,7 @@ static void cmd_stats(struct gdb_stub *s)
 }
 
 static const char monitor_help[] =
-	"monitor vmcs [FIELD...]        VMCS fields by name or encoding (vmcs list: the names)\n"
+	"monitor vmcs [FIELD...]        VMCS fields by name or encoding (list: the names; all)\n"
 	"monitor exits [N]              the last N VM exits (10), from the exit-record ring\n"
 	"monitor walk ADDR              the guest page walk of ADDR, then EPT, level by level\n"
 	"monitor break-exit REASON...   stop after each exit of these reasons (CPUID, 10, ...)\n"
