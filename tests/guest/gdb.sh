@@ -52,6 +52,14 @@ show() {	# the evidence, after a failure
 	sed 's/^/# /' "$@"
 }
 
+# A session's gdb output and minivmx's stderr, if it failed a check
+# since $1 failures (or with -v).
+evidence() {
+	if [ "$failed" -ne "$1" ] || [ -n "$verbose" ]; then
+		show "$OUT.gdb" "$OUT.err"
+	fi
+}
+
 finish() {
 	[ -n "$loaded" ] && rmmod minivmx
 	echo "# $passed passed, $failed failed"
@@ -169,7 +177,7 @@ has stats '^CPUID +[1-9]' && has stats '^IO_INSTRUCTION +[1-9]'
 ok $? "monitor stats counts exits by reason"
 [ "$status" = 0 ] && grep -q 'gdbtarget: counter 3, seen 0x1234' "$OUT.serial"
 ok $? "detach: the guest runs on and exits 0 (status $status)"
-[ "$failed" -eq 0 ] && [ -z "$verbose" ] || { show "$OUT.gdb"; show "$OUT.err"; }
+evidence 0
 
 # ---- session 2: protected mode over TCP, Ctrl-C, kill ----
 f2=$failed
@@ -216,7 +224,7 @@ grep -q 'Program received signal SIGINT' "$OUT.gdb" && has interrupted '^counter
 ok $? "Ctrl-C stops the spinning guest (after its three ticks)"
 [ "$status" = 137 ] && grep -q 'gdb killed the guest' "$OUT.err"
 ok $? "kill ends the run (status $status, 137)"
-[ "$failed" -eq "$f2" ] && [ -z "$verbose" ] || { show "$OUT.gdb"; show "$OUT.err"; }
+evidence "$f2"
 
 # ---- session 3: the guest's own INT3 ----
 f3=$failed
@@ -238,7 +246,7 @@ status=$?
 # (exit status 3) ends the run, and gdb hears that it was killed.
 [ "$status" = 3 ] && ! has int3 SIGTRAP && has int3 'signal SIGKILL'
 ok $? "an INT3 that is not gdb's goes to the guest (status $status, 3: no IDT)"
-[ "$failed" -eq "$f3" ] && [ -z "$verbose" ] || { show "$OUT.gdb"; show "$OUT.err"; }
+evidence "$f3"
 
 # ---- session 4: real mode ----
 f4=$failed
@@ -260,5 +268,5 @@ has real '"i386"' && has real '^eip +0x0 ' && has real '^cs +0x1000 ' &&
 	has real ':[[:space:]]+0xfa[[:space:]]+0xfc[[:space:]]+0x8c$' &&
 	has real ':[[:space:]]+cli'
 ok $? "real mode: i386 registers (eip 0, cs 0x1000), memory at cs*16+eip"
-[ "$failed" -eq "$f4" ] && [ -z "$verbose" ] || { show "$OUT.gdb"; show "$OUT.err"; }
+evidence "$f4"
 finish

@@ -24,7 +24,9 @@ if [ "$(dpkg-query -W -f='${db:Status-Abbrev}' gdb-minimal 2>/dev/null)" = "ii "
 	gdb=/usr/bin/gdb
 else
 	ver=$(apt-cache policy gdb-minimal 2>/dev/null | sed -n 's/^ *Candidate: //p')
-	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no gdb-minimal package in the APT sources"
+	if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+		die "no gdb-minimal package in the APT sources"
+	fi
 	dir="$CACHE/gdb-minimal-$ver"
 	if [ ! -x "$dir/root/usr/bin/gdb" ]; then
 		log "fetching gdb-minimal $ver (unpacked into $dir, not installed)"
