@@ -5,9 +5,10 @@
  * random sizes, flags and pointers (valid, NULL, unmapped, read-only, kernel,
  * misaligned, straddling an unmapped page), memory-region churn while vCPUs
  * spin in the guest (in real, protected, PAE-paged or long mode), closes
- * and reuse of fds, mmaps of the run page, and forked children that must
- * get EIO on their parent's fds and then exit, or get killed, with VMs of
- * their own open.
+ * and reuse of fds, mmaps of the run page and the exit-record ring, the
+ * debugger's ioctls (guest debug, VMCS fields, the ring, the 2D walk), and
+ * forked children that must get EIO on their parent's fds and then exit,
+ * or get killed, with VMs of their own open.
  *
  * Every call must succeed or fail with one of the errnos errno_expected()
  * lists; anything else is printed with the seed, the thread and the step.
@@ -265,6 +266,10 @@ static const struct {
 	{ MINIVMX_GET_SREGS, "GET_SREGS" },
 	{ MINIVMX_SET_SREGS, "SET_SREGS" },
 	{ MINIVMX_SET_CPUID, "SET_CPUID" },
+	{ MINIVMX_SET_GUEST_DEBUG, "SET_GUEST_DEBUG" },
+	{ MINIVMX_GET_VMCS, "GET_VMCS" },
+	{ MINIVMX_SET_EXIT_RING, "SET_EXIT_RING" },
+	{ MINIVMX_TRANSLATE, "TRANSLATE" },
 };
 
 static const char *cmd_name(unsigned long cmd)
@@ -582,17 +587,116 @@ static void op_vcpu_set(struct thr *t, const struct obj *o)
 	}
 }
 
+/* ---- the debugger's ioctls ---- */
+
+/* VMCS encodings worth asking for: guest, control, exit, host, none. */
+static const uint32_t vmcs_encodings[] = {
+	0x0802, 0x681e, 0x6820, 0x6800, 0x4002, 0x401e, 0x201a, 0x201b,
+	0x2000, 0x2004, 0x4402, 0x6400, 0x2400, 0x6c00, 0x6c16, 0x4c00,
+	0x43fe, 0x7fff, 0x1000, 0x10000,
+};
+
+static void guest_debug_arg(struct thr *t, struct minivmx_guest_debug *d)
+{
+	rnd_bytes(&t->rng, d, sizeof(*d));
+	if (!one_in(&t->rng, 8))
+		d->control &= 0x3f;
+	d->pad = mostly_zero(t);
+	if (!one_in(&t->rng, 4))
+		d->steps = rnd(&t->rng, 64);
+	if (!one_in(&t->rng, 4)) {
+		d->dr7 &= 0xffff03ffULL;
+		d->db[0] = TVM_CODE + rnd(&t->rng, 64);
+		d->db[1] = rnd(&t->rng, TVM_MEM);
+	}
+	d->exit_bitmap[1] &= one_in(&t->rng, 8) ? ~0ULL : 0xffff;
+	memset(d->reserved, 0, sizeof(d->reserved));
+	d->reserved[rnd(&t->rng, 4)] = mostly_zero(t);
+}
+
+static void vmcs_read_arg(struct thr *t, struct minivmx_vmcs_read *r)
+{
+	struct minivmx_vmcs_field *f = (void *)(t->buf + 64);
+	unsigned int i, max = (BUF_SIZE - 64) / sizeof(*f);
+
+	r->nr = one_in(&t->rng, 8) ? rnd64(&t->rng) : rnd(&t->rng, 12);
+	r->pad = mostly_zero(t);
+	r->fields = one_in(&t->rng, 2) ? (uintptr_t)f :
+		    pick_ptr(t, r->nr * sizeof(*f));
+	for (i = 0; i < max; i++) {
+		f[i].encoding = one_in(&t->rng, 8) ? rnd64(&t->rng) :
+			vmcs_encodings[rnd(&t->rng, ARRAY_SIZE(vmcs_encodings))];
+		f[i].pad = mostly_zero(t);
+	}
+}
+
+static void ring_config_arg(struct thr *t, struct minivmx_ring_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* Mostly small powers of 2; the largest rarely (memory). */
+	if (one_in(&t->rng, 64))
+		c->entries = MINIVMX_MAX_RING_ENTRIES;
+	else if (one_in(&t->rng, 8))
+		c->entries = rnd64(&t->rng);
+	else
+		c->entries = one_in(&t->rng, 4) ? 0 : 1U << rnd(&t->rng, 9);
+	c->flags = mostly_zero(t);
+	c->reserved[rnd(&t->rng, 3)] = mostly_zero(t);
+}
+
+static void translate_arg(struct thr *t, struct minivmx_translate *tr)
+{
+	rnd_bytes(&t->rng, tr, sizeof(*tr));
+	if (!one_in(&t->rng, 4))
+		tr->gva = rnd(&t->rng, 2) ? rnd(&t->rng, TVM_MEM) :
+			  rnd64(&t->rng) >> rnd(&t->rng, 64);
+	tr->access &= one_in(&t->rng, 8) ? ~0U : 0x16;
+	tr->flags = mostly_zero(t);
+	memset(tr->reserved, 0, sizeof(tr->reserved));
+	tr->reserved[rnd(&t->rng, 4)] = mostly_zero(t);
+}
+
+static void op_vcpu_debug(struct thr *t, const struct obj *o)
+{
+	void *arg = t->buf;
+
+	switch (rnd(&t->rng, 4)) {
+	case 0:
+		guest_debug_arg(t, arg);
+		do_ioctl(t, o, MINIVMX_SET_GUEST_DEBUG,
+			 pick_ptr(t, sizeof(struct minivmx_guest_debug)));
+		break;
+	case 1:
+		vmcs_read_arg(t, arg);
+		do_ioctl(t, o, MINIVMX_GET_VMCS,
+			 pick_ptr(t, sizeof(struct minivmx_vmcs_read)));
+		break;
+	case 2:
+		ring_config_arg(t, arg);
+		do_ioctl(t, o, MINIVMX_SET_EXIT_RING,
+			 pick_ptr(t, sizeof(struct minivmx_ring_config)));
+		break;
+	default:
+		translate_arg(t, arg);
+		do_ioctl(t, o, MINIVMX_TRANSLATE,
+			 pick_ptr(t, sizeof(struct minivmx_translate)));
+	}
+}
+
 static void op_vcpu(struct thr *t)
 {
 	struct obj o;
 
 	if (!obj_pick(t, K_VCPU, &o))
 		return op_vm(t);
-	switch (rnd(&t->rng, 8)) {
+	switch (rnd(&t->rng, 9)) {
 	case 0:
 	case 1:
 		do_ioctl(t, &o, MINIVMX_RUN, one_in(&t->rng, 8) ?
 			 pick_int(t) : 0);
+		break;
+	case 8:
+		op_vcpu_debug(t, &o);
 		break;
 	case 2:
 		vcpu_spin(t, &o);
@@ -629,7 +733,7 @@ static unsigned long unknown_cmd(struct thr *t)
 		do {
 			nr = rnd(&t->rng, 256);
 		} while (nr <= 0x03 || (nr >= 0x10 && nr <= 0x12) ||
-			 (nr >= 0x20 && nr <= 0x25));
+			 (nr >= 0x20 && nr <= 0x29));
 		return _IOC(rnd(&t->rng, 4), MINIVMX_IO, nr,
 			    rnd(&t->rng, 1 << 14));
 	case 1:		/* a known number with another size or direction */
@@ -703,7 +807,8 @@ static void op_mmap(struct thr *t)
 	size_t len = map_lens[rnd(&t->rng, ARRAY_SIZE(map_lens))];
 	int prot = map_prots[rnd(&t->rng, ARRAY_SIZE(map_prots))];
 	int flags = one_in(&t->rng, 4) ? MAP_PRIVATE : MAP_SHARED;
-	off_t off = one_in(&t->rng, 4) ? pick_int(t) << rnd(&t->rng, 13) : 0;
+	off_t off = one_in(&t->rng, 4) ? pick_int(t) << rnd(&t->rng, 13) :
+		    one_in(&t->rng, 3) ? MINIVMX_RING_OFFSET : 0;
 	char what[96];
 	struct obj o;
 	void *p;
