@@ -54,6 +54,7 @@ struct map {
 	void *p;
 	size_t len;
 	int prot;
+	bool ring;	/* the exit-record ring, not the run page */
 };
 
 struct thr {
@@ -785,12 +786,23 @@ static void map_touch(struct thr *t, struct map *m)
 		map_drop(m);
 		break;
 	case 1:
-		if (m->prot & PROT_READ &&
-		    run->exit_reason > MINIVMX_EXIT_INTR)
+		if (m->ring) {
+			volatile struct minivmx_exit_ring *r = m->p;
+
+			if (m->prot & PROT_READ && r->record_size &&
+			    r->record_size != sizeof(struct minivmx_exit_record))
+				fail(t, "ring: record_size %u", r->record_size);
+		} else if (m->prot & PROT_READ &&
+			   run->exit_reason > MINIVMX_EXIT_DEBUG) {
 			fail(t, "run page: exit_reason %u", run->exit_reason);
+		}
 		break;
 	default:
-		if (m->prot & PROT_WRITE)
+		/* The ring's consumer may write anything to its tail. */
+		if (m->prot & PROT_WRITE && m->ring)
+			((volatile struct minivmx_exit_ring *)m->p)->tail =
+				rnd64(&t->rng);
+		else if (m->prot & PROT_WRITE)
 			run->immediate_exit = rnd(&t->rng, 2);
 	}
 }
@@ -833,6 +845,7 @@ static void op_mmap(struct thr *t)
 	m->p = p;
 	m->len = len;
 	m->prot = prot;
+	m->ring = off == MINIVMX_RING_OFFSET;
 	if (prot & PROT_WRITE && flags == MAP_PRIVATE && one_in(&t->rng, 2))
 		((volatile uint8_t *)p)[1] = 1;		/* copy on write */
 }
