@@ -8,6 +8,6 @@ MINIVMX_LIB_OBJS := libminivmx.o bus.o
 # The tool's objects without main() and the commands: pure logic the host
 # tests link directly.
 MINIVMX_TOOL_LOGIC_OBJS := devices.o exit-decode.o exit-report.o guest.o parse.o \
-	step.o vmcs.o vmx-bits.o vmx-names.o
+	step.o trace-file.o vmcs.o vmx-bits.o vmx-names.o
 MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o device.o \
 	disasm.o run-debug.o vmx-decode.o vmx-msrs.o $(MINIVMX_TOOL_LOGIC_OBJS)
