@@ -30,6 +30,7 @@
 #include "libminivmx.h"
 #include "parse.h"
 #include "run-debug.h"
+#include "run-record.h"
 
 #define DEFAULT_TIMEOUT	10.0
 #define HUGE_PAGE	(2ULL << 20)	/* EPT maps 2 MiB pages when aligned */
@@ -59,6 +60,9 @@ static const char run_usage[] =
 	"                         it in words (names or numbers, comma-separated:\n"
 	"                         CPUID,IO,CR_ACCESS,EPT_VIOLATION,48)\n"
 	"  -V, --vmcs             at the end, print the vCPU's VMCS by name\n"
+	"      --record FILE      write every VM exit to FILE from the exit-record\n"
+	"                         ring, for 'minivmx trace FILE'\n"
+	"      --ring-entries N   the ring's size, a power of 2 (default: 65536)\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"SIZE and ADDR: bytes in decimal or 0x-hex, optionally with a K, M or G\n"
@@ -81,6 +85,7 @@ struct run_opts {
 	bool trace;
 	int argc;
 	struct run_debug_opts dbg;
+	struct run_record_opts record;
 	const char *image;
 };
 
@@ -96,6 +101,7 @@ struct vm {
 	struct minivmx_bus bus;
 	struct run_devices devices;
 	struct run_debug debug;
+	struct run_record record;
 };
 
 /* How a run ended, and what is left to report. */
@@ -166,6 +172,9 @@ static int parse_break(struct run_opts *o, const char *arg)
 	return -1;
 }
 
+/* Long options without a short one */
+enum { OPT_RECORD = 0x100, OPT_RING_ENTRIES };
+
 /* Return: -1 to go on, else the exit code to return at once. */
 static int parse_opt(int c, struct run_opts *o, char **argv)
 {
@@ -207,6 +216,11 @@ static int parse_opt(int c, struct run_opts *o, char **argv)
 	case 'V':
 		o->dbg.vmcs = true;
 		return -1;
+	case OPT_RECORD:
+		o->record.path = optarg;
+		return -1;
+	case OPT_RING_ENTRIES:
+		return run_record_parse_entries(&o->record, optarg);
 	case 'h':
 		fputs(run_usage, stdout);
 		return MV_EXIT_OK;
@@ -230,6 +244,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "step", optional_argument, NULL, 'S' },
 		{ "break-exit", required_argument, NULL, 'B' },
 		{ "vmcs", no_argument, NULL, 'V' },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "ring-entries", required_argument, NULL, OPT_RING_ENTRIES },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -306,6 +322,7 @@ static void vm_init(struct vm *vm)
 
 static void vm_destroy(struct vm *vm)
 {
+	run_record_destroy(&vm->record);
 	minivmx_destroy_vcpu(vm->vcpu_fd, vm->run);
 	minivmx_close(vm->vm_fd);
 	if (vm->map != MAP_FAILED)
@@ -483,6 +500,9 @@ static int vm_setup(struct vm *vm, const struct run_opts *o, int image_fd)
 		return MV_EXIT_FAIL;
 	}
 	ret = set_cpu_state(vm, o);
+	if (!ret && o->record.path)
+		ret = run_record_setup(&vm->record, &o->record, vm->dev_fd,
+				       vm->vcpu_fd);
 	if (ret)
 		return ret;
 	devices_init(&vm->devices, STDIN_FILENO, STDOUT_FILENO);
@@ -623,6 +643,8 @@ static void run_loop(struct vm *vm, const struct run_opts *o,
 			run_debug_before(&vm->debug);
 		ret = minivmx_run(vm->vcpu_fd);
 		minivmx_console_drain(run, STDOUT_FILENO);
+		if (o->record.path)
+			run_record_drain(&vm->record, false);
 		if (ret == -EINTR) {
 			/* Not our timer (a stop signal, ptrace): go on. */
 			if (!atomic_load(&timed_out))
@@ -705,6 +727,8 @@ int cmd_run(int argc, char **argv)
 	if (run_debug_active(&o.dbg))
 		run_debug_finish(&vm.debug, res.guest_exited);
 	if (o.dbg.vmcs && run_debug_print_vmcs(vm.vcpu_fd, stderr))
+		res.code = res.code ? res.code : MV_EXIT_FAIL;
+	if (o.record.path && run_record_finish(&vm.record))
 		res.code = res.code ? res.code : MV_EXIT_FAIL;
 	if (o.stats)
 		report_stats(stderr, vm.run, res.user_exits);

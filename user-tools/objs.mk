@@ -10,4 +10,4 @@ MINIVMX_LIB_OBJS := libminivmx.o bus.o
 MINIVMX_TOOL_LOGIC_OBJS := devices.o exit-decode.o exit-report.o guest.o parse.o \
 	step.o trace-file.o vmcs.o vmx-bits.o vmx-names.o
 MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o device.o \
-	disasm.o run-debug.o vmx-decode.o vmx-msrs.o $(MINIVMX_TOOL_LOGIC_OBJS)
+	disasm.o run-debug.o run-record.o vmx-decode.o vmx-msrs.o $(MINIVMX_TOOL_LOGIC_OBJS)
