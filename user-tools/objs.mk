@@ -9,5 +9,6 @@ MINIVMX_LIB_OBJS := libminivmx.o bus.o
 # tests link directly.
 MINIVMX_TOOL_LOGIC_OBJS := devices.o exit-decode.o exit-report.o guest.o parse.o \
 	step.o trace-file.o vmcs.o vmx-bits.o vmx-names.o
-MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o device.o \
-	disasm.o run-debug.o run-record.o vmx-decode.o vmx-msrs.o $(MINIVMX_TOOL_LOGIC_OBJS)
+MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o cmd-trace.o \
+	device.o disasm.o run-debug.o run-record.o vmx-decode.o vmx-msrs.o \
+	$(MINIVMX_TOOL_LOGIC_OBJS)
