@@ -26,6 +26,7 @@
 #include "cmd.h"
 #include "devices.h"
 #include "exit-report.h"
+#include "gdbstub.h"
 #include "guest.h"
 #include "libminivmx.h"
 #include "parse.h"
@@ -34,6 +35,9 @@
 
 #define DEFAULT_TIMEOUT	10.0
 #define HUGE_PAGE	(2ULL << 20)	/* EPT maps 2 MiB pages when aligned */
+#define OPT_GDB			0x100	/* long options without a short one */
+#define OPT_RECORD		0x101
+#define OPT_RING_ENTRIES	0x102
 
 static const char run_usage[] =
 	"usage: minivmx run [OPTIONS] IMAGE\n"
@@ -50,6 +54,10 @@ static const char run_usage[] =
 	"  -t, --timeout SECONDS  stop the guest after this long; 0: never\n"
 	"                         (default: 10)\n"
 	"  -s, --stats            at the end, print the VM exits by reason\n"
+	"      --gdb PORT|PATH    wait for gdb on 127.0.0.1:PORT or the unix\n"
+	"                         socket PATH, the guest stopped at its first\n"
+	"                         instruction (Documentation/gdb.rst); no\n"
+	"                         timeout unless --timeout is given\n"
 	"  -u, --user-devices     handle the debug console (0xe9) and the exit\n"
 	"                         port (0xf4) in the tool instead of the kernel\n"
 	"  -T, --trace            print each exit that reaches the tool\n"
@@ -81,6 +89,8 @@ struct run_opts {
 	bool entry_set;
 	double timeout;
 	bool stats;
+	const char *gdb;
+	bool timeout_set;
 	bool user_devices;
 	bool trace;
 	int argc;
@@ -94,6 +104,7 @@ struct vm {
 	int dev_fd;
 	int vm_fd;
 	int vcpu_fd;
+	struct gdb_stub *gdb;	/* --gdb */
 	struct minivmx_run *run;
 	void *map;		/* the whole RAM mapping, with alignment slack */
 	size_t map_len;
@@ -172,9 +183,6 @@ static int parse_break(struct run_opts *o, const char *arg)
 	return -1;
 }
 
-/* Long options without a short one */
-enum { OPT_RECORD = 0x100, OPT_RING_ENTRIES };
-
 /* Return: -1 to go on, else the exit code to return at once. */
 static int parse_opt(int c, struct run_opts *o, char **argv)
 {
@@ -195,6 +203,7 @@ static int parse_opt(int c, struct run_opts *o, char **argv)
 		o->entry_set = true;
 		return parse_number("--entry", optarg, &l->entry);
 	case 't':
+		o->timeout_set = true;
 		if (parse_seconds(optarg, &o->timeout))
 			return usage_error("run",
 					   "--timeout '%s': expected seconds (such as 10 or 0.5, at most a day; 0: no timeout)",
@@ -202,6 +211,9 @@ static int parse_opt(int c, struct run_opts *o, char **argv)
 		return -1;
 	case 's':
 		o->stats = true;
+		return -1;
+	case OPT_GDB:
+		o->gdb = optarg;
 		return -1;
 	case 'u':
 		o->user_devices = true;
@@ -239,6 +251,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "entry", required_argument, NULL, 'e' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "stats", no_argument, NULL, 's' },
+		{ "gdb", required_argument, NULL, OPT_GDB },
 		{ "user-devices", no_argument, NULL, 'u' },
 		{ "trace", no_argument, NULL, 'T' },
 		{ "step", optional_argument, NULL, 'S' },
@@ -266,6 +279,15 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	o->image = argv[optind];
 	if (!o->entry_set)
 		o->layout.entry = o->layout.load;
+	if (o->gdb && run_debug_active(&o->dbg))
+		return usage_error("run",
+				   "--gdb with --step or --break-exit: gdb drives the guest then (stepi, monitor break-exit)");
+	/* gdb's "monitor exits" has a ring of its own on the vCPU */
+	if (o->gdb && o->record.path)
+		return usage_error("run",
+				   "--gdb with --record: gdb's \"monitor exits\" reads the exit-record ring then");
+	if (o->gdb && !o->timeout_set)
+		o->timeout = 0;		/* a debugging session takes its time */
 	return -1;
 }
 
@@ -323,6 +345,7 @@ static void vm_init(struct vm *vm)
 static void vm_destroy(struct vm *vm)
 {
 	run_record_destroy(&vm->record);
+	gdb_stub_close(vm->gdb, false, 0);
 	minivmx_destroy_vcpu(vm->vcpu_fd, vm->run);
 	minivmx_close(vm->vm_fd);
 	if (vm->map != MAP_FAILED)
@@ -434,12 +457,14 @@ static int set_cpu_state(struct vm *vm, const struct run_opts *o)
 	if (ret) {
 		pr_err("MINIVMX_SET_SREGS refused the %s-mode state: %s",
 		       guest_mode_name(o->layout.mode), strerror(-ret));
+		report_refused_check(stderr, vm->run);
 		return MV_EXIT_FAIL;
 	}
 	guest_init_regs(&regs, &o->layout);
 	ret = minivmx_set_regs(vm->vcpu_fd, &regs);
 	if (ret) {
 		pr_err("MINIVMX_SET_REGS: %s", strerror(-ret));
+		report_refused_check(stderr, vm->run);
 		return MV_EXIT_FAIL;
 	}
 	return MV_EXIT_OK;
@@ -516,6 +541,19 @@ static int vm_setup(struct vm *vm, const struct run_opts *o, int image_fd)
 		return run_debug_setup(&vm->debug, &o->dbg, vm->dev_fd,
 				       vm->vcpu_fd, vm->run, vm->ram, mem);
 	return MV_EXIT_OK;
+}
+
+static int start_gdb(struct vm *vm, const char *where, __u64 mem)
+{
+	struct gdb_target t = {
+		.dev_fd = vm->dev_fd,
+		.vcpu_fd = vm->vcpu_fd,
+		.run = vm->run,
+		.ram = vm->ram,
+		.mem_size = mem,
+	};
+
+	return gdb_stub_open(&vm->gdb, where, &t);
 }
 
 /*
@@ -634,6 +672,12 @@ static void run_loop(struct vm *vm, const struct run_opts *o,
 	int ret, code = -1;
 
 	while (code < 0) {
+		/* Stopped for gdb: serve it until it resumes the guest. */
+		if (vm->gdb) {
+			code = gdb_stub_before_run(vm->gdb);
+			if (code >= 0)
+				break;
+		}
 		if (atomic_load(&timed_out)) {
 			res->timed_out = true;
 			code = MV_EXIT_TIMEOUT;
@@ -645,6 +689,8 @@ static void run_loop(struct vm *vm, const struct run_opts *o,
 		minivmx_console_drain(run, STDOUT_FILENO);
 		if (o->record.path)
 			run_record_drain(&vm->record, false);
+		if (vm->gdb && gdb_stub_after_run(vm->gdb, ret))
+			continue;	/* a stop for gdb, or Ctrl-C */
 		if (ret == -EINTR) {
 			/* Not our timer (a stop signal, ptrace): go on. */
 			if (!atomic_load(&timed_out))
@@ -718,6 +764,8 @@ int cmd_run(int argc, char **argv)
 	vm_init(&vm);
 	ret = vm_setup(&vm, &o, image_fd);
 	close(image_fd);
+	if (!ret && o.gdb)
+		ret = start_gdb(&vm, o.gdb, o.layout.mem_size);
 	if (!ret)
 		ret = arm_timeout(&vm, o.timeout);
 	if (ret)
@@ -733,6 +781,8 @@ int cmd_run(int argc, char **argv)
 	if (o.stats)
 		report_stats(stderr, vm.run, res.user_exits);
 	print_summary(&vm, &o, &res);
+	gdb_stub_close(vm.gdb, res.guest_exited, res.status);
+	vm.gdb = NULL;
 	ret = res.code;
 out_destroy:
 	vm_destroy(&vm);

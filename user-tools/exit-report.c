@@ -124,6 +124,21 @@ static const char *entry_qual_name(unsigned int reason,
 }
 
 /**
+ * report_refused_check() - the check a refused SET_SREGS/SET_REGS failed
+ * @out: where to write
+ * @run: the run structure, refused_check as the refusal left it
+ */
+void report_refused_check(FILE *out, const struct minivmx_run *run)
+{
+	char check[256];
+
+	if (!run->refused_check)
+		return;
+	entry_check_describe(check, sizeof(check), run->refused_check);
+	fprintf(out, "minivmx: the state fails the VM-entry check %s\n", check);
+}
+
+/**
  * report_fail_entry() - the line for MINIVMX_EXIT_FAIL_ENTRY
  * @out: where to write
  * @run: the run structure
@@ -139,7 +154,13 @@ void report_fail_entry(FILE *out, const struct minivmx_run *run)
 	unsigned int reason = EXIT_REASON_BASIC(hw);
 	unsigned int err = run->fail_entry.vm_instruction_error;
 	const char *what;
+	char check[256];
 
+	if (run->fail_entry.check) {
+		entry_check_describe(check, sizeof(check), run->fail_entry.check);
+		fprintf(out, "minivmx: the VMCS fails the entry check %s\n",
+			check);
+	}
 	if (!(hw & EXIT_REASON_FAILED_ENTRY)) {
 		fprintf(out,
 			"minivmx: VM entry failed: VM-instruction error %u (%s)\n",

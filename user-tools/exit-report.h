@@ -15,6 +15,7 @@
 void report_trace(FILE *out, const struct minivmx_run *run);
 void report_shutdown(FILE *out, const struct minivmx_run *run);
 void report_fail_entry(FILE *out, const struct minivmx_run *run);
+void report_refused_check(FILE *out, const struct minivmx_run *run);
 void report_internal(FILE *out, const struct minivmx_run *run);
 void report_stats(FILE *out, const struct minivmx_run *run,
 		  const __u64 *user_exits);

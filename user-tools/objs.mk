@@ -12,3 +12,6 @@ MINIVMX_TOOL_LOGIC_OBJS := devices.o exit-decode.o exit-report.o guest.o parse.o
 MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o cmd-trace.o \
 	device.o disasm.o run-debug.o run-record.o vmx-decode.o vmx-msrs.o \
 	$(MINIVMX_TOOL_LOGIC_OBJS)
+# The gdb stub (minivmx run --gdb): the packet layer is pure logic.
+MINIVMX_TOOL_LOGIC_OBJS += gdb-proto.o
+MINIVMX_TOOL_OBJS += gdbstub.o gdb-mem.o gdb-regs.o gdb-monitor.o gdb-proto.o

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <linux/minivmx.h>
@@ -76,6 +77,47 @@ static const char *lookup(const char * const *names, size_t nr,
 			  unsigned int i)
 {
 	return i < nr ? names[i] : NULL;
+}
+
+/* The VM-entry checks, from the same list the module uses. */
+static const struct entry_check_desc entry_checks[] = {
+#define ENTRY_CHECK(id, name, what, sdm) { id, #name, what, sdm },
+	MINIVMX_ENTRY_CHECKS(ENTRY_CHECK)
+#undef ENTRY_CHECK
+};
+
+/**
+ * entry_check_find() - a VM-entry check by its id
+ * @id: MINIVMX_CHECK_*, as refused_check or fail_entry.check give it
+ *
+ * Return: its description, or NULL for 0 or an unknown id.
+ */
+const struct entry_check_desc *entry_check_find(unsigned int id)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(entry_checks); i++)
+		if (entry_checks[i].id == id)
+			return &entry_checks[i];
+	return NULL;
+}
+
+/**
+ * entry_check_describe() - a VM-entry check in words
+ * @buf: where to write
+ * @len: its size
+ * @id: MINIVMX_CHECK_*
+ *
+ * Return: what snprintf() returns: "GUEST_TR: TR: TI set, ... (SDM
+ * 26.3.1.2)", or "check N" for an id this tool does not know.
+ */
+size_t entry_check_describe(char *buf, size_t len, unsigned int id)
+{
+	const struct entry_check_desc *c = entry_check_find(id);
+
+	if (!c)
+		return snprintf(buf, len, "check %u", id);
+	return snprintf(buf, len, "%s: %s (SDM %s)", c->name, c->what, c->sdm);
 }
 
 /**

@@ -13,4 +13,19 @@ const char *vmx_entry_failure_name(unsigned int reason);
 const char *minivmx_exit_name(unsigned int exit_reason);
 const char *minivmx_internal_name(unsigned int suberror);
 
+/**
+ * struct entry_check_desc - one of the VM-entry checks the module names
+ * @id: MINIVMX_CHECK_*
+ * @name: its name without the prefix ("GUEST_TR")
+ * @what: what fails
+ * @sdm: the SDM section
+ */
+struct entry_check_desc {
+	unsigned int id;
+	const char *name, *what, *sdm;
+};
+
+const struct entry_check_desc *entry_check_find(unsigned int id);
+size_t entry_check_describe(char *buf, size_t len, unsigned int id);
+
 #endif /* MINIVMX_VMX_NAMES_H */

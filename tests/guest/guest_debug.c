@@ -487,6 +487,48 @@ TEST(steps_enter_events_and_int3_goes_back_to_the_guest)
 	EXPECT_EQ(0, mvx_unload());
 }
 
+/*
+ * Real mode: a step across HLT (an exit to userspace), into the #UD the
+ * kernel injects for VMXOFF, and across the MOV to CR0 that enters
+ * protected mode.
+ */
+TEST(steps_across_hlt_injected_ud_and_a_mode_switch)
+{
+	static const uint8_t code[] = {
+		0xf4,			/* 0: hlt */
+		0x0f, 0x01, 0xc4,	/* 1: vmxoff -> #UD from the kernel */
+		[0x40] = 0x0f, 0x20, 0xc0,	/* #UD handler: mov %cr0, %eax */
+		0x0c, 0x01,		/* 0x43: or $1, %al */
+		0x0f, 0x22, 0xc0,	/* 0x45: mov %eax, %cr0 (PE) */
+		0xf4,			/* 0x48: hlt */
+	};
+	static const uint64_t stops[] = { 0x01, 0x40, 0x43, 0x45, 0x48 };
+	struct minivmx_sregs s;
+	struct tvm t;
+	unsigned int i;
+	int ret = mvx_load();
+
+	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
+	ASSERT_EQ(0, tvm_create(&t));
+	ASSERT_EQ(0, tvm_setup(&t, 16, code, sizeof(code)));
+	((uint16_t *)t.mem)[6 * 2] = 0x40;
+	((uint16_t *)t.mem)[6 * 2 + 1] = TVM_CODE >> 4;
+	ASSERT_EQ(0, set_debug(&t, MINIVMX_GUESTDBG_SINGLESTEP, 1));
+	ASSERT_EQ(0, tvm_run(&t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, t.run->exit_reason);
+	for (i = 0; i < ARRAY_SIZE(stops); i++) {
+		ASSERT_EQ(MINIVMX_EXIT_DEBUG, run_to_stop(&t)) TH_LOG("stop %u", i);
+		EXPECT_EQ(MINIVMX_DEBUG_STEP, t.run->debug.reasons);
+		EXPECT_EQ(stops[i], t.run->debug.rip) TH_LOG("stop %u", i);
+	}
+	ASSERT_EQ(0, ioctl(t.vcpu, MINIVMX_GET_SREGS, &s));
+	EXPECT_EQ(1, s.cr0 & 1);
+	EXPECT_EQ(MINIVMX_EXIT_HLT, run_to_stop(&t));
+	EXPECT_EQ(0x48, t.run->guest_rip);
+	tvm_destroy(&t);
+	EXPECT_EQ(0, mvx_unload());
+}
+
 /* With debugging off again, #BP goes to the guest and MTF is off. */
 TEST(debugging_off_restores_the_guest)
 {

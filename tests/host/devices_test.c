@@ -363,6 +363,26 @@ TEST(triple_fault)
 		    "minivmx: guest triple-faulted at rip 0x1005c (cr0=0x80000011 cr3=0x2000 cr4=0x20 efer=0x500)\n");
 }
 
+/* The check the module names, from the uapi's one list. */
+TEST(entry_checks_named)
+{
+	memset(&page, 0, sizeof(page));
+	page.run.exit_reason = MINIVMX_EXIT_FAIL_ENTRY;
+	page.run.fail_entry.hardware_exit_reason = 0x80000021;
+	page.run.fail_entry.check = MINIVMX_CHECK_GUEST_TR;
+	expect_text(_metadata, REPORT(report_fail_entry, &page.run),
+		    "minivmx: the VMCS fails the entry check GUEST_TR: TR: TI set, unusable, S or P wrong, or the wrong TSS type (SDM 26.3.1.2)\n"
+		    "minivmx: VM entry failed: invalid guest state (exit reason 33), qualification 0\n");
+	memset(&page, 0, sizeof(page));
+	expect_text(_metadata, REPORT(report_refused_check, &page.run), "");
+	page.run.refused_check = MINIVMX_CHECK_GUEST_RFLAGS;
+	expect_text(_metadata, REPORT(report_refused_check, &page.run),
+		    "minivmx: the state fails the VM-entry check GUEST_RFLAGS: RFLAGS: reserved bits, bit 1 clear, or VM in IA-32e or real mode (SDM 26.3.1.4)\n");
+	page.run.refused_check = 999;
+	expect_text(_metadata, REPORT(report_refused_check, &page.run),
+		    "minivmx: the state fails the VM-entry check check 999\n");
+}
+
 TEST(failed_entry)
 {
 	memset(&page, 0, sizeof(page));

@@ -328,6 +328,13 @@ TEST_F(rec, errors)
 	expect_line(_metadata, r.err,
 		    "minivmx run: --ring-entries '3': expected a power of 2 from 1 to 65536");
 	EXPECT_EQ(NULL, strstr(r.err, "fake:"));
+	/* gdb's "monitor exits" reads the ring then */
+	ASSERT_EQ(0, record(PATHS, SCRIPT, ARGS("--gdb", "1234"),
+			    "FAKE_MINIVMX_LOG=1"));
+	EXPECT_EQ(2, r.status);
+	expect_line(_metadata, r.err,
+		    "minivmx run: --gdb with --record: gdb's \"monitor exits\" reads the exit-record ring then");
+	EXPECT_EQ(NULL, strstr(r.err, "fake:"));
 	/* a file that cannot be created */
 	ASSERT_EQ(0, run(FAKEDEV_BIN,
 			 ARGS("run", "--record", "/nonexistent/dir/t", self->image),

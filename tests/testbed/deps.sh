@@ -18,6 +18,13 @@ pkgs=(
 	# the tool's disassembler (minivmx run --step), linked statically
 	libcapstone-dev
 )
+# Debian's gdb without Python, for the suites that run gdb against
+# minivmx run --gdb (gdb-initrd.sh).  It conflicts with the full gdb:
+# where that is installed, gdb-initrd.sh unpacks gdb-minimal's .deb into
+# the cache instead of replacing a developer's gdb.
+if [ "$(dpkg-query -W -f='${db:Status-Abbrev}' gdb 2>/dev/null)" != "ii " ]; then
+	pkgs+=(gdb-minimal)
+fi
 pkgs+=("$@")
 
 installed() {

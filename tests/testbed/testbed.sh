@@ -28,7 +28,7 @@ usage() {
 	exit 2
 }
 
-kernel=test cpus=1 timeout='' backend=bochs suite='' build=all
+kernel=test cpus=1 timeout='' backend=bochs suite='' build=all with_gdb=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build-only) build=only; shift ;;
@@ -53,6 +53,8 @@ if [ -n "$suite" ]; then
 	# The suite may set the host's wall-clock limit: "# testbed: timeout=S".
 	[ -n "$timeout" ] || timeout=$(sed -n 's/^#[[:space:]]*testbed:.*timeout=\([0-9][0-9]*\).*/\1/p' \
 		"$suite_file" | head -n 1)
+	# "# testbed: gdb": boot with the second initramfs, Debian's gdb.
+	grep -Eq '^#[[:space:]]*testbed:.*(^|[[:space:]:])gdb([[:space:]]|$)' "$suite_file" && with_gdb=1
 fi
 timeout=${timeout:-600}
 [[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout wants seconds"
@@ -196,6 +198,10 @@ EOF
 	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
 		cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$bdir/initrd.gz.new"
 	mv "$bdir/initrd.gz.new" "$bdir/initrd.gz"
+	# gdb and its libraries: their own archive, for the suites that ask.
+	if [ -n "$with_gdb" ] || [ "$build" = only ]; then
+		"$TESTBED_DIR/gdb-initrd.sh" >/dev/null
+	fi
 	flock -u 7
 fi
 [ -f "$bdir/initrd.gz" ] || die "no $bdir/initrd.gz: run testbed.sh --build-only --kernel $kernel first"
@@ -219,6 +225,12 @@ cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
 	"$run/iso/isolinux/"
 cp "$vmlinuz" "$run/iso/vmlinuz"
 cp "$bdir/initrd.gz" "$run/iso/initrd.gz"
+initrd=/initrd.gz
+if [ -n "$with_gdb" ]; then
+	[ -f "$TOP/build/gdb/initrd.gz" ] || die "no build/gdb/initrd.gz: run testbed.sh --build-only first"
+	cp "$TOP/build/gdb/initrd.gz" "$run/iso/gdb.gz"
+	initrd=$initrd,/gdb.gz
+fi
 cmdline="console=ttyS0,115200 quiet loglevel=4 nokaslr mitigations=off panic=1"
 cmdline="$cmdline oops=panic minivmx.suite=$suite minivmx.kernel=$kernel"
 # Guest time follows the instruction count (clock: sync=none), and the
@@ -234,7 +246,7 @@ PROMPT 0
 TIMEOUT 0
 LABEL minivmx
 	KERNEL /vmlinuz
-	INITRD /initrd.gz
+	INITRD $initrd
 	APPEND $cmdline
 EOF
 xorriso -as mkisofs -quiet -o "$run/test.iso" -b isolinux/isolinux.bin \

@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Build the second initramfs that suites marked "# testbed: gdb" boot
+# with: Debian's gdb-minimal as /usr/bin/gdb, the shared libraries it
+# needs (its ldd closure) and the dynamic loader, and the gdbtarget
+# guests' ELF files (symbols for gdb).  The kernel unpacks it over the
+# main initramfs.  Prints the path of the archive.
+#
+#   gdb-initrd.sh
+#
+# gdb-minimal conflicts with the full gdb package: where gdb is installed
+# (a developer's machine) its .deb is fetched into the cache and unpacked
+# there instead of being installed; deps.sh installs it only where gdb is
+# missing.  Its libraries come from the host either way (the full gdb's
+# dependencies include them).
+. "$(dirname "$0")/lib.sh"
+
+out="$TOP/build/gdb"
+archive="$out/initrd.gz"
+mkdir -p "$out"
+
+# The gdb-minimal binary: installed, or unpacked from its .deb.
+if [ "$(dpkg-query -W -f='${db:Status-Abbrev}' gdb-minimal 2>/dev/null)" = "ii " ]; then
+	gdb=/usr/bin/gdb
+else
+	ver=$(apt-cache policy gdb-minimal 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+		die "no gdb-minimal package in the APT sources"
+	fi
+	dir="$CACHE/gdb-minimal-$ver"
+	if [ ! -x "$dir/root/usr/bin/gdb" ]; then
+		log "fetching gdb-minimal $ver (unpacked into $dir, not installed)"
+		rm -rf "$dir"
+		mkdir -p "$dir/root"
+		(cd "$dir" && apt-get download -q "gdb-minimal=$ver" >download.log 2>&1) ||
+			{ cat "$dir/download.log" >&2; die "apt-get download gdb-minimal failed"; }
+		dpkg-deb -x "$dir"/gdb-minimal_*.deb "$dir/root"
+	fi
+	gdb="$dir/root/usr/bin/gdb"
+fi
+
+guests=("$TOP"/build/static/guests/obj/gdbtarget-*.elf)
+[ -f "${guests[0]}" ] || die "no gdbtarget ELF files under build/static/guests/obj (make user-tools-static)"
+
+# Rebuild only when gdb or a guest is newer than the archive.
+if [ -f "$archive" ]; then
+	stale=
+	for f in "$gdb" "${guests[@]}" "$0"; do
+		[ "$f" -nt "$archive" ] && stale=1
+	done
+	[ -z "$stale" ] && { echo "$archive"; exit 0; }
+fi
+
+root="$out/root"
+rm -rf "$root"
+mkdir -p "$root/usr/bin" "$root/minivmx/guests"
+cp "$gdb" "$root/usr/bin/gdb"
+# Every library ldd names (resolved through symlinks) and the loader, at
+# the paths the binary asks for.
+missing=$(ldd "$gdb" | awk '/not found/ { print $1 }')
+[ -z "$missing" ] || die "$gdb needs libraries this machine lacks: $missing (apt-get install gdb-minimal's dependencies)"
+libs=$(ldd "$gdb" | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]*ld-linux/ { print $1 }')
+[ -n "$libs" ] || die "ldd found no libraries for $gdb"
+for l in $libs; do
+	mkdir -p "$root$(dirname "$l")"
+	cp -L "$l" "$root$l"
+done
+# gdb converts names to UTF-32 (its target-wide-charset) through iconv:
+# glibc's gconv modules for UTF-16 and UTF-32 and their index, or gdb
+# warns on every symbol it looks up.
+gconv=/usr/lib/x86_64-linux-gnu/gconv
+if [ -f "$gconv/gconv-modules" ]; then
+	mkdir -p "$root$gconv"
+	cp "$gconv/gconv-modules" "$gconv/UTF-16.so" "$gconv/UTF-32.so" "$root$gconv/"
+fi
+cp "${guests[@]}" "$root/minivmx/guests/"
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$archive.new"
+mv "$archive.new" "$archive"
+log "built $archive ($(du -k "$archive" | cut -f1) KiB; gdb and $(echo "$libs" | wc -w) libraries, $(du -sk "$root" | cut -f1) KiB unpacked)"
+echo "$archive"
