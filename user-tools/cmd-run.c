@@ -31,10 +31,13 @@
 #include "libminivmx.h"
 #include "parse.h"
 #include "run-debug.h"
+#include "run-record.h"
 
 #define DEFAULT_TIMEOUT	10.0
 #define HUGE_PAGE	(2ULL << 20)	/* EPT maps 2 MiB pages when aligned */
-#define OPT_GDB		0x100		/* long options without a short one */
+#define OPT_GDB			0x100	/* long options without a short one */
+#define OPT_RECORD		0x101
+#define OPT_RING_ENTRIES	0x102
 
 static const char run_usage[] =
 	"usage: minivmx run [OPTIONS] IMAGE\n"
@@ -65,6 +68,9 @@ static const char run_usage[] =
 	"                         it in words (names or numbers, comma-separated:\n"
 	"                         CPUID,IO,CR_ACCESS,EPT_VIOLATION,48)\n"
 	"  -V, --vmcs             at the end, print the vCPU's VMCS by name\n"
+	"      --record FILE      write every VM exit to FILE from the exit-record\n"
+	"                         ring, for 'minivmx trace FILE'\n"
+	"      --ring-entries N   the ring's size, a power of 2 (default: 65536)\n"
 	"  -h, --help             show this help\n"
 	"\n"
 	"SIZE and ADDR: bytes in decimal or 0x-hex, optionally with a K, M or G\n"
@@ -89,6 +95,7 @@ struct run_opts {
 	bool trace;
 	int argc;
 	struct run_debug_opts dbg;
+	struct run_record_opts record;
 	const char *image;
 };
 
@@ -105,6 +112,7 @@ struct vm {
 	struct minivmx_bus bus;
 	struct run_devices devices;
 	struct run_debug debug;
+	struct run_record record;
 };
 
 /* How a run ended, and what is left to report. */
@@ -220,6 +228,11 @@ static int parse_opt(int c, struct run_opts *o, char **argv)
 	case 'V':
 		o->dbg.vmcs = true;
 		return -1;
+	case OPT_RECORD:
+		o->record.path = optarg;
+		return -1;
+	case OPT_RING_ENTRIES:
+		return run_record_parse_entries(&o->record, optarg);
 	case 'h':
 		fputs(run_usage, stdout);
 		return MV_EXIT_OK;
@@ -244,6 +257,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "step", optional_argument, NULL, 'S' },
 		{ "break-exit", required_argument, NULL, 'B' },
 		{ "vmcs", no_argument, NULL, 'V' },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "ring-entries", required_argument, NULL, OPT_RING_ENTRIES },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -267,6 +282,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	if (o->gdb && run_debug_active(&o->dbg))
 		return usage_error("run",
 				   "--gdb with --step or --break-exit: gdb drives the guest then (stepi, monitor break-exit)");
+	/* gdb's "monitor exits" has a ring of its own on the vCPU */
+	if (o->gdb && o->record.path)
+		return usage_error("run",
+				   "--gdb with --record: gdb's \"monitor exits\" reads the exit-record ring then");
 	if (o->gdb && !o->timeout_set)
 		o->timeout = 0;		/* a debugging session takes its time */
 	return -1;
@@ -325,6 +344,7 @@ static void vm_init(struct vm *vm)
 
 static void vm_destroy(struct vm *vm)
 {
+	run_record_destroy(&vm->record);
 	gdb_stub_close(vm->gdb, false, 0);
 	minivmx_destroy_vcpu(vm->vcpu_fd, vm->run);
 	minivmx_close(vm->vm_fd);
@@ -505,6 +525,9 @@ static int vm_setup(struct vm *vm, const struct run_opts *o, int image_fd)
 		return MV_EXIT_FAIL;
 	}
 	ret = set_cpu_state(vm, o);
+	if (!ret && o->record.path)
+		ret = run_record_setup(&vm->record, &o->record, vm->dev_fd,
+				       vm->vcpu_fd);
 	if (ret)
 		return ret;
 	devices_init(&vm->devices, STDIN_FILENO, STDOUT_FILENO);
@@ -664,6 +687,8 @@ static void run_loop(struct vm *vm, const struct run_opts *o,
 			run_debug_before(&vm->debug);
 		ret = minivmx_run(vm->vcpu_fd);
 		minivmx_console_drain(run, STDOUT_FILENO);
+		if (o->record.path)
+			run_record_drain(&vm->record, false);
 		if (vm->gdb && gdb_stub_after_run(vm->gdb, ret))
 			continue;	/* a stop for gdb, or Ctrl-C */
 		if (ret == -EINTR) {
@@ -750,6 +775,8 @@ int cmd_run(int argc, char **argv)
 	if (run_debug_active(&o.dbg))
 		run_debug_finish(&vm.debug, res.guest_exited);
 	if (o.dbg.vmcs && run_debug_print_vmcs(vm.vcpu_fd, stderr))
+		res.code = res.code ? res.code : MV_EXIT_FAIL;
+	if (o.record.path && run_record_finish(&vm.record))
 		res.code = res.code ? res.code : MV_EXIT_FAIL;
 	if (o.stats)
 		report_stats(stderr, vm.run, res.user_exits);

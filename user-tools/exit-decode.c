@@ -230,8 +230,9 @@ static void describe_ept(struct sbuf *sb, const struct exit_info *e)
  *
  * The words follow the exit's name: "OUT 1 byte to port 0x3f8", "MOV to
  * CR0 from RAX", "write to GPA 0xa0000 from GLA 0xa0000, page not
- * present", "hardware exception #UD (vector 6)"; for reasons without a
- * qualification worth spelling out, "qualification 0x..." or nothing.
+ * present", "hardware exception #UD (vector 6)", "external interrupt
+ * (vector 32)"; for reasons without a qualification worth spelling out,
+ * "qualification 0x..." or nothing.
  * An event the exit interrupted is appended ("; while delivering ...").
  *
  * Return: the length of the whole text, as snprintf().
@@ -246,6 +247,13 @@ size_t exit_describe(char *buf, size_t len, const struct exit_info *e)
 	switch (e->reason) {
 	case VMX_EXIT_EXCEPTION_NMI:
 		sb_intr_info(&sb, e->intr_info);
+		break;
+	case VMX_EXIT_EXTERNAL_INTERRUPT:
+		/* Valid only with "acknowledge interrupt on exit" (27.2.2). */
+		if (e->intr_info & INTR_INFO_VALID)
+			sb_intr_info(&sb, e->intr_info);
+		else
+			sb_printf(&sb, "external interrupt (not acknowledged on exit)");
 		break;
 	case VMX_EXIT_TRIPLE_FAULT:
 		sb_printf(&sb, "triple fault");

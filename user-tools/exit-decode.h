@@ -14,6 +14,7 @@
 
 /* Basic exit reasons the decoder knows (SDM Vol. 3D, Appendix C). */
 #define VMX_EXIT_EXCEPTION_NMI		0
+#define VMX_EXIT_EXTERNAL_INTERRUPT	1
 #define VMX_EXIT_TRIPLE_FAULT		2
 #define VMX_EXIT_CPUID			10
 #define VMX_EXIT_HLT			12

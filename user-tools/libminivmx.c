@@ -450,6 +450,60 @@ int minivmx_get_vmcs(int vcpu_fd, struct minivmx_vmcs_field *fields,
 }
 
 /**
+ * minivmx_exit_ring_size() - bytes of a ring's mapping
+ * @entries: the ring's size
+ *
+ * Return: the header page and @entries records.
+ */
+size_t minivmx_exit_ring_size(__u32 entries)
+{
+	return MINIVMX_RING_RECORDS +
+	       (size_t)entries * sizeof(struct minivmx_exit_record);
+}
+
+/**
+ * minivmx_set_exit_ring() - MINIVMX_SET_EXIT_RING and map the ring
+ * @vcpu_fd: the vCPU descriptor
+ * @entries: the ring's size, a power of 2 up to what MINIVMX_CAP_EXIT_RING
+ *	answers; 0 stops recording
+ * @ring: out (with @entries): the ring, minivmx_exit_ring_size() bytes
+ *	mapped shared; the records follow at MINIVMX_RING_RECORDS.  Unmap
+ *	it with minivmx_unmap_exit_ring().  NULL: do not map.
+ *
+ * Return: 0, or -errno (-EINVAL: a bad size; -EBUSY: the vCPU has a ring
+ * of another size).
+ */
+int minivmx_set_exit_ring(int vcpu_fd, __u32 entries,
+			  struct minivmx_exit_ring **ring)
+{
+	struct minivmx_ring_config c = { .entries = entries };
+	void *map;
+	int ret;
+
+	ret = minivmx_ioctl(vcpu_fd, MINIVMX_SET_EXIT_RING, (unsigned long)&c);
+	if (ret || !entries || !ring)
+		return ret;
+	map = mmap(NULL, minivmx_exit_ring_size(entries),
+		   PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_fd,
+		   MINIVMX_RING_OFFSET);
+	if (map == MAP_FAILED)
+		return -errno;
+	*ring = map;
+	return 0;
+}
+
+/**
+ * minivmx_unmap_exit_ring() - unmap what minivmx_set_exit_ring() mapped
+ * @ring: the ring, or NULL
+ * @entries: its size
+ */
+void minivmx_unmap_exit_ring(struct minivmx_exit_ring *ring, __u32 entries)
+{
+	if (ring)
+		munmap(ring, minivmx_exit_ring_size(entries));
+}
+
+/**
  * minivmx_console_drain() - write out and empty the in-kernel console ring
  * @run: the vCPU's run structure
  * @out_fd: where the bytes go (STDOUT_FILENO for the tool)

@@ -46,6 +46,10 @@ int minivmx_set_guest_debug(int vcpu_fd,
 int minivmx_get_vmcs(int vcpu_fd, struct minivmx_vmcs_field *fields,
 		     __u32 nr);
 int minivmx_console_drain(struct minivmx_run *run, int out_fd);
+size_t minivmx_exit_ring_size(__u32 entries);
+int minivmx_set_exit_ring(int vcpu_fd, __u32 entries,
+			  struct minivmx_exit_ring **ring);
+void minivmx_unmap_exit_ring(struct minivmx_exit_ring *ring, __u32 entries);
 
 /*
  * The device registry (kvmtool's model): userspace devices claim port and

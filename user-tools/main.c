@@ -17,6 +17,7 @@ static const struct cmd commands[] = {
 	{ "help", cmd_help, "show the help of the tool or of a command" },
 	{ "info", cmd_info, "explain this CPU's VMX capabilities and minivmx's per-CPU state" },
 	{ "run", cmd_run, "run a flat binary in a new VM (real, protected, paged or long mode)" },
+	{ "trace", cmd_trace, "print the exits 'run --record' wrote, in words, with their cycles" },
 };
 
 const struct cmd *cmd_find(const char *name)

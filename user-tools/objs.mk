@@ -8,9 +8,10 @@ MINIVMX_LIB_OBJS := libminivmx.o bus.o
 # The tool's objects without main() and the commands: pure logic the host
 # tests link directly.
 MINIVMX_TOOL_LOGIC_OBJS := devices.o exit-decode.o exit-report.o guest.o parse.o \
-	step.o vmcs.o vmx-bits.o vmx-names.o
-MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o device.o \
-	disasm.o run-debug.o vmx-decode.o vmx-msrs.o $(MINIVMX_TOOL_LOGIC_OBJS)
+	step.o trace-file.o vmcs.o vmx-bits.o vmx-names.o
+MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o cmd-trace.o \
+	device.o disasm.o run-debug.o run-record.o vmx-decode.o vmx-msrs.o \
+	$(MINIVMX_TOOL_LOGIC_OBJS)
 # The gdb stub (minivmx run --gdb): the packet layer is pure logic.
 MINIVMX_TOOL_LOGIC_OBJS += gdb-proto.o
 MINIVMX_TOOL_OBJS += gdbstub.o gdb-mem.o gdb-regs.o gdb-monitor.o gdb-proto.o

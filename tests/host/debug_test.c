@@ -123,6 +123,12 @@ TEST(other_exits_in_words)
 	e.idt_vectoring_info = 0x80000020;
 	EXPECT_STREQ("hardware exception #GP (vector 13) with an error code; while delivering external interrupt (vector 32)",
 		     describe(&e));
+	/* an external interrupt, acknowledged on exit or not (27.2.2) */
+	e = (struct exit_info){ .reason = 1, .intr_info = 0x80000030 };
+	EXPECT_STREQ("external interrupt (vector 48)", describe(&e));
+	e.intr_info = 0;
+	EXPECT_STREQ("external interrupt (not acknowledged on exit)",
+		     describe(&e));
 	e = (struct exit_info){ .reason = 12 };
 	EXPECT_STREQ("HLT", describe(&e));
 	e = (struct exit_info){ .reason = 52, .qual = 0 };

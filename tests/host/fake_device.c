@@ -142,6 +142,8 @@ static int check_cap(unsigned long cap)
 		return env_long("FAKE_MINIVMX_DEBUG_CAP", 0x3f);
 	case MINIVMX_CAP_GET_VMCS:
 		return 1;
+	case MINIVMX_CAP_EXIT_RING:
+		return env_long("FAKE_MINIVMX_RING_CAP", MINIVMX_MAX_RING_ENTRIES);
 	default:
 		return 0;
 	}

@@ -24,6 +24,7 @@
  *	FAKE_MINIVMX_PASSTHROUGH=1	no fake: every ioctl goes to the kernel
  *	FAKE_MINIVMX_NO_RUN_CAP=1	MINIVMX_CAP_RUN answers 0
  *	FAKE_MINIVMX_DEBUG_CAP=n	MINIVMX_CAP_GUEST_DEBUG answers n (0x3f)
+ *	FAKE_MINIVMX_RING_CAP=n		MINIVMX_CAP_EXIT_RING answers n (65536)
  *	FAKE_MINIVMX_LOG=1		log the VM set-up and the answers the
  *					tool gives to stderr ("fake: ...")
  *	FAKE_MINIVMX_PEEK=gpa		log the quadword at gpa at the first run
@@ -52,6 +53,9 @@
  *	step:LEN:RAX		a single-step stop: RIP moved by LEN, RAX set
  *	brk:REASON:QUAL		an exit-breakpoint stop (MINIVMX_DEBUG_EXIT)
  *
+ * MINIVMX_SET_EXIT_RING turns on an exit-record ring (mmap() at
+ * MINIVMX_RING_OFFSET) that records each exit the script counts, with a
+ * TSC that moves by fixed steps (fake_vm.c).
  * MINIVMX_SET_GUEST_DEBUG is logged; MINIVMX_GET_VMCS answers GUEST_RIP,
  * GUEST_CS_AR_BYTES, VM_EXIT_REASON (the last exit's) and
  * EXIT_QUALIFICATION (0xf40000), 0 for the rest, and -EINVAL for

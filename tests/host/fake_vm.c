@@ -224,11 +224,111 @@ static const char *text(const char *step, int n)
 	return step;
 }
 
+/*
+ * The exit-record ring, as the module keeps it (kmod/ring.c), with a TSC
+ * that moves by fixed steps: 1000 cycles in the guest before each exit,
+ * then 200 for an exit handled "in the kernel", 5000 for one that came
+ * to the tool.
+ */
+#define TSC_GUEST	1000
+#define TSC_KERNEL	200
+#define TSC_USER	5000
+
+static struct minivmx_exit_ring *ring;
+static __u32 ring_entries;	/* the ring's size; 0: none yet */
+static bool recording;
+static __u64 ring_counted, tsc = 1000000, tsc_next = TSC_KERNEL;
+
+static struct minivmx_exit_record *ring_rec(__u64 seq)
+{
+	return (struct minivmx_exit_record *)((char *)ring +
+					      MINIVMX_RING_RECORDS) +
+	       (seq & (ring_entries - 1));
+}
+
+static int set_exit_ring(const struct minivmx_ring_config *c)
+{
+	size_t len;
+
+	if (c->flags || c->reserved[0] || c->reserved[1] || c->reserved[2] ||
+	    (c->entries & (c->entries - 1)) ||
+	    c->entries > MINIVMX_MAX_RING_ENTRIES)
+		return fail(EINVAL);
+	if (c->entries && ring && c->entries != ring_entries)
+		return fail(EBUSY);
+	recording = c->entries;
+	fake_log("exit ring %u entries", c->entries);
+	if (!c->entries || ring)
+		return 0;
+	len = MINIVMX_RING_RECORDS + c->entries * sizeof(struct minivmx_exit_record);
+	ring = __real_mmap(NULL, len, PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ring == MAP_FAILED) {
+		ring = NULL;
+		return -1;
+	}
+	ring_entries = c->entries;
+	ring->entries = c->entries;
+	ring->record_size = sizeof(struct minivmx_exit_record);
+	return 0;
+}
+
+/* Count an exit and, when recording, write its record. */
+static void count_exit(__u32 reason, __u64 qual, __u64 gpa)
+{
+	struct minivmx_exit_record *e;
+
+	run->exit_count[reason % MINIVMX_NR_VMX_EXIT_REASONS]++;
+	if (!recording)
+		return;
+	if (ring->head)		/* the entry after the last exit */
+		ring_rec(ring->head - 1)->tsc_entry = tsc += tsc_next;
+	tsc_next = TSC_KERNEL;
+	e = ring_rec(ring->head);
+	memset(e, 0, sizeof(*e));
+	e->seq = ring->head;
+	e->tsc_exit = tsc += TSC_GUEST;
+	e->reason = reason;
+	e->qualification = qual;
+	e->rip = regs.rip;
+	e->gpa = gpa;
+	if (qual & 0x80)		/* EPT violation, GLA valid */
+		e->gla = gpa;
+	e->where = MINIVMX_RING_KERNEL;
+	ring->head++;
+}
+
+/* MINIVMX_RUN returns for the last exit: count what was overwritten. */
+static void ring_user(void)
+{
+	__u64 gone, from;
+
+	if (!recording || !ring->head)
+		return;
+	ring_rec(ring->head - 1)->where = MINIVMX_RING_USER;
+	tsc_next = TSC_USER;
+	if (ring->head <= ring_entries)
+		return;
+	gone = ring->head - ring_entries;
+	from = ring_counted > ring->tail ? ring_counted : ring->tail;
+	if (gone > from)
+		ring->overruns += gone - from;
+	if (gone > ring_counted)
+		ring_counted = gone;
+}
+
+/* SDM Table 28-5: size - 1, IN, string; the port in bits 31:16 */
+static __u64 io_qual(__u16 port, __u8 size, bool in, __u32 count)
+{
+	return ((__u64)port << 16) | ((size - 1) & 7) | (in ? 1 << 3 : 0) |
+	       (count > 1 ? 1 << 4 : 0);
+}
+
 static void exit_io(__u16 port, __u8 dir, __u8 size, __u32 count)
 {
 	run->exit_reason = MINIVMX_EXIT_IO;
 	run->vmx_exit_reason = VMX_IO;
-	run->exit_count[VMX_IO]++;
+	count_exit(VMX_IO, io_qual(port, size, dir == MINIVMX_IO_IN, count), 0);
 	run->io.port = port;
 	run->io.direction = dir;
 	run->io.size = size;
@@ -250,12 +350,12 @@ static bool do_out(__u16 port, __u8 size, const void *data, __u32 count)
 
 	switch (route_of(port)) {
 	case MINIVMX_PORT_DEBUGCON:
-		run->exit_count[VMX_IO]++;
+		count_exit(VMX_IO, io_qual(port, size, false, count), 0);
 		for (i = 0; i < count; i++)
 			console_put((const char *)data + i * size, 1);
 		return false;
 	case MINIVMX_PORT_EXIT:
-		run->exit_count[VMX_IO]++;
+		count_exit(VMX_IO, io_qual(port, size, false, count), 0);
 		memcpy(&status, data, size);
 		run->exit_reason = MINIVMX_EXIT_GUEST_EXIT;
 		run->vmx_exit_reason = VMX_IO;
@@ -289,10 +389,13 @@ static bool play_exit(const char *step)
 	} else if (!strncmp(step, "mmio", 4)) {
 		run->exit_reason = MINIVMX_EXIT_MMIO;
 		run->vmx_exit_reason = VMX_EPT_VIOLATION;
-		run->exit_count[VMX_EPT_VIOLATION]++;
 		run->mmio.phys_addr = num(step, 1);
 		run->mmio.len = num(step, 2);
 		run->mmio.is_write = step[4] == 'w';
+		/* read or write, GLA valid and translated, not present */
+		count_exit(VMX_EPT_VIOLATION,
+			   (run->mmio.is_write ? 0x2 : 0x1) | 0x180,
+			   run->mmio.phys_addr);
 		v = num(step, 3);
 		memset(run->mmio.data, 0x5a, sizeof(run->mmio.data));
 		if (run->mmio.is_write)
@@ -302,11 +405,11 @@ static bool play_exit(const char *step)
 	} else if (!strcmp(step, "hlt")) {
 		run->exit_reason = MINIVMX_EXIT_HLT;
 		run->vmx_exit_reason = VMX_HLT;
-		run->exit_count[VMX_HLT]++;
+		count_exit(VMX_HLT, 0, 0);
 	} else if (!strncmp(step, "hc:", 3)) {
 		run->exit_reason = MINIVMX_EXIT_HYPERCALL;
 		run->vmx_exit_reason = VMX_VMCALL;
-		run->exit_count[VMX_VMCALL]++;
+		count_exit(VMX_VMCALL, 0, 0);
 		run->hypercall.nr = num(step, 1);
 		run->hypercall.args[0] = num(step, 2);
 		run->hypercall.ret = MINIVMX_HC_ENOSYS;
@@ -314,7 +417,7 @@ static bool play_exit(const char *step)
 	} else if (!strcmp(step, "shutdown")) {
 		run->exit_reason = MINIVMX_EXIT_SHUTDOWN;
 		run->vmx_exit_reason = VMX_TRIPLE_FAULT;
-		run->exit_count[VMX_TRIPLE_FAULT]++;
+		count_exit(VMX_TRIPLE_FAULT, 0, 0);
 		run->shutdown.regs = regs;
 		run->shutdown.cr0 = sregs.cr0;
 		run->shutdown.cr3 = sregs.cr3;
@@ -336,7 +439,7 @@ static bool play_exit(const char *step)
 		/* one instruction of LEN bytes ran and left RAX */
 		run->exit_reason = MINIVMX_EXIT_DEBUG;
 		run->vmx_exit_reason = VMX_MTF;
-		run->exit_count[VMX_MTF]++;
+		count_exit(VMX_MTF, 0, 0);
 		memset(&run->debug, 0, sizeof(run->debug));
 		regs.rip += num(step, 1);
 		regs.rax = num(step, 2);
@@ -347,7 +450,7 @@ static bool play_exit(const char *step)
 		/* an exit breakpoint: REASON with QUAL, handled "in kernel" */
 		run->exit_reason = MINIVMX_EXIT_DEBUG;
 		run->vmx_exit_reason = num(step, 1);
-		run->exit_count[num(step, 1) % MINIVMX_NR_VMX_EXIT_REASONS]++;
+		count_exit(num(step, 1), num(step, 2), 0);
 		memset(&run->debug, 0, sizeof(run->debug));
 		run->debug.reasons = MINIVMX_DEBUG_EXIT;
 		run->debug.vmx_exit_reason = num(step, 1);
@@ -410,6 +513,8 @@ static int do_run(void)
 			return 0;
 		}
 		ret = play(step);
+		if (ret > 0)
+			ring_user();
 		if (ret)
 			return ret < 0 ? ret : 0;
 	}
@@ -521,6 +626,8 @@ int fake_vm_ioctl(int fd, unsigned long request, unsigned long arg,
 		return set_guest_debug(p);
 	case MINIVMX_GET_VMCS:
 		return get_vmcs(p);
+	case MINIVMX_SET_EXIT_RING:
+		return set_exit_ring(p);
 	case MINIVMX_RUN:
 		return do_run();
 	}
@@ -533,6 +640,11 @@ void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd,
 {
 	if (fd < 0 || fd != vcpu_fd)
 		return __real_mmap(addr, len, prot, flags, fd, offset);
+	/* the ring: its one mapping */
+	if (offset == MINIVMX_RING_OFFSET && ring &&
+	    len <= MINIVMX_RING_RECORDS +
+		   ring_entries * sizeof(struct minivmx_exit_record))
+		return ring;
 	if (len != MINIVMX_RUN_SIZE || offset) {
 		errno = EINVAL;
 		return MAP_FAILED;

@@ -14,8 +14,8 @@ set -u
 dir=$(cd "$(dirname "$0")" && pwd)
 [ $# -gt 0 ] || set -- "$dir/build/uapi_layout" "$dir/build/lib_test" \
 	"$dir/build/guest_test" "$dir/build/devices_test" \
-	"$dir/build/debug_test" \
-	"$dir/build/tool_test" "$dir/build/run_test" \
+	"$dir/build/debug_test" "$dir/build/trace_test" \
+	"$dir/build/tool_test" "$dir/build/run_test" "$dir/build/record_test" \
 	"$dir/build/gdb_proto_test"
 
 passed=0 failed=0 skipped=0
