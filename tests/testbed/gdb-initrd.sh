@@ -24,6 +24,12 @@ if [ "$(dpkg-query -W -f='${db:Status-Abbrev}' gdb-minimal 2>/dev/null)" = "ii "
 	gdb=/usr/bin/gdb
 else
 	ver=$(apt-cache policy gdb-minimal 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	# A fresh machine may never have fetched its package lists.
+	if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+		apt-get update -q >"$CACHE/apt-update.log" 2>&1 ||
+			{ tail -n 20 "$CACHE/apt-update.log" >&2; die "apt-get update failed"; }
+		ver=$(apt-cache policy gdb-minimal 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	fi
 	if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
 		die "no gdb-minimal package in the APT sources"
 	fi
