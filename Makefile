@@ -106,7 +106,7 @@ help:
 	@echo "make check          host tests, then the suites debug (the debug kernel), smp"
 	@echo "                    (2 CPUs), stock (Debian's kernel) and basic (1 CPU) in"
 	@echo "                    Bochs, two at a time; a time table and one summary line"
-	@echo "make check-quick    host tests and the basic suite only (about 4 minutes)"
+	@echo "make check-quick    host tests and the basic suite only (about 5 minutes)"
 	@echo "make fuzz           the fuzz-full suite on the debug kernel (about 2 hours or more)"
 	@echo "make failinject     fault injection into every module path, debug kernel"
 	@echo "make demo           boot the test kernel with 2 CPUs, run tests/suites/demo"
