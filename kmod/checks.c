@@ -483,7 +483,11 @@ static bool guest_pdpte(ST)
 
 #undef ST
 
-/* What a set of registers can make fail: checked before they are set. */
+/*
+ * What a set of registers can make fail: checked before they are set.
+ * RIP is SET_REGS's alone, so that a mode switch by SET_SREGS then
+ * SET_REGS (the usual order) is never refused for the old RIP.
+ */
 #define BY_SREGS	BIT(0)
 #define BY_REGS		BIT(1)
 
@@ -527,7 +531,7 @@ static const struct {
 	[MINIVMX_CHECK_GUEST_SEG_LIMIT]		= { guest_seg_limit, BY_SREGS },
 	[MINIVMX_CHECK_GUEST_CS_L_D]		= { guest_cs_l_d, BY_SREGS },
 	[MINIVMX_CHECK_GUEST_DTABLE]		= { guest_dtable, BY_SREGS },
-	[MINIVMX_CHECK_GUEST_RIP]		= { guest_rip, BY_SREGS | BY_REGS },
+	[MINIVMX_CHECK_GUEST_RIP]		= { guest_rip, BY_REGS },
 	[MINIVMX_CHECK_GUEST_RFLAGS]		= { guest_rflags, BY_REGS },
 	[MINIVMX_CHECK_GUEST_RFLAGS_IF]		= { guest_rflags_if },
 	[MINIVMX_CHECK_GUEST_ACTIVITY]		= { guest_activity },

@@ -224,6 +224,31 @@ TEST_F(entry, cpu_agrees)
 	EXPECT_EQ(MINIVMX_EXIT_HLT, t->run->exit_reason);
 }
 
+/*
+ * A mode switch in the usual order, SET_SREGS then SET_REGS, is never
+ * refused for the RIP of the old mode: from 64-bit code above 4 GiB to
+ * 32-bit code.
+ */
+TEST(mode_switch_sregs_then_regs)
+{
+	struct minivmx_regs r;
+	struct tvm t;
+	int ret = mvx_load();
+
+	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
+	ASSERT_EQ(0, tvm_create(&t));
+	ASSERT_EQ(0, tvm_setup(&t, 64, hlt, sizeof(hlt)));
+	ASSERT_EQ(0, ioctl(t.vcpu, MINIVMX_GET_REGS, &r));
+	r.rip = 0x100010000ULL;
+	ASSERT_EQ(0, ioctl(t.vcpu, MINIVMX_SET_REGS, &r));
+	EXPECT_EQ(0, tvm_setup(&t, 32, hlt, sizeof(hlt)));
+	EXPECT_EQ(0, t.run->refused_check);
+	ASSERT_EQ(0, tvm_run(&t));
+	EXPECT_EQ(MINIVMX_EXIT_HLT, t.run->exit_reason);
+	tvm_destroy(&t);
+	EXPECT_EQ(0, mvx_unload());
+}
+
 /* A good state in each mode passes every check: the CPU enters it. */
 TEST(good_states_pass)
 {
