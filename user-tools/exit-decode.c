@@ -49,25 +49,6 @@
 #define EPT_QUAL_GLA_VALID	BIT_ULL(7)
 #define EPT_QUAL_GLA_XLATE	BIT_ULL(8)
 
-/* Appends to a buffer; @pos counts what would have been written. */
-struct sbuf {
-	char *buf;
-	size_t len;
-	size_t pos;
-};
-
-static __printf(2, 3) void sb_printf(struct sbuf *sb, const char *fmt, ...)
-{
-	size_t room = sb->pos < sb->len ? sb->len - sb->pos : 0;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room ? sb->buf + sb->pos : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		sb->pos += n;
-}
 
 static const char * const gprs[16] = {
 	"RAX", "RCX", "RDX", "RBX", "RSP", "RBP", "RSI", "RDI",

@@ -5,6 +5,10 @@
 #ifndef MINIVMX_UTIL_H
 #define MINIVMX_UTIL_H
 
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define BIT_ULL(n)	(1ULL << (n))
 /*
@@ -15,5 +19,32 @@
 #define __printf(a, b)	__attribute((format(printf, a, b)))
 /* A parameter a callback signature imposes but this callback ignores. */
 #define __always_unused	__attribute((unused))
+
+/**
+ * struct sbuf - text appended to a caller's buffer
+ * @buf: the buffer
+ * @len: its size
+ * @pos: what would have been written so far (as snprintf() counts)
+ */
+struct sbuf {
+	char *buf;
+	size_t len;
+	size_t pos;
+};
+
+/* Append to @sb, truncating as snprintf() does. */
+static inline __printf(2, 3) void sb_printf(struct sbuf *sb, const char *fmt,
+					    ...)
+{
+	size_t room = sb->pos < sb->len ? sb->len - sb->pos : 0;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(room ? sb->buf + sb->pos : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb->pos += n;
+}
 
 #endif /* MINIVMX_UTIL_H */

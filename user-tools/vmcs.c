@@ -208,31 +208,13 @@ const struct vmcs_field_desc *vmcs_field_find(__u32 encoding)
 	return NULL;
 }
 
-struct out_buf {
-	char *buf;
-	size_t len;
-	size_t pos;
-};
-
-static __printf(2, 3) void ob_printf(struct out_buf *o, const char *fmt, ...)
-{
-	size_t room = o->pos < o->len ? o->len - o->pos : 0;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room ? o->buf + o->pos : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->pos += n;
-}
 
 /*
  * The names of the set bits, "A, B, C", then the unnamed ones as ranges:
  * "(other bits 1-2, 4)" (in the controls, mostly the default-1 bits of
  * SDM Vol. 3D A.2).
  */
-static void ob_bits(struct out_buf *o, __u64 v, const char * const *names,
+static void ob_bits(struct sbuf *o, __u64 v, const char * const *names,
 		    unsigned int nr_names, const char *sep)
 {
 	const char *s = "", *rs = "";
@@ -243,7 +225,7 @@ static void ob_bits(struct out_buf *o, __u64 v, const char * const *names,
 		if (!(v & BIT_ULL(bit)))
 			continue;
 		if (bit < nr_names && names[bit]) {
-			ob_printf(o, "%s%s", s, names[bit]);
+			sb_printf(o, "%s%s", s, names[bit]);
 			s = sep;
 		} else {
 			other |= BIT_ULL(bit);
@@ -251,10 +233,10 @@ static void ob_bits(struct out_buf *o, __u64 v, const char * const *names,
 	}
 	if (!other) {
 		if (!*s)
-			ob_printf(o, "none");
+			sb_printf(o, "none");
 		return;
 	}
-	ob_printf(o, "%s(other bits ", *s ? " " : "");
+	sb_printf(o, "%s(other bits ", *s ? " " : "");
 	for (bit = 0; bit < 64; bit = end + 1) {
 		end = bit;
 		if (!(other & BIT_ULL(bit)))
@@ -262,12 +244,12 @@ static void ob_bits(struct out_buf *o, __u64 v, const char * const *names,
 		while (end < 63 && (other & BIT_ULL(end + 1)))
 			end++;
 		if (end == bit)
-			ob_printf(o, "%s%u", rs, bit);
+			sb_printf(o, "%s%u", rs, bit);
 		else
-			ob_printf(o, "%s%u-%u", rs, bit, end);
+			sb_printf(o, "%s%u-%u", rs, bit, end);
 		rs = ", ";
 	}
-	ob_printf(o, ")");
+	sb_printf(o, ")");
 }
 
 static const char * const rflags_names[32] = {
@@ -299,32 +281,32 @@ static const char * const system_types[16] = {
 };
 
 /* Access rights (SDM 25.4.1, Table 25-2). */
-static void ob_access_rights(struct out_buf *o, __u64 ar)
+static void ob_access_rights(struct sbuf *o, __u64 ar)
 {
 	unsigned int type = ar & 0xf;
 
 	if (ar & BIT_ULL(16)) {
-		ob_printf(o, "unusable");
+		sb_printf(o, "unusable");
 		return;
 	}
 	if (!(ar & BIT_ULL(4)))
-		ob_printf(o, "system: %s", system_types[type] ?
+		sb_printf(o, "system: %s", system_types[type] ?
 			  system_types[type] : "reserved type");
 	else if (type & 8)
-		ob_printf(o, "code, %s%s%s", type & 2 ? "execute/read" :
+		sb_printf(o, "code, %s%s%s", type & 2 ? "execute/read" :
 			  "execute-only", type & 4 ? ", conforming" : "",
 			  type & 1 ? ", accessed" : "");
 	else
-		ob_printf(o, "data, %s%s%s", type & 2 ? "read/write" :
+		sb_printf(o, "data, %s%s%s", type & 2 ? "read/write" :
 			  "read-only", type & 4 ? ", expand-down" : "",
 			  type & 1 ? ", accessed" : "");
-	ob_printf(o, "; DPL %u, %spresent, L=%u D/B=%u G=%u AVL=%u",
+	sb_printf(o, "; DPL %u, %spresent, L=%u D/B=%u G=%u AVL=%u",
 		  (unsigned int)(ar >> 5) & 3, ar & BIT_ULL(7) ? "" : "not ",
 		  (unsigned int)(ar >> 13) & 1, (unsigned int)(ar >> 14) & 1,
 		  (unsigned int)(ar >> 15) & 1, (unsigned int)(ar >> 12) & 1);
 }
 
-static void ob_exc_bitmap(struct out_buf *o, __u64 v)
+static void ob_exc_bitmap(struct sbuf *o, __u64 v)
 {
 	const char *s = "";
 	unsigned int vec;
@@ -332,19 +314,19 @@ static void ob_exc_bitmap(struct out_buf *o, __u64 v)
 	for (vec = 0; vec < 32; vec++) {
 		if (!(v & BIT_ULL(vec)))
 			continue;
-		ob_printf(o, "%s%s", s, exception_name(vec) ?
+		sb_printf(o, "%s%s", s, exception_name(vec) ?
 			  exception_name(vec) : "?");
 		s = ", ";
 	}
 	if (!*s)
-		ob_printf(o, "none");
+		sb_printf(o, "none");
 }
 
-static void ob_eptp(struct out_buf *o, __u64 v)
+static void ob_eptp(struct sbuf *o, __u64 v)
 {
 	unsigned int type = v & 7;
 
-	ob_printf(o, "memory type %s, %u-level walk, accessed/dirty flags %s",
+	sb_printf(o, "memory type %s, %u-level walk, accessed/dirty flags %s",
 		  type == 6 ? "WB" : type == 0 ? "UC" : "reserved",
 		  (unsigned int)((v >> 3) & 7) + 1,
 		  v & BIT_ULL(6) ? "on" : "off");
@@ -361,7 +343,7 @@ static bool other(const __u64 *values, const int *errs, __u32 enc, __u64 *v)
 	return true;
 }
 
-static void ob_qual(struct out_buf *o, __u64 qual, const __u64 *values,
+static void ob_qual(struct sbuf *o, __u64 qual, const __u64 *values,
 		    const int *errs)
 {
 	struct exit_info e = { .qual = qual };
@@ -381,7 +363,7 @@ static void ob_qual(struct out_buf *o, __u64 qual, const __u64 *values,
 	if (other(values, errs, 0x4408, &v))
 		e.idt_vectoring_info = v;
 	exit_describe(buf, sizeof(buf), &e);
-	ob_printf(o, "%s", buf);
+	sb_printf(o, "%s", buf);
 }
 
 /**
@@ -400,7 +382,7 @@ static void ob_qual(struct out_buf *o, __u64 qual, const __u64 *values,
 size_t vmcs_describe(char *buf, size_t len, const struct vmcs_field_desc *f,
 		     __u64 value, const __u64 *values, const int *errs)
 {
-	struct out_buf o = { buf, len, 0 };
+	struct sbuf o = { buf, len, 0 };
 	const char *name;
 	char tmp[128];
 
@@ -446,14 +428,14 @@ size_t vmcs_describe(char *buf, size_t len, const struct vmcs_field_desc *f,
 		break;
 	case VK_INTR_INFO:
 		intr_info_describe(tmp, sizeof(tmp), value);
-		ob_printf(&o, "%s", tmp);
+		sb_printf(&o, "%s", tmp);
 		break;
 	case VK_INTERRUPTIBILITY:
 		ob_bits(&o, value, interruptibility_names,
 			ARRAY_SIZE(interruptibility_names), ", ");
 		break;
 	case VK_ACTIVITY:
-		ob_printf(&o, "%s", value == 0 ? "active" : value == 1 ? "HLT" :
+		sb_printf(&o, "%s", value == 0 ? "active" : value == 1 ? "HLT" :
 			  value == 2 ? "shutdown" : value == 3 ?
 			  "wait-for-SIPI" : "reserved");
 		break;
@@ -462,7 +444,7 @@ size_t vmcs_describe(char *buf, size_t len, const struct vmcs_field_desc *f,
 		break;
 	case VK_REASON:
 		name = vmx_exit_reason_name(value & 0xffff);
-		ob_printf(&o, "%s%s", name ? name : "unknown",
+		sb_printf(&o, "%s%s", name ? name : "unknown",
 			  value & BIT_ULL(31) ? ", VM entry failed" : "");
 		break;
 	case VK_QUAL:
@@ -471,7 +453,7 @@ size_t vmcs_describe(char *buf, size_t len, const struct vmcs_field_desc *f,
 	case VK_INSN_ERROR:
 		name = value ? vmx_insn_error_name(value) : NULL;
 		if (name)
-			ob_printf(&o, "%s", name);
+			sb_printf(&o, "%s", name);
 		break;
 	}
 	return o.pos;
