@@ -19,8 +19,6 @@
 #include "minivmx.h"
 #include "vmx_ops.h"
 
-#define ST	const struct mvx_entry_state *st
-
 /* Segment indexes, in the order of struct minivmx_sregs. */
 enum { CS, DS, ES, FS, GS, SS, TR, LDTR };
 
@@ -39,17 +37,17 @@ static bool canonical(u64 a)
 	return __is_canonical_address(a, boot_cpu_data.x86_virt_bits);
 }
 
-static bool usable(ST, int seg)
+static bool usable(const struct mvx_entry_state *st, int seg)
 {
 	return !(st->seg[seg].ar & SEG_UNUSABLE);
 }
 
-static bool ia32e(ST)
+static bool ia32e(const struct mvx_entry_state *st)
 {
 	return st->entry & VM_ENTRY_IA32E_MODE;
 }
 
-static bool unrestricted(ST)
+static bool unrestricted(const struct mvx_entry_state *st)
 {
 	return (st->proc & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) &&
 	       (st->proc2 & SECONDARY_EXEC_UNRESTRICTED_GUEST);
@@ -67,7 +65,7 @@ static bool ctl_ok(u32 val, u64 msr)
 
 /* ---- 26.2.1: VM-execution, VM-exit and VM-entry control fields ---- */
 
-static bool ctrl_pin(ST)
+static bool ctrl_pin(const struct mvx_entry_state *st)
 {
 	const struct minivmx_vmx_msrs *m = &vmx_config.msrs;
 
@@ -75,7 +73,7 @@ static bool ctrl_pin(ST)
 					   m->true_pinbased_ctls));
 }
 
-static bool ctrl_proc(ST)
+static bool ctrl_proc(const struct mvx_entry_state *st)
 {
 	const struct minivmx_vmx_msrs *m = &vmx_config.msrs;
 
@@ -83,13 +81,13 @@ static bool ctrl_proc(ST)
 					    m->true_procbased_ctls));
 }
 
-static bool ctrl_proc2(ST)
+static bool ctrl_proc2(const struct mvx_entry_state *st)
 {
 	return !(st->proc & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) ||
 	       ctl_ok(st->proc2, vmx_config.msrs.procbased_ctls2);
 }
 
-static bool ctrl_exit(ST)
+static bool ctrl_exit(const struct mvx_entry_state *st)
 {
 	const struct minivmx_vmx_msrs *m = &vmx_config.msrs;
 
@@ -97,7 +95,7 @@ static bool ctrl_exit(ST)
 					    m->true_exit_ctls));
 }
 
-static bool ctrl_entry(ST)
+static bool ctrl_entry(const struct mvx_entry_state *st)
 {
 	const struct minivmx_vmx_msrs *m = &vmx_config.msrs;
 
@@ -105,12 +103,12 @@ static bool ctrl_entry(ST)
 					     m->true_entry_ctls));
 }
 
-static bool ctrl_cr3_targets(ST)
+static bool ctrl_cr3_targets(const struct mvx_entry_state *st)
 {
 	return st->cr3_targets <= ((vmx_config.msrs.misc >> 16) & 0x1ff);
 }
 
-static bool ctrl_eptp(ST)
+static bool ctrl_eptp(const struct mvx_entry_state *st)
 {
 	u64 cap = vmx_config.msrs.ept_vpid_cap, e = st->eptp;
 
@@ -126,7 +124,7 @@ static bool ctrl_eptp(ST)
 	return !(e & GENMASK_ULL(11, 7)) && !(e >> boot_cpu_data.x86_phys_bits);
 }
 
-static bool ctrl_vpid(ST)
+static bool ctrl_vpid(const struct mvx_entry_state *st)
 {
 	return !(st->proc & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) ||
 	       !(st->proc2 & SECONDARY_EXEC_ENABLE_VPID) || st->vpid;
@@ -134,7 +132,7 @@ static bool ctrl_vpid(ST)
 
 #define INTR_TYPE(i)	(((i) >> 8) & 7)
 
-static bool ctrl_entry_intr(ST)
+static bool ctrl_entry_intr(const struct mvx_entry_state *st)
 {
 	u32 i = st->intr_info, vector = i & 0xff, type = INTR_TYPE(i);
 	bool code;
@@ -155,7 +153,7 @@ static bool ctrl_entry_intr(ST)
 	return code == !!(i & INTR_INFO_DELIVER_CODE_MASK);
 }
 
-static bool ctrl_entry_insn_len(ST)
+static bool ctrl_entry_insn_len(const struct mvx_entry_state *st)
 {
 	u32 type = INTR_TYPE(st->intr_info);
 
@@ -168,21 +166,21 @@ static bool ctrl_entry_insn_len(ST)
 
 /* ---- 26.2.2-26.2.4: host state ---- */
 
-static bool host_cr0(ST)
+static bool host_cr0(const struct mvx_entry_state *st)
 {
 	const struct minivmx_vmx_msrs *m = &vmx_config.msrs;
 
 	return fixed_ok(st->host_cr0, m->cr0_fixed0, m->cr0_fixed1);
 }
 
-static bool host_cr4(ST)
+static bool host_cr4(const struct mvx_entry_state *st)
 {
 	const struct minivmx_vmx_msrs *m = &vmx_config.msrs;
 
 	return fixed_ok(st->host_cr4, m->cr4_fixed0, m->cr4_fixed1);
 }
 
-static bool host_selectors(ST)
+static bool host_selectors(const struct mvx_entry_state *st)
 {
 	int i;
 
@@ -192,12 +190,12 @@ static bool host_selectors(ST)
 	return st->host_sel[CS] && st->host_sel[TR];
 }
 
-static bool host_addr_space(ST)
+static bool host_addr_space(const struct mvx_entry_state *st)
 {
 	return st->exit & VM_EXIT_HOST_ADDR_SPACE_SIZE;
 }
 
-static bool host_canonical(ST)
+static bool host_canonical(const struct mvx_entry_state *st)
 {
 	int i;
 
@@ -209,7 +207,7 @@ static bool host_canonical(ST)
 
 /* ---- 26.3.1: guest state ---- */
 
-static bool guest_cr0(ST)
+static bool guest_cr0(const struct mvx_entry_state *st)
 {
 	const struct minivmx_vmx_msrs *m = &vmx_config.msrs;
 	u64 fixed0 = m->cr0_fixed0;
@@ -220,7 +218,7 @@ static bool guest_cr0(ST)
 	       !((st->cr0 & X86_CR0_PG) && !(st->cr0 & X86_CR0_PE));
 }
 
-static bool guest_cr4(ST)
+static bool guest_cr4(const struct mvx_entry_state *st)
 {
 	const struct minivmx_vmx_msrs *m = &vmx_config.msrs;
 
@@ -228,18 +226,18 @@ static bool guest_cr4(ST)
 	       !((st->cr4 & X86_CR4_PCIDE) && !ia32e(st));
 }
 
-static bool guest_cr3(ST)
+static bool guest_cr3(const struct mvx_entry_state *st)
 {
 	return !(st->cr3 >> boot_cpu_data.x86_phys_bits);
 }
 
-static bool guest_ia32e(ST)
+static bool guest_ia32e(const struct mvx_entry_state *st)
 {
 	return !ia32e(st) ||
 	       ((st->cr0 & X86_CR0_PG) && (st->cr4 & X86_CR4_PAE));
 }
 
-static bool guest_efer(ST)
+static bool guest_efer(const struct mvx_entry_state *st)
 {
 	bool lma = st->efer & EFER_LMA;
 
@@ -251,12 +249,12 @@ static bool guest_efer(ST)
 	       (!(st->cr0 & X86_CR0_PG) || lma == !!(st->efer & EFER_LME));
 }
 
-static bool guest_dr7(ST)
+static bool guest_dr7(const struct mvx_entry_state *st)
 {
 	return !(st->entry & VM_ENTRY_LOAD_DEBUG_CONTROLS) || !(st->dr7 >> 32);
 }
 
-static bool guest_tr(ST)
+static bool guest_tr(const struct mvx_entry_state *st)
 {
 	u32 ar = st->seg[TR].ar, type = SEG_TYPE(ar);
 
@@ -265,7 +263,7 @@ static bool guest_tr(ST)
 	return ia32e(st) ? type == 11 : type == 3 || type == 11;
 }
 
-static bool guest_ldtr(ST)
+static bool guest_ldtr(const struct mvx_entry_state *st)
 {
 	u32 ar = st->seg[LDTR].ar;
 
@@ -274,7 +272,7 @@ static bool guest_ldtr(ST)
 		(ar & SEG_P));
 }
 
-static bool guest_seg_base(ST)
+static bool guest_seg_base(const struct mvx_entry_state *st)
 {
 	static const int high_zero[] = { SS, DS, ES };
 	int i;
@@ -290,7 +288,7 @@ static bool guest_seg_base(ST)
 	return true;
 }
 
-static bool guest_cs_type(ST)
+static bool guest_cs_type(const struct mvx_entry_state *st)
 {
 	u32 type = SEG_TYPE(st->seg[CS].ar);
 
@@ -298,14 +296,14 @@ static bool guest_cs_type(ST)
 	       (type == 3 && unrestricted(st));
 }
 
-static bool guest_ss_type(ST)
+static bool guest_ss_type(const struct mvx_entry_state *st)
 {
 	u32 type = SEG_TYPE(st->seg[SS].ar);
 
 	return !usable(st, SS) || type == 3 || type == 7;
 }
 
-static bool guest_data_type(ST)
+static bool guest_data_type(const struct mvx_entry_state *st)
 {
 	static const int segs[] = { DS, ES, FS, GS };
 	int i;
@@ -321,7 +319,7 @@ static bool guest_data_type(ST)
 }
 
 /* CS always, the others while usable. */
-static bool each_used_seg(ST, u32 mask, u32 want)
+static bool each_used_seg(const struct mvx_entry_state *st, u32 mask, u32 want)
 {
 	static const int segs[] = { CS, SS, DS, ES, FS, GS };
 	int i;
@@ -333,12 +331,12 @@ static bool each_used_seg(ST, u32 mask, u32 want)
 	return true;
 }
 
-static bool guest_seg_s(ST)
+static bool guest_seg_s(const struct mvx_entry_state *st)
 {
 	return each_used_seg(st, SEG_S, SEG_S);
 }
 
-static bool guest_cs_dpl(ST)
+static bool guest_cs_dpl(const struct mvx_entry_state *st)
 {
 	u32 type = SEG_TYPE(st->seg[CS].ar), dpl = SEG_DPL(st->seg[CS].ar);
 	u32 ss_dpl = SEG_DPL(st->seg[SS].ar);
@@ -350,7 +348,7 @@ static bool guest_cs_dpl(ST)
 	return dpl <= ss_dpl;
 }
 
-static bool guest_ss_dpl(ST)
+static bool guest_ss_dpl(const struct mvx_entry_state *st)
 {
 	u32 dpl = SEG_DPL(st->seg[SS].ar);
 
@@ -360,19 +358,19 @@ static bool guest_ss_dpl(ST)
 			    SEG_TYPE(st->seg[CS].ar) != 3);
 }
 
-static bool guest_seg_present(ST)
+static bool guest_seg_present(const struct mvx_entry_state *st)
 {
 	return each_used_seg(st, SEG_P, SEG_P);
 }
 
-static bool guest_seg_ar(ST)
+static bool guest_seg_ar(const struct mvx_entry_state *st)
 {
 	return each_used_seg(st, SEG_RESERVED, 0) &&
 	       !(st->seg[TR].ar & SEG_RESERVED) &&
 	       (!usable(st, LDTR) || !(st->seg[LDTR].ar & SEG_RESERVED));
 }
 
-static bool guest_seg_limit(ST)
+static bool guest_seg_limit(const struct mvx_entry_state *st)
 {
 	int i;
 
@@ -388,27 +386,27 @@ static bool guest_seg_limit(ST)
 	return true;
 }
 
-static bool guest_cs_l_d(ST)
+static bool guest_cs_l_d(const struct mvx_entry_state *st)
 {
 	u32 ar = st->seg[CS].ar;
 
 	return !ia32e(st) || !(ar & SEG_L) || !(ar & SEG_DB);
 }
 
-static bool guest_dtable(ST)
+static bool guest_dtable(const struct mvx_entry_state *st)
 {
 	return canonical(st->gdtr_base) && canonical(st->idtr_base) &&
 	       st->gdtr_limit <= 0xffff && st->idtr_limit <= 0xffff;
 }
 
-static bool guest_rip(ST)
+static bool guest_rip(const struct mvx_entry_state *st)
 {
 	if (ia32e(st) && (st->seg[CS].ar & SEG_L))
 		return canonical(st->rip);
 	return !(st->rip >> 32);
 }
 
-static bool guest_rflags(ST)
+static bool guest_rflags(const struct mvx_entry_state *st)
 {
 	u64 f = st->rflags;
 
@@ -418,13 +416,13 @@ static bool guest_rflags(ST)
 	return !((f & X86_EFLAGS_VM) && (ia32e(st) || !(st->cr0 & X86_CR0_PE)));
 }
 
-static bool guest_rflags_if(ST)
+static bool guest_rflags_if(const struct mvx_entry_state *st)
 {
 	return !(st->intr_info & INTR_INFO_VALID_MASK) ||
 	       INTR_TYPE(st->intr_info) != 0 || (st->rflags & X86_EFLAGS_IF);
 }
 
-static bool guest_activity(ST)
+static bool guest_activity(const struct mvx_entry_state *st)
 {
 	u32 a = st->activity;
 
@@ -436,7 +434,7 @@ static bool guest_activity(ST)
 	return a != GUEST_ACTIVITY_HLT || SEG_DPL(st->seg[SS].ar) == 0;
 }
 
-static bool guest_interruptibility(ST)
+static bool guest_interruptibility(const struct mvx_entry_state *st)
 {
 	u32 i = st->intr_state;
 
@@ -447,7 +445,7 @@ static bool guest_interruptibility(ST)
 	return !(i & GUEST_INTR_STATE_STI) || (st->rflags & X86_EFLAGS_IF);
 }
 
-static bool guest_pending_dbg(ST)
+static bool guest_pending_dbg(const struct mvx_entry_state *st)
 {
 	u64 p = st->pending_dbg;
 	bool bs = p & BIT(14), tf = st->rflags & X86_EFLAGS_TF;
@@ -461,12 +459,12 @@ static bool guest_pending_dbg(ST)
 	return bs == (tf && !btf);
 }
 
-static bool guest_link_pointer(ST)
+static bool guest_link_pointer(const struct mvx_entry_state *st)
 {
 	return st->link == ~0ULL;
 }
 
-static bool guest_pdpte(ST)
+static bool guest_pdpte(const struct mvx_entry_state *st)
 {
 	u64 rsvd = GENMASK_ULL(8, 5) | GENMASK_ULL(2, 1);
 	int i;
@@ -480,8 +478,6 @@ static bool guest_pdpte(ST)
 			return false;
 	return true;
 }
-
-#undef ST
 
 /*
  * What a set of registers can make fail: checked before they are set.

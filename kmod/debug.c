@@ -85,7 +85,6 @@ static bool hw_bp_valid(const struct minivmx_guest_debug *d)
 static void debug_arm_steps(struct mvx_debug *dbg)
 {
 	dbg->steps_left = dbg->steps ?: 1;
-	dbg->done = 0;
 }
 
 /* Put the VMCS in line with @dbg->control.  The VMCS is current. */
@@ -196,7 +195,6 @@ void mvx_debug_step_done(struct mvx_vcpu *v)
 {
 	struct mvx_debug *dbg = &v->debug;
 
-	dbg->done++;
 	if (--dbg->steps_left == 0)
 		dbg->stop |= MINIVMX_DEBUG_STEP;
 }
@@ -327,7 +325,7 @@ int mvx_debug_report(struct mvx_vcpu *v)
 	run->exit_reason = MINIVMX_EXIT_DEBUG;
 	run->debug.reasons = dbg->stop;
 	run->debug.rip = vmcs_read(GUEST_RIP);
-	run->debug.steps = dbg->done;
+	run->debug.steps = (dbg->steps ?: 1) - dbg->steps_left;
 	run->debug.dr7 = dbg->dr7;
 	if (dbg->stop & (MINIVMX_DEBUG_HW_BP | MINIVMX_DEBUG_WATCH))
 		run->debug.dr6 = dbg->dr6;

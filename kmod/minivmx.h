@@ -211,7 +211,6 @@ struct mvx_msr_list {
  * @control: MINIVMX_GUESTDBG_*, 0 when off
  * @steps: instructions per step stop
  * @steps_left: instructions before the next step stop
- * @done: instructions completed since the count was armed
  * @db: the debugger's DR0-DR3 (USE_HW_BP)
  * @dr7: the debugger's DR7 (USE_HW_BP)
  * @exit_bitmap: basic exit reasons that stop (EXIT_BP)
@@ -222,7 +221,7 @@ struct mvx_msr_list {
  */
 struct mvx_debug {
 	u32 control;
-	u64 steps, steps_left, done;
+	u64 steps, steps_left;
 	unsigned long db[4], dr7;
 	unsigned long exit_bitmap[BITS_TO_LONGS(MINIVMX_NR_VMX_EXIT_REASONS)];
 	u32 stop;
