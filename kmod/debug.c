@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The debugger's view of a vCPU: MINIVMX_SET_GUEST_DEBUG (single steps
- * and step N with the monitor trap flag, software and hardware
- * breakpoints, watchpoints, exit breakpoints) and MINIVMX_GET_VMCS.
+ * and step N, software and hardware breakpoints, watchpoints, exit
+ * breakpoints) and MINIVMX_GET_VMCS.
+ *
+ * Single steps use the monitor trap flag.  A CPU without it (or mtf=0)
+ * steps with RFLAGS.TF instead, hidden from the guest: see "Single steps
+ * with RFLAGS.TF" below.
  *
  * A stop is collected in mvx_debug.stop while exits are handled and
  * reported by the run loop before the next VM entry, so an instruction
@@ -12,6 +16,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -26,6 +31,31 @@
 /* On while any vCPU has debugging on: see mvx_debugging(). */
 DEFINE_STATIC_KEY_FALSE(mvx_debug_key);
 
+/* Test only: mtf=0 steps with RFLAGS.TF, as on a CPU without MTF. */
+static bool mtf = true;
+module_param(mtf, bool, 0444);
+MODULE_PARM_DESC(mtf,
+		 "single-step with the monitor trap flag where the CPU has it (default); 0 uses RFLAGS.TF, for tests");
+
+static bool use_mtf(void)
+{
+	return mtf && vmx_has_mtf();
+}
+
+/* What the last entry did for a TF step (mvx_debug.tf_entry). */
+enum mvx_tf_entry {
+	MVX_TF_NONE,
+	MVX_TF_STEP,	/* RFLAGS.TF set: a #DB trap after one instruction */
+	MVX_TF_EVENT,	/* an event delivered, then an exit (timer 0) */
+};
+
+/* Instructions a TF step must know it ran (mvx_debug.tf_insn). */
+enum mvx_tf_insn {
+	MVX_TF_OTHER,
+	MVX_TF_PUSHF,	/* pushed RFLAGS with our TF: clear it in the image */
+	MVX_TF_LOADS,	/* POPF, IRET, SYSRET: TF afterwards is the guest's */
+};
+
 #define GUESTDBG_ALL	(MINIVMX_GUESTDBG_ENABLE | MINIVMX_GUESTDBG_SINGLESTEP | \
 			 MINIVMX_GUESTDBG_USE_SW_BP | MINIVMX_GUESTDBG_USE_HW_BP | \
 			 MINIVMX_GUESTDBG_EXIT_BP | MINIVMX_GUESTDBG_INJECT_BP)
@@ -36,16 +66,13 @@ DEFINE_STATIC_KEY_FALSE(mvx_debug_key);
 /**
  * mvx_guest_debug_caps() - the MINIVMX_GUESTDBG_* bits this CPU supports
  *
- * Return: the mask MINIVMX_CHECK_CAP(MINIVMX_CAP_GUEST_DEBUG) answers.
- * Single steps need the monitor trap flag.
+ * Return: the mask MINIVMX_CHECK_CAP(MINIVMX_CAP_GUEST_DEBUG) answers:
+ * all of them (single steps use RFLAGS.TF where there is no monitor trap
+ * flag).
  */
 u32 mvx_guest_debug_caps(void)
 {
-	u32 caps = GUESTDBG_ALL;
-
-	if (!vmx_has_mtf())
-		caps &= ~MINIVMX_GUESTDBG_SINGLESTEP;
-	return caps;
+	return GUESTDBG_ALL;
 }
 
 static unsigned int dr7_rw(unsigned long dr7, int i)
@@ -87,27 +114,38 @@ static void debug_arm_steps(struct mvx_debug *dbg)
 	dbg->steps_left = dbg->steps ?: 1;
 }
 
+/* The exceptions intercepted with the debugger on, TF steps aside. */
+static u32 debug_exception_bitmap(struct mvx_debug *dbg)
+{
+	u32 bitmap = MVX_EXCEPTION_BITMAP;
+
+	if (dbg->control & MINIVMX_GUESTDBG_USE_SW_BP)
+		bitmap |= BIT(X86_TRAP_BP);
+	return bitmap;
+}
+
 /* Put the VMCS in line with @dbg->control.  The VMCS is current. */
 static void debug_update_vmcs(struct mvx_vcpu *v)
 {
 	struct mvx_debug *dbg = &v->debug;
-	u32 bitmap = BIT(X86_TRAP_MC);
+	bool step = dbg->control & MINIVMX_GUESTDBG_SINGLESTEP;
 
-	if (dbg->control & MINIVMX_GUESTDBG_SINGLESTEP)
+	dbg->tf = step && !use_mtf();
+	dbg->tf_entry = MVX_TF_NONE;
+	dbg->tf_native = false;
+	if (step && !dbg->tf)
 		vmcs_set_bits(CPU_BASED_VM_EXEC_CONTROL,
 			      CPU_BASED_MONITOR_TRAP_FLAG);
 	else
 		vmcs_clear_bits(CPU_BASED_VM_EXEC_CONTROL,
 				CPU_BASED_MONITOR_TRAP_FLAG);
-	if (dbg->control & MINIVMX_GUESTDBG_USE_SW_BP)
-		bitmap |= BIT(X86_TRAP_BP);
-	if (dbg->control & MINIVMX_GUESTDBG_USE_HW_BP) {
-		bitmap |= BIT(X86_TRAP_DB);
+	if (dbg->control & MINIVMX_GUESTDBG_USE_HW_BP)
 		vmcs_write(GUEST_DR7, dbg->dr7 | MVX_DR7_FIXED_1);
-	} else {
+	else
 		vmcs_write(GUEST_DR7, v->dr7);
-	}
-	vmcs_write(EXCEPTION_BITMAP, bitmap);
+	/* With TF, every exception's delivery is a step to stop after. */
+	vmcs_write(EXCEPTION_BITMAP,
+		   dbg->tf ? ~0U : debug_exception_bitmap(dbg));
 }
 
 /* Deliver the INT3 a SW_BP stop reported, as the guest would have had it. */
@@ -208,11 +246,284 @@ int mvx_handle_mtf(struct mvx_vcpu *v)
 }
 
 /*
- * A #DB the debugger did not cause (the guest's own single step, ICEBP,
- * general detect): give it to the guest, DR6 updated as the CPU would
- * (SDM 17.2.3; KVM's kvm_deliver_exception_payload()).
+ * Single steps with RFLAGS.TF, where there is no monitor trap flag (or
+ * with mtf=0, which tests this path).  As KVM does for its guest
+ * debugging, TF is set in the guest's RFLAGS for each entry and #DB is
+ * intercepted; unlike KVM, the guest does not see it:
+ *
+ * - TF is taken out of GUEST_RFLAGS at every exit, so handlers and
+ *   MINIVMX_GET_REGS see the guest's own TF, which is kept (its own
+ *   single-step #DB still reaches it);
+ * - the RFLAGS image a PUSHF stored is mended after the step;
+ * - every exception is intercepted and delivered again by injection, and
+ *   an INT n (which cannot be intercepted) is injected instead of run,
+ *   so no event pushes an image with our TF; the entry that delivers an
+ *   event has a VMX-preemption timer of 0, which makes an exit before the
+ *   handler's first instruction (SDM 26.7.4), and the delivery counts as
+ *   a step, as with the monitor trap flag;
+ * - SYSCALL, whose IA32_FMASK may clear TF and so run the guest's kernel
+ *   untrapped to its SYSRET, is completed in the kernel;
+ * - STI and MOV SS blocking are dropped before a step, as KVM does: with
+ *   TF set the entry would need a pending single-step trap (26.3.1.5).
+ *
+ * A CPU without the monitor trap flag may lack the preemption timer too:
+ * there a step over an event runs the handler to its IRET, and the
+ * pushed image shows TF (Documentation/debugging.rst).
  */
-static void debug_reflect_db(struct mvx_vcpu *v, u32 info, u64 dr6)
+
+/* Legacy prefixes, and REX in 64-bit code. */
+static bool insn_prefix(u8 b, int bits)
+{
+	switch (b) {
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+	case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
+		return true;
+	}
+	return bits == 64 && (b & 0xf0) == 0x40;
+}
+
+/* SYSCALL in 64-bit code, completed as the CPU would (SDM Vol. 2B). */
+static void debug_tf_syscall(struct mvx_vcpu *v, u64 rflags)
+{
+	u16 cs = (v->msr.star >> 32) & 0xfffc;
+
+	v->regs[MVX_RCX] = vmcs_read(GUEST_RIP) + v->insn_len;
+	v->regs[MVX_R11] = rflags & ~X86_EFLAGS_RF;
+	rflags = (rflags & ~v->msr.sfmask & ~X86_EFLAGS_RF) | X86_EFLAGS_FIXED;
+	vmcs_write(GUEST_RFLAGS, rflags);
+	vmcs_write(GUEST_RIP, v->msr.lstar);
+	vmcs_write(GUEST_CS_SELECTOR, cs);
+	vmcs_write(GUEST_CS_BASE, 0);
+	vmcs_write(GUEST_CS_LIMIT, 0xffffffff);
+	vmcs_write(GUEST_CS_AR_BYTES, 0xa09b);	/* code, DPL 0, L, G */
+	vmcs_write(GUEST_SS_SELECTOR, cs + 8);
+	vmcs_write(GUEST_SS_BASE, 0);
+	vmcs_write(GUEST_SS_LIMIT, 0xffffffff);
+	vmcs_write(GUEST_SS_AR_BYTES, 0xc093);	/* data, DPL 0, B, G */
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+		   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) &
+		   ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+	/* The guest's own TF, if FMASK left it: its single-step trap. */
+	if (rflags & X86_EFLAGS_TF) {
+		v->dr6 |= DR_STEP;
+		mvx_inject_exception(X86_TRAP_DB, false, 0);
+	}
+	mvx_debug_step_done(v);
+}
+
+/**
+ * mvx_debug_tf_prepare() - look at the instruction a TF step will run
+ * @v: the vCPU, stepping with TF
+ *
+ * Called before the entry, interrupts on.  An INT n is queued as an
+ * injected software interrupt, a SYSCALL is completed here; PUSHF, POPF,
+ * IRET and SYSRET are noted for mvx_debug_tf_exit() and the step's #DB.
+ *
+ * Return: true when an instruction was completed here (a stop may be
+ * due: start the run loop over).
+ */
+bool mvx_debug_tf_prepare(struct mvx_vcpu *v)
+{
+	struct mvx_debug *dbg = &v->debug;
+	unsigned int len, i = 0;
+	u64 rflags;
+	u8 insn[15];
+	int bits;
+
+	dbg->tf_insn = MVX_TF_OTHER;
+	if (vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK)
+		return false;		/* a delivery: no instruction runs */
+	/* Not readable: the CPU faults on the fetch, and that is a step. */
+	if (mvx_fetch_insn(v, insn, &len))
+		return false;
+	bits = mvx_guest_cs_bits(v);
+	while (i < len && insn_prefix(insn[i], bits))
+		i++;
+	if (i >= len)
+		return false;
+	dbg->tf_rip = vmcs_read(GUEST_RIP);
+	rflags = vmcs_read(GUEST_RFLAGS);
+	switch (insn[i]) {
+	case 0x9c:
+		dbg->tf_insn = MVX_TF_PUSHF;
+		break;
+	case 0x9d:
+	case 0xcf:
+		dbg->tf_insn = MVX_TF_LOADS;
+		break;
+	case 0xcd:
+		/* INT n: its delivery, as the CPU would do it (26.6.1.1). */
+		if (i || len < 2 || (rflags & X86_EFLAGS_VM))
+			break;
+		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, 2);
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, insn[1] |
+			   INTR_TYPE_SOFT_INTR | INTR_INFO_VALID_MASK);
+		break;
+	case 0x0f:
+		if (i + 1 >= len)
+			break;
+		if (insn[i + 1] == 0x07) {
+			dbg->tf_insn = MVX_TF_LOADS;
+		} else if (insn[i + 1] == 0x05 && bits == 64 &&
+			   (v->efer & EFER_SCE)) {
+			v->insn_len = i + 2;
+			debug_tf_syscall(v, rflags);
+			return true;
+		}
+		break;
+	}
+	return false;
+}
+
+/**
+ * mvx_debug_tf_enter() - set up the entry of a TF step
+ * @v: the vCPU, stepping with TF
+ *
+ * Called right before the entry, interrupts off.
+ */
+void mvx_debug_tf_enter(struct mvx_vcpu *v)
+{
+	struct mvx_debug *dbg = &v->debug;
+	u64 rflags = vmcs_read(GUEST_RFLAGS);
+	u32 intr;
+
+	if (dbg->tf_native)
+		vmcs_write(EXCEPTION_BITMAP, debug_exception_bitmap(dbg));
+	if ((vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK) &&
+	    (vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER)) {
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, 0);
+		dbg->tf_entry = MVX_TF_EVENT;
+		return;
+	}
+	dbg->tf_guest = rflags & X86_EFLAGS_TF;
+	if (!dbg->tf_guest)
+		vmcs_write(GUEST_RFLAGS, rflags | X86_EFLAGS_TF);
+	intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+	dbg->tf_entry = MVX_TF_STEP;
+}
+
+/**
+ * mvx_debug_tf_exit() - undo mvx_debug_tf_enter() after the exit
+ * @v: the vCPU, stepping with TF
+ *
+ * Called right after the exit (or a failed entry), before any handler.
+ */
+void mvx_debug_tf_exit(struct mvx_vcpu *v)
+{
+	struct mvx_debug *dbg = &v->debug;
+	u64 rflags;
+
+	if (dbg->tf_native) {
+		vmcs_write(EXCEPTION_BITMAP, ~0U);
+		dbg->tf_native = false;
+	}
+	if (dbg->tf_entry == MVX_TF_EVENT) {
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, mvx_timer_period());
+		return;
+	}
+	if (dbg->tf_entry != MVX_TF_STEP || dbg->tf_guest)
+		return;
+	/* After POPF, IRET or SYSRET ran, TF is what the guest loaded. */
+	if (dbg->tf_insn == MVX_TF_LOADS &&
+	    vmcs_read(GUEST_RIP) != dbg->tf_rip)
+		return;
+	rflags = vmcs_read(GUEST_RFLAGS);
+	if (rflags & X86_EFLAGS_TF)
+		vmcs_write(GUEST_RFLAGS, rflags & ~X86_EFLAGS_TF);
+}
+
+/* The RFLAGS image a PUSHF stored has our TF: bit 8, in its second byte. */
+static void debug_tf_mend_pushf(struct mvx_vcpu *v)
+{
+	unsigned int acc = mvx_guest_access();
+	u64 sp = vmcs_read(GUEST_RSP);
+	u8 b;
+
+	if (mvx_guest_cs_bits(v) != 64) {
+		if (!(vmcs_read(GUEST_SS_AR_BYTES) & VMX_AR_DB_MASK))
+			sp = (u16)sp;
+		sp = (u32)(vmcs_read(GUEST_SS_BASE) + sp);
+	}
+	if (!mvx_read_gva(v, sp + 1, &b, 1, acc) && (b & 1)) {
+		b &= ~1;
+		mvx_write_gva(v, sp + 1, &b, 1, acc);
+	}
+}
+
+/* The #DB trap of a TF step: the instruction completed. */
+static void debug_tf_step(struct mvx_vcpu *v)
+{
+	struct mvx_debug *dbg = &v->debug;
+
+	if (dbg->tf_insn == MVX_TF_PUSHF && !dbg->tf_guest &&
+	    vmcs_read(GUEST_RIP) != dbg->tf_rip)
+		debug_tf_mend_pushf(v);
+	mvx_debug_step_done(v);
+}
+
+/*
+ * An exception intercepted while stepping with TF: deliver it as the CPU
+ * would have, by injection.  One raised while delivering another (the
+ * IDT-vectoring information is valid, and the first event is queued
+ * again) is left to the CPU: the next entry intercepts nothing, so the
+ * CPU applies its own double-fault rules.
+ */
+static void debug_tf_reflect(struct mvx_vcpu *v, u32 info)
+{
+	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
+	u8 vector = info & INTR_INFO_VECTOR_MASK;
+
+	if (vmcs_read(IDT_VECTORING_INFO_FIELD) & VECTORING_INFO_VALID_MASK) {
+		v->debug.tf_native = true;
+		return;
+	}
+	/* An exception during an IRET that unblocked NMIs blocks them again. */
+	if (info & INTR_INFO_UNBLOCK_NMI)
+		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
+			   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) |
+			   GUEST_INTR_STATE_NMI);
+	if (type == INTR_TYPE_SOFT_EXCEPTION) {		/* INT3, INTO */
+		vmcs_write(VM_ENTRY_INSTRUCTION_LEN,
+			   vmcs_read(VM_EXIT_INSTRUCTION_LEN));
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, vector | type |
+			   INTR_INFO_VALID_MASK);
+		return;
+	}
+	/* The CPU does not write CR2 for a #PF that exits (27.1). */
+	if (vector == X86_TRAP_PF)
+		v->cr2 = vmcs_read(EXIT_QUALIFICATION);
+	mvx_inject_exception(vector, info & INTR_INFO_DELIVER_CODE_MASK,
+			     vmcs_read(VM_EXIT_INTR_ERROR_CODE));
+}
+
+/**
+ * mvx_debug_preemption_timer() - a preemption-timer exit while debugging
+ * @v: the vCPU
+ *
+ * Return: 1.  After the entry of a TF step that delivered an event, the
+ * delivery was the step.
+ */
+int mvx_debug_preemption_timer(struct mvx_vcpu *v)
+{
+	if (v->debug.tf_entry == MVX_TF_EVENT)
+		mvx_debug_step_done(v);
+	return 1;
+}
+
+/**
+ * mvx_reflect_db() - give the guest a #DB that exited
+ * @v: the vCPU
+ * @info: VM_EXIT_INTR_INFO
+ * @dr6: the exit qualification: DR6's B0-B3, BD and BS (SDM 28.2.1)
+ *
+ * A #DB the debugger did not cause (the guest's own single step,
+ * breakpoints, ICEBP, general detect) goes to the guest, its DR6 updated
+ * as the CPU would (SDM 17.2.3; KVM's kvm_deliver_exception_payload()).
+ */
+void mvx_reflect_db(struct mvx_vcpu *v, u32 info, u64 dr6)
 {
 	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
 
@@ -250,13 +561,23 @@ int mvx_debug_exception(struct mvx_vcpu *v, u32 info)
 		dbg->stop |= MINIVMX_DEBUG_SW_BP;
 		return 1;
 	}
-	if (vector != X86_TRAP_DB ||
-	    !(dbg->control & MINIVMX_GUESTDBG_USE_HW_BP))
+	if (vector != X86_TRAP_DB) {
+		if (!dbg->tf)
+			return -ENOENT;
+		debug_tf_reflect(v, info);
+		return 1;
+	}
+	if (!(dbg->control & MINIVMX_GUESTDBG_USE_HW_BP) && !dbg->tf)
 		return -ENOENT;
 
 	/* The qualification has DR6's B0-B3, BD and BS (SDM 28.2.1). */
 	q = vmcs_read(EXIT_QUALIFICATION);
-	for (i = 0; i < 4; i++) {
+	if (dbg->tf_entry == MVX_TF_STEP && (q & DR_STEP)) {
+		debug_tf_step(v);
+		if (!dbg->tf_guest)
+			q &= ~(u64)DR_STEP;	/* ours alone */
+	}
+	for (i = 0; i < 4 && (dbg->control & MINIVMX_GUESTDBG_USE_HW_BP); i++) {
 		if (!(q & BIT(i)) || !(dbg->dr7 & (3UL << (2 * i))))
 			continue;
 		if (dr7_rw(dbg->dr7, i) == 0) {
@@ -275,7 +596,10 @@ int mvx_debug_exception(struct mvx_vcpu *v, u32 info)
 		dbg->dr6 = DR6_RESERVED | (q & MVX_DR6_VOLATILE);
 		return 1;
 	}
-	debug_reflect_db(v, info, q);
+	/* The guest's own #DB: its single step, its breakpoints, ICEBP. */
+	if ((q & MVX_DR6_VOLATILE) ||
+	    (info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXCEPTION)
+		mvx_reflect_db(v, info, q);
 	return 1;
 }
 

@@ -79,7 +79,13 @@ static bool guest_long_mode(struct mvx_vcpu *v)
 	       (vmcs_read(GUEST_CS_AR_BYTES) & VMX_AR_L_MASK);
 }
 
-static int guest_cs_bits(struct mvx_vcpu *v)
+/**
+ * mvx_guest_cs_bits() - the guest's code size
+ * @v: the vCPU, its VMCS current
+ *
+ * Return: 16, 32 or 64.
+ */
+int mvx_guest_cs_bits(struct mvx_vcpu *v)
 {
 	if (guest_long_mode(v))
 		return 64;
@@ -107,7 +113,7 @@ void mvx_skip_insn(struct mvx_vcpu *v)
 	u64 rip = vmcs_read(GUEST_RIP) + v->insn_len;
 
 	/* Only a RIP past 4 GiB needs to know the code size. */
-	if (unlikely(rip >> 32) && guest_cs_bits(v) != 64)
+	if (unlikely(rip >> 32) && mvx_guest_cs_bits(v) != 64)
 		rip = (u32)rip;
 	vmcs_write(GUEST_RIP, rip);
 	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
@@ -363,9 +369,19 @@ static int handle_exception_nmi(struct mvx_vcpu *v)
 	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR ||
 	    (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
 		return 1;
-	/* Else only a debugger intercepts exceptions: #BP and #DB. */
+	/* A debugger intercepts more (all of them for TF steps). */
 	if (v->debug.control && mvx_debug_exception(v, info) > 0)
 		return 1;
+	/* MVX_EXCEPTION_BITMAP's: back to the guest. */
+	switch (info & INTR_INFO_VECTOR_MASK) {
+	case X86_TRAP_DB:
+		mvx_reflect_db(v, info, vmcs_read(EXIT_QUALIFICATION));
+		return 1;
+	case X86_TRAP_AC:
+		mvx_inject_exception(X86_TRAP_AC, true,
+				     vmcs_read(VM_EXIT_INTR_ERROR_CODE));
+		return 1;
+	}
 	return internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2, data);
 }
 
@@ -376,6 +392,8 @@ static int handle_external_interrupt(struct mvx_vcpu *v)
 
 static int handle_preemption_timer(struct mvx_vcpu *v)
 {
+	if (mvx_debugging(v))
+		return mvx_debug_preemption_timer(v);
 	return 1;	/* the run loop checks need_resched and signals */
 }
 
@@ -826,7 +844,7 @@ static u32 io_count(struct mvx_vcpu *v, const struct mvx_io *op)
 }
 
 /* The access flags of a data access by the guest at its current CPL. */
-static unsigned int guest_access(void)
+unsigned int mvx_guest_access(void)
 {
 	return guest_cpl() == 3 ? MVX_ACC_USER : 0;
 }
@@ -839,7 +857,7 @@ static int io_string_copy(struct mvx_vcpu *v, const struct mvx_io *op,
 			  u8 *data, u32 count)
 {
 	int idx = op->in ? MVX_RDI : MVX_RSI;
-	unsigned int acc = guest_access();
+	unsigned int acc = mvx_guest_access();
 	u64 addr = v->regs[idx];
 	u32 i;
 	int ret;
@@ -963,14 +981,21 @@ static int handle_io(struct mvx_vcpu *v)
 
 /* ---- EPT violations: MMIO (qualification: SDM Table 28-7) ---- */
 
-/* Read up to 15 instruction bytes at CS:RIP; 0, -EPERM (#PF) or -EFAULT. */
-static int fetch_insn(struct mvx_vcpu *v, u8 *buf, unsigned int *len)
+/**
+ * mvx_fetch_insn() - read up to 15 instruction bytes at CS:RIP
+ * @v: the vCPU, its VMCS current
+ * @buf: 15 bytes
+ * @len: how many could be read
+ *
+ * Return: 0, -EPERM (a guest #PF) or -EFAULT.
+ */
+int mvx_fetch_insn(struct mvx_vcpu *v, u8 *buf, unsigned int *len)
 {
 	u64 rip = vmcs_read(GUEST_CS_BASE) + vmcs_read(GUEST_RIP);
-	unsigned int acc = guest_access() | MVX_ACC_FETCH, first;
+	unsigned int acc = mvx_guest_access() | MVX_ACC_FETCH, first;
 	int ret;
 
-	if (guest_cs_bits(v) != 64)
+	if (mvx_guest_cs_bits(v) != 64)
 		rip &= 0xffffffff;
 	first = min_t(unsigned int, 15, PAGE_SIZE - offset_in_page(rip));
 	ret = mvx_read_gva(v, rip, buf, first, acc);
@@ -1028,13 +1053,13 @@ static int handle_ept_violation(struct mvx_vcpu *v)
 		return internal_error(v, MINIVMX_INTERNAL_DELIVERY_EV, 3,
 				      (u64[]){ gpa, q,
 				      vmcs_read(IDT_VECTORING_INFO_FIELD) });
-	ret = fetch_insn(v, insn, &len);
+	ret = mvx_fetch_insn(v, insn, &len);
 	if (ret == -EPERM)
 		return mvx_inject_page_fault(v);
 	if (ret)
 		return internal_error(v, MINIVMX_INTERNAL_FETCH, 2,
 				      (u64[]){ gpa, vmcs_read(GUEST_RIP) });
-	if (mvx_decode_mov(insn, len, guest_cs_bits(v), mov)) {
+	if (mvx_decode_mov(insn, len, mvx_guest_cs_bits(v), mov)) {
 		u64 data[3] = { gpa, 0, 0 };
 
 		memcpy(&data[1], insn, sizeof(insn));

@@ -198,6 +198,16 @@ struct mvx_msr_list {
 	unsigned int nr;
 };
 
+/*
+ * Exceptions every guest's VMCS intercepts, as KVM's does: #MC for the
+ * host; #DB and #AC because a guest can make the CPU deliver either
+ * forever without an instruction boundary, which would hang the host's
+ * core (CVE-2015-8104, CVE-2015-5307), and an uncaught #DB would leave
+ * its DR6 bits in the host's DR6.  Both go back to the guest.
+ */
+#define MVX_EXCEPTION_BITMAP	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) | \
+				 BIT(X86_TRAP_MC))
+
 /* The DR6 and DR7 bits software can change; the rest read as fixed. */
 #define MVX_DR6_VOLATILE	0x0001e80fULL
 #define MVX_DR6_FIXED_1	0xfffe0ff0ULL
@@ -217,6 +227,13 @@ struct mvx_msr_list {
  * @stop: MINIVMX_DEBUG_* reasons to report before the next entry
  * @dr6: DR6 of the breakpoint or watchpoint to report
  * @bp_len: length of the INT3 the last SW_BP stop reported
+ * @tf: single steps use RFLAGS.TF: no monitor trap flag (or mtf=0)
+ * @tf_entry: what the last entry did for a TF step (enum mvx_tf_entry)
+ * @tf_guest: RFLAGS.TF was the guest's own at that entry
+ * @tf_native: the next entry redelivers an event that faulted: the
+ *	CPU applies its own double-fault rules, exceptions not intercepted
+ * @tf_insn: the instruction being stepped, where it matters (enum mvx_tf_insn)
+ * @tf_rip: its RIP
  * @exit: the exit an exit breakpoint stopped at, as the VMCS gave it
  */
 struct mvx_debug {
@@ -227,6 +244,9 @@ struct mvx_debug {
 	u32 stop;
 	u64 dr6;
 	u8 bp_len;
+	bool tf, tf_guest, tf_native;
+	u8 tf_entry, tf_insn;
+	u64 tf_rip;
 	struct {
 		u32 reason, intr_info, idt_vectoring_info, insn_len, insn_info;
 		u64 rip, qualification, gpa, gla;
@@ -385,6 +405,7 @@ int vmcs_set_cr0(struct mvx_vcpu *v, u64 cr0);
 int vmcs_set_cr4(struct mvx_vcpu *v, u64 cr4);
 int vmcs_set_efer(struct mvx_vcpu *v, u64 efer);
 u64 vmcs_guest_cr0(void);
+u32 mvx_timer_period(void);
 u64 vmcs_guest_cr4(void);
 int vmcs_set_cr3(struct mvx_vcpu *v, u64 cr3);
 void vmcs_init_cr4_reserved(void);
@@ -471,9 +492,14 @@ long mvx_get_vmcs(struct mvx_vcpu *v, void __user *arg);
 u32 mvx_guest_debug_caps(void);
 void mvx_debug_step_done(struct mvx_vcpu *v);
 int mvx_debug_exception(struct mvx_vcpu *v, u32 info);
+void mvx_reflect_db(struct mvx_vcpu *v, u32 info, u64 dr6);
 int mvx_handle_mtf(struct mvx_vcpu *v);
 void mvx_debug_exit_bp(struct mvx_vcpu *v, u32 basic);
 int mvx_debug_report(struct mvx_vcpu *v);
+bool mvx_debug_tf_prepare(struct mvx_vcpu *v);
+void mvx_debug_tf_enter(struct mvx_vcpu *v);
+void mvx_debug_tf_exit(struct mvx_vcpu *v);
+int mvx_debug_preemption_timer(struct mvx_vcpu *v);
 
 /*
  * Static keys: while no vCPU is debugged or records exits, the run loop's
@@ -499,6 +525,11 @@ long mvx_set_exit_ring(struct mvx_vcpu *v, const void __user *arg);
 int mvx_ring_mmap(struct mvx_vcpu *v, struct vm_area_struct *vma);
 void mvx_ring_free(struct mvx_vcpu *v);
 void mvx_ring_user(struct mvx_vcpu *v);
+
+/* exits.c: the guest's view of itself */
+int mvx_guest_cs_bits(struct mvx_vcpu *v);
+unsigned int mvx_guest_access(void);
+int mvx_fetch_insn(struct mvx_vcpu *v, u8 *buf, unsigned int *len);
 
 /* emulate.c: guest linear addresses; MVX_ACC_* are #PF error-code bits */
 #define MVX_PF_PRESENT	BIT(0)

@@ -415,11 +415,16 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 	if (xsave && (vmcs_guest_cr4() & X86_CR4_OSXSAVE))
 		guest_xcr0 = v->xcr0;
 	for (;;) {
-		/* A debugger's stop, from the last exit or a completed one. */
-		if (mvx_debugging(v) && v->debug.stop) {
-			if (mvx_recording(v))
-				mvx_ring_user(v);
-			return mvx_debug_report(v);
+		if (mvx_debugging(v)) {
+			/* A debugger's stop, from the last exit or a completed one. */
+			if (v->debug.stop) {
+				if (mvx_recording(v))
+					mvx_ring_user(v);
+				return mvx_debug_report(v);
+			}
+			/* A TF step the kernel completed: a new batch. */
+			if (v->debug.tf && mvx_debug_tf_prepare(v))
+				return 1;
 		}
 		local_irq_disable();
 		if (vcpu_should_leave(v)) {
@@ -435,7 +440,13 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 		if (mvx_recording(v))
 			*v->ring_tsc_entry = rdtsc();
 
+		if (mvx_debugging(v) && v->debug.tf)
+			mvx_debug_tf_enter(v);
+
 		ret = vcpu_enter_exit(v);
+
+		if (mvx_debugging(v) && v->debug.tf)
+			mvx_debug_tf_exit(v);
 
 		if (guest_xcr0 != host_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);

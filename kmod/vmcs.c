@@ -172,6 +172,20 @@ static void vmcs_setup_guest(struct mvx_vcpu *v)
 }
 
 /**
+ * mvx_timer_period() - the VMX-preemption timer's value at every entry
+ *
+ * About a millisecond: the timer counts at the TSC rate shifted right by
+ * IA32_VMX_MISC[4:0].
+ *
+ * Return: the value, at least 1 (0 makes an exit before the guest's
+ * first instruction).
+ */
+u32 mvx_timer_period(void)
+{
+	return max(1U, tsc_khz >> (vmx_config.msrs.misc & 0x1f));
+}
+
+/**
  * vmcs_setup() - initialize the current VMCS for @v
  * @v: the vCPU
  *
@@ -192,7 +206,7 @@ int vmcs_setup(struct mvx_vcpu *v)
 	vmcs_write(VM_ENTRY_CONTROLS,
 		   vmx_config.entry & ~VM_ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL);
 	/* A machine check while the guest runs is the host's (KVM does so). */
-	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_MC));
+	vmcs_write(EXCEPTION_BITMAP, MVX_EXCEPTION_BITMAP);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
@@ -211,8 +225,7 @@ int vmcs_setup(struct mvx_vcpu *v)
 	 * so every entry starts a full period (SDM 26.5.1).
 	 */
 	if (vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
-		vmcs_write(VMX_PREEMPTION_TIMER_VALUE,
-			   max(1U, tsc_khz >> (vmx_config.msrs.misc & 0x1f)));
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, mvx_timer_period());
 	if (v->vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, v->vpid);
 	/* Every CR0/CR4 bit is host-owned: see the comment at the top. */

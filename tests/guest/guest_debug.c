@@ -7,6 +7,11 @@
  * software and hardware breakpoints, watchpoints on writes and reads;
  * exit breakpoints for CPUID, I/O and CR access; the VMCS by encoding;
  * and the inputs both ioctls must refuse.
+ *
+ * Single steps use the monitor trap flag, or RFLAGS.TF where the CPU has
+ * none: run the program again with MINIVMX_PARAMS=mtf=0 for that path.
+ * Either way the guest sees the same: its own TF, INT n, SYSCALL and
+ * PUSHF behave as without a debugger.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -17,6 +22,7 @@
 #include "kselftest_harness.h"
 #include "vmlib.h"
 
+#define EXIT_REASON_EXCEPTION_NMI	0
 #define EXIT_REASON_CPUID		10
 #define EXIT_REASON_CR_ACCESS		28
 #define EXIT_REASON_IO_INSTRUCTION	30
@@ -122,6 +128,24 @@ static int vmcs_get(struct tvm *t, uint32_t enc, uint64_t *val)
 	return 0;
 }
 
+/*
+ * The exit each single step the CPU runs costs: the monitor trap flag's,
+ * or with RFLAGS.TF (mtf=0, or a CPU without it) the #DB exception's.
+ */
+static unsigned int step_exit(struct tvm *t)
+{
+	char c = 'Y';
+	FILE *f = fopen("/sys/module/minivmx/parameters/mtf", "r");
+
+	if (f) {
+		c = fgetc(f);
+		fclose(f);
+	}
+	if (c == 'Y' && ioctl(t->dev, MINIVMX_CHECK_CAP, MINIVMX_CAP_MTF) > 0)
+		return EXIT_REASON_MTF;
+	return EXIT_REASON_EXCEPTION_NMI;
+}
+
 static struct minivmx_regs regs(struct tvm *t)
 {
 	struct minivmx_regs r;
@@ -159,13 +183,15 @@ TEST_F(dbg, single_steps_count_every_instruction)
 	ASSERT_EQ(0, setup(_metadata, self, variant->mode, counted,
 			   sizeof(counted)));
 	ASSERT_EQ(0, set_debug(&self->t, MINIVMX_GUESTDBG_SINGLESTEP, 1));
-	mtf_before = self->t.run->exit_count[EXIT_REASON_MTF];
+	mtf_before = self->t.run->exit_count[step_exit(&self->t)];
 	while ((why = run_to_stop(&self->t)) == MINIVMX_EXIT_DEBUG) {
 		ASSERT_GT(COUNTED_STEPS, n);
 		EXPECT_EQ(MINIVMX_DEBUG_STEP, self->t.run->debug.reasons);
 		EXPECT_EQ(1, self->t.run->debug.steps);
 		EXPECT_EQ(self->code + after[n] - self->cs_base,
 			  self->t.run->debug.rip) TH_LOG("step %u", n + 1);
+		/* The guest's RFLAGS, without a debugger's TF. */
+		EXPECT_EQ(0, regs(&self->t).rflags & 0x100);
 		n++;
 	}
 	ASSERT_EQ(MINIVMX_EXIT_HLT, why);
@@ -174,7 +200,7 @@ TEST_F(dbg, single_steps_count_every_instruction)
 		  self->t.run->guest_rip);
 	/* The CPU ran 11 of them; CPUID and OUT were completed for it. */
 	EXPECT_EQ(COUNTED_STEPS - 2,
-		  self->t.run->exit_count[EXIT_REASON_MTF] - mtf_before);
+		  self->t.run->exit_count[step_exit(&self->t)] - mtf_before);
 }
 
 TEST_F(dbg, step_n_is_n_single_steps)
@@ -529,6 +555,162 @@ TEST(steps_across_hlt_injected_ud_and_a_mode_switch)
 	EXPECT_EQ(0, mvx_unload());
 }
 
+/* PUSHF, stepped, stores the guest's own flags: no debugger's TF. */
+TEST_F(dbg, pushf_stores_the_guests_own_flags)
+{
+	static const uint8_t code[] = {
+		0x9c,			/* pushf */
+		0x58,			/* pop %(e/r)ax */
+		0xf4,			/* hlt */
+	};
+	struct tvm *t = &self->t;
+
+	ASSERT_EQ(0, setup(_metadata, self, variant->mode, code,
+			   sizeof(code)));
+	ASSERT_EQ(0, set_debug(t, MINIVMX_GUESTDBG_SINGLESTEP, 1));
+	ASSERT_EQ(MINIVMX_EXIT_DEBUG, run_to_stop(t));
+	EXPECT_EQ(self->code + 1 - self->cs_base, t->run->debug.rip);
+	ASSERT_EQ(MINIVMX_EXIT_DEBUG, run_to_stop(t));
+	EXPECT_EQ(self->code + 2 - self->cs_base, t->run->debug.rip);
+	EXPECT_EQ(MINIVMX_EXIT_HLT, run_to_stop(t));
+	EXPECT_EQ(0, regs(t).rax & 0x100);
+	EXPECT_EQ(2, regs(t).rax & 0x2);	/* the fixed bit: it is RFLAGS */
+}
+
+/*
+ * Real mode: the guest sets its own TF with POPF while stepped.  Its
+ * single-step #DB still comes after the next instruction, its handler
+ * sees TF in the pushed FLAGS, and entering the handler is a step.
+ */
+TEST(steps_keep_the_guests_own_trap_flag)
+{
+	static const uint8_t code[] = {
+		0x9c,			/* 0: pushf */
+		0x58,			/* 1: pop %ax */
+		0x80, 0xcc, 0x01,	/* 2: or $1, %ah (TF) */
+		0x50,			/* 5: push %ax */
+		0x9d,			/* 6: popf */
+		0x90,			/* 7: nop: the guest's #DB after it */
+		0xf4,			/* 8: hlt, not reached */
+		[0x40] = 0xf4,		/* #DB handler: hlt */
+	};
+	bool saw_popf = false, saw_handler = false;
+	unsigned int stops = 0;
+	uint16_t *stack;
+	struct tvm t;
+	int ret = mvx_load();
+
+	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
+	ASSERT_EQ(0, tvm_create(&t));
+	ASSERT_EQ(0, tvm_setup(&t, 16, code, sizeof(code)));
+	((uint16_t *)t.mem)[1 * 2] = 0x40;
+	((uint16_t *)t.mem)[1 * 2 + 1] = TVM_CODE >> 4;
+	ASSERT_EQ(0, set_debug(&t, MINIVMX_GUESTDBG_SINGLESTEP, 1));
+	while (run_to_stop(&t) == MINIVMX_EXIT_DEBUG && stops++ < 20) {
+		EXPECT_EQ(MINIVMX_DEBUG_STEP, t.run->debug.reasons);
+		saw_popf |= t.run->debug.rip == 7;
+		saw_handler |= t.run->debug.rip == 0x40;
+	}
+	ASSERT_EQ(MINIVMX_EXIT_HLT, t.run->exit_reason);
+	EXPECT_EQ(0x40, t.run->guest_rip);
+	EXPECT_TRUE(saw_popf);
+	EXPECT_TRUE(saw_handler);
+	/* IP, CS, FLAGS as the CPU pushed them for the guest's #DB. */
+	stack = (uint16_t *)(t.mem + regs(&t).rsp);
+	EXPECT_EQ(8, stack[0]);
+	EXPECT_EQ(0x100, stack[2] & 0x100);
+	tvm_destroy(&t);
+	EXPECT_EQ(0, mvx_unload());
+}
+
+/* Real mode: a step of INT n stops at its handler; FLAGS pushed clean. */
+TEST(steps_enter_int_n)
+{
+	static const uint8_t code[] = {
+		0xcd, 0x20,		/* 0: int $0x20 */
+		0xf4,			/* 2: hlt, not reached */
+		[0x40] = 0xf4,		/* INT 0x20 handler: hlt */
+	};
+	uint16_t *stack;
+	struct tvm t;
+	int ret = mvx_load();
+
+	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
+	ASSERT_EQ(0, tvm_create(&t));
+	ASSERT_EQ(0, tvm_setup(&t, 16, code, sizeof(code)));
+	((uint16_t *)t.mem)[0x20 * 2] = 0x40;
+	((uint16_t *)t.mem)[0x20 * 2 + 1] = TVM_CODE >> 4;
+	ASSERT_EQ(0, set_debug(&t, MINIVMX_GUESTDBG_SINGLESTEP, 1));
+	ASSERT_EQ(MINIVMX_EXIT_DEBUG, run_to_stop(&t));
+	EXPECT_EQ(MINIVMX_DEBUG_STEP, t.run->debug.reasons);
+	EXPECT_EQ(1, t.run->debug.steps);
+	EXPECT_EQ(0x40, t.run->debug.rip);
+	stack = (uint16_t *)(t.mem + regs(&t).rsp);
+	EXPECT_EQ(2, stack[0]);
+	EXPECT_EQ(TVM_CODE >> 4, stack[1]);
+	EXPECT_EQ(0, stack[2] & 0x100);
+	EXPECT_EQ(MINIVMX_EXIT_HLT, run_to_stop(&t));
+	EXPECT_EQ(0x40, t.run->guest_rip);
+	tvm_destroy(&t);
+	EXPECT_EQ(0, mvx_unload());
+}
+
+/*
+ * Long mode: the guest sets up SYSCALL (IA32_FMASK clears TF, as Linux's
+ * does); a single step of SYSCALL stops at the first instruction at
+ * LSTAR, with RCX and R11 as the CPU leaves them.
+ */
+TEST(steps_enter_syscall)
+{
+	static const uint8_t code[] = {
+		0xb9, 0x82, 0x00, 0x00, 0xc0,	/* mov $LSTAR, %ecx */
+		0xb8, 0x00, 0x01, 0x01, 0x00,	/* mov $0x10100, %eax */
+		0x31, 0xd2,			/* xor %edx, %edx */
+		0x0f, 0x30,			/* wrmsr */
+		0xb9, 0x84, 0x00, 0x00, 0xc0,	/* mov $FMASK, %ecx */
+		0xb8, 0x00, 0x01, 0x00, 0x00,	/* mov $0x100 (TF), %eax */
+		0x0f, 0x30,			/* wrmsr */
+		0xb9, 0x81, 0x00, 0x00, 0xc0,	/* mov $STAR, %ecx */
+		0x31, 0xc0,			/* xor %eax, %eax */
+		0xba, 0x08, 0x00, 0x00, 0x00,	/* mov $8, %edx: CS 8, SS 16 */
+		0x0f, 0x30,			/* wrmsr */
+		0xb9, 0x80, 0x00, 0x00, 0xc0,	/* mov $EFER, %ecx */
+		0x0f, 0x32,			/* rdmsr */
+		0x0c, 0x01,			/* or $1, %al (SCE) */
+		0x0f, 0x30,			/* wrmsr */
+		0x0f, 0x05,			/* 51: syscall */
+		0xf4,				/* 53: hlt, not reached */
+		[0x100] = 0xf4,			/* LSTAR: hlt */
+	};
+	struct minivmx_sregs s;
+	struct minivmx_regs r;
+	unsigned int stops = 0;
+	struct tvm t;
+	int ret = mvx_load();
+
+	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
+	ASSERT_EQ(0, tvm_create(&t));
+	ASSERT_EQ(0, tvm_setup(&t, 64, code, sizeof(code)));
+	ASSERT_EQ(0, set_debug(&t, MINIVMX_GUESTDBG_SINGLESTEP, 1));
+	do {
+		ASSERT_EQ(MINIVMX_EXIT_DEBUG, run_to_stop(&t));
+		ASSERT_GT(20, ++stops);
+	} while (t.run->debug.rip != TVM_CODE + 51);
+	ASSERT_EQ(MINIVMX_EXIT_DEBUG, run_to_stop(&t));
+	EXPECT_EQ(MINIVMX_DEBUG_STEP, t.run->debug.reasons);
+	EXPECT_EQ(TVM_CODE + 0x100, t.run->debug.rip);
+	r = regs(&t);
+	EXPECT_EQ(TVM_CODE + 53, r.rcx);
+	EXPECT_EQ(2, r.r11 & 0x102);		/* RFLAGS, no debugger's TF */
+	ASSERT_EQ(0, ioctl(t.vcpu, MINIVMX_GET_SREGS, &s));
+	EXPECT_EQ(8, s.cs.selector);
+	EXPECT_EQ(16, s.ss.selector);
+	EXPECT_EQ(MINIVMX_EXIT_HLT, run_to_stop(&t));
+	EXPECT_EQ(TVM_CODE + 0x100, t.run->guest_rip);
+	tvm_destroy(&t);
+	EXPECT_EQ(0, mvx_unload());
+}
+
 /* With debugging off again, #BP goes to the guest and MTF is off. */
 TEST(debugging_off_restores_the_guest)
 {
@@ -550,14 +732,17 @@ TEST(debugging_off_restores_the_guest)
 			       MINIVMX_GUESTDBG_USE_SW_BP |
 			       MINIVMX_GUESTDBG_USE_HW_BP, 1));
 	ASSERT_EQ(0, vmcs_get(&t, VMCS_EXCEPTION_BITMAP, &bitmap));
-	EXPECT_EQ((1 << 1) | (1 << 3) | (1 << 18), bitmap);
+	/* With TF steps every exception: each delivery is a step. */
+	EXPECT_EQ(step_exit(&t) == EXIT_REASON_MTF ?
+		  (1 << 1) | (1 << 3) | (1 << 17) | (1 << 18) : 0xffffffff,
+		  bitmap);
 	ASSERT_EQ(0, ioctl(t.vcpu, MINIVMX_SET_GUEST_DEBUG, &off));
 	ASSERT_EQ(0, vmcs_get(&t, VMCS_EXCEPTION_BITMAP, &bitmap));
-	EXPECT_EQ(1 << 18, bitmap);		/* #MC only */
-	mtf = t.run->exit_count[EXIT_REASON_MTF];
+	EXPECT_EQ((1 << 1) | (1 << 17) | (1 << 18), bitmap);	/* #DB, #AC, #MC */
+	mtf = t.run->exit_count[step_exit(&t)];
 	ASSERT_EQ(MINIVMX_EXIT_HLT, run_to_stop(&t));
 	EXPECT_EQ(0x60, t.run->guest_rip);
-	EXPECT_EQ(mtf, t.run->exit_count[EXIT_REASON_MTF]);
+	EXPECT_EQ(mtf, t.run->exit_count[step_exit(&t)]);
 	tvm_destroy(&t);
 	EXPECT_EQ(0, mvx_unload());
 }
@@ -792,7 +977,7 @@ TEST(guest_debug_refuses_what_it_cannot_do)
 	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
 	ASSERT_EQ(0, tvm_create(&t));
 	caps = ioctl(t.dev, MINIVMX_CHECK_CAP, MINIVMX_CAP_GUEST_DEBUG);
-	EXPECT_EQ(0x3f, caps | MINIVMX_GUESTDBG_SINGLESTEP);
+	EXPECT_EQ(0x3f, caps);	/* single steps with MTF or with TF */
 #define REFUSED(err, field, value) do {					\
 		memset(&d, 0, sizeof(d));				\
 		d.control = MINIVMX_GUESTDBG_ENABLE |			\

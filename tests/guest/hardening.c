@@ -150,6 +150,53 @@ TEST_F(hard, debug_registers_are_the_guests)
 	close(fd);
 }
 
+/*
+ * The guest's own single step (real mode, TF set with POPF): its #DB is
+ * intercepted and handed back, so its DR6 bits never reach the host's
+ * DR6, where the host's next #DB -- a watchpoint of this process -- would
+ * take them for a single step of its own and send SIGTRAP.  #DB and #AC
+ * are always intercepted: a guest could otherwise make the CPU deliver
+ * them forever, hanging the host's core (CVE-2015-8104, CVE-2015-5307).
+ */
+TEST_F(hard, guest_single_step_stays_out_of_host_dr6)
+{
+	static const uint8_t code[] = {
+		0x9c,			/* 0: pushf */
+		0x58,			/* 1: pop %ax */
+		0x80, 0xcc, 0x01,	/* 2: or $1, %ah (TF) */
+		0x50,			/* 5: push %ax */
+		0x9d,			/* 6: popf */
+		0x90,			/* 7: nop: #DB after it */
+		0xf4,			/* 8: hlt, not reached */
+		[0x40] = 0xf4,		/* #DB handler: hlt */
+	};
+	struct minivmx_vmcs_field f = { .encoding = 0x4004 };	/* bitmap */
+	struct minivmx_vmcs_read rd = { .nr = 1, .fields = (uintptr_t)&f };
+	static volatile int var;
+	uint16_t *stack;
+	int fd;
+
+	ASSERT_EQ(0, tvm_setup(&self->t, 16, code, sizeof(code)));
+	((uint16_t *)self->t.mem)[1 * 2] = 0x40;
+	((uint16_t *)self->t.mem)[1 * 2 + 1] = TVM_CODE >> 4;
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_VMCS, &rd));
+	EXPECT_EQ((1 << 1) | (1 << 17) | (1 << 18), f.value);
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, self->t.run->exit_reason);
+	EXPECT_EQ(0x40, self->t.run->guest_rip);
+	stack = (uint16_t *)(self->t.mem + get_regs(&self->t).rsp);
+	EXPECT_EQ(8, stack[0]);			/* IP after the NOP */
+	EXPECT_EQ(0x100, stack[2] & 0x100);	/* its TF, pushed */
+	EXPECT_LE(1, self->t.run->exit_count[0]);	/* the #DB exited */
+
+	fd = bp_open(&var);
+	if (fd < 0)
+		SKIP(return, "no hardware breakpoints here: %s", strerror(errno));
+	var = 1;			/* no stale DR6.BS: no SIGTRAP */
+	EXPECT_EQ(1, bp_count(fd));
+	close(fd);
+}
+
 /* M1: RDPMC would read the host's counters: #GP (no IDT: shutdown). */
 TEST_F(hard, rdpmc_is_gp)
 {

@@ -51,9 +51,15 @@ static inline int unload_module(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
+/*
+ * Load minivmx with the parameters in $MINIVMX_PARAMS, if any (a suite
+ * runs a test program again with "MINIVMX_PARAMS=mtf=0 guest_debug").
+ */
 static inline int mvx_load(void)
 {
-	return load_module(mvx_ko_path());
+	const char *params = getenv("MINIVMX_PARAMS");
+
+	return load_module_params(mvx_ko_path(), params ? params : "");
 }
 
 static inline int mvx_unload(void)
