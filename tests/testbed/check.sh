@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# "make check" and "make check-quick".
+# "make check", "make check-quick" and "make fuzz".
 #
-#   check.sh [--quick] [--jobs N]
+#   check.sh [--quick | --fuzz] [--jobs N]
 #
 # 1. the host-side tests (make -C tests host-check);
 # 2. once, what every boot needs: Bochs, each kernel, the module built
@@ -15,6 +15,8 @@
 #    kernel), basic (1 CPU).  Each boot writes build/check/SUITE.log; the
 #    log is shown whole once the boot ends.
 # --quick: the host tests and the basic suite only.
+# --fuzz: no host tests; the long fuzzing runs on the debug kernel, as
+#    three boots (fuzz-ioctl, fuzz-guest-a, fuzz-guest-b), two at a time.
 #
 # Suites that do not exist are skipped.  Ends with a table (step, wall
 # seconds, passed, failed, skipped) and then ONE line
@@ -22,12 +24,13 @@
 # line -- and exits non-zero if anything failed.
 . "$(dirname "$0")/lib.sh"
 
-quick='' jobs=${MINIVMX_CHECK_JOBS:-2}
+quick='' fuzz='' jobs=${MINIVMX_CHECK_JOBS:-2}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1; shift ;;
+	--fuzz) fuzz=1; shift ;;
 	--jobs) jobs=${2:-}; shift 2 || exit 2 ;;
-	*) echo "usage: check.sh [--quick] [--jobs N]" >&2; exit 2 ;;
+	*) echo "usage: check.sh [--quick | --fuzz] [--jobs N]" >&2; exit 2 ;;
 	esac
 done
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die "--jobs wants a positive number"
@@ -35,6 +38,9 @@ done
 # The boots: suite, kernel, CPUs, a first guess of the wall seconds.
 if [ -n "$quick" ]; then
 	boots=("basic test 1 130")
+elif [ -n "$fuzz" ]; then
+	boots=("fuzz-ioctl debug 1 6000" "fuzz-guest-a debug 1 5000"
+	       "fuzz-guest-b debug 1 5000")
 else
 	boots=("debug debug 1 1500" "smp test 2 370" "stock stock 1 190" "basic test 1 130")
 fi
@@ -113,7 +119,9 @@ step() {
 
 "$TESTBED_DIR/deps.sh"
 
-if [ -f "$TOP/tests/Makefile" ]; then
+if [ -n "$fuzz" ]; then
+	:
+elif [ -f "$TOP/tests/Makefile" ]; then
 	export KSELFTEST_DIR=${KSELFTEST_DIR:-$("$TESTBED_DIR/ksrc.sh")}
 	step "host tests" -- make -s -C "$TOP/tests" host-check || true
 else
