@@ -319,6 +319,19 @@ static void resume(struct gdb_stub *s, bool step)
 	atomic_store(&io_pending, true);
 }
 
+/* The address of "c ADDR" or "s ADDR" becomes RIP.  Return: 0 or -1. */
+static int resume_at(struct gdb_stub *s, const char *p)
+{
+	struct minivmx_regs regs;
+	__u64 addr;
+
+	if (gdb_parse_hex(&p, &addr) || *p ||
+	    minivmx_get_regs(s->t.vcpu_fd, &regs))
+		return -1;
+	regs.rip = addr;
+	return minivmx_set_regs(s->t.vcpu_fd, &regs) ? -1 : 0;
+}
+
 /*
  * Debugging off.  A guest INT3 still owed to the guest is queued first:
  * INJECT_BP writes the VM-entry event at once, and turning debugging off
@@ -607,7 +620,11 @@ static int handle_packet(struct gdb_stub *s, char *p, size_t len)
 		break;
 	case 'c':
 	case 's':
-		/* "c ADDR" resumes elsewhere: not supported; resume here. */
+		/* "c ADDR", "s ADDR": resume at ADDR. */
+		if (p[1] && resume_at(s, p + 1)) {
+			gdb_put_str(s, "E22");
+			break;
+		}
 		resume(s, p[0] == 's');
 		break;
 	case 'Z':

@@ -93,7 +93,7 @@ guest_status() {
 	wait "$guest_pid"
 }
 
-echo "1..21"
+echo "1..22"
 if ! command -v gdb >/dev/null; then
 	echo "ok 1 # SKIP no gdb in this initramfs (the suite needs '# testbed: gdb')"
 	exit 4
@@ -126,6 +126,10 @@ gdb -batch -nx "$G/gdbtarget-long.elf" \
 	-ex 'echo MARK stepi\n' \
 	-ex 'printf "at-nop %d rax %#lx\n", $pc == gdb_spot_nop, $rax' \
 	-ex 'printf "nop-address %#018lx\n", gdb_spot_nop' \
+	-ex 'set $rax = 0' -ex 'eval "maint packet s%lx", gdb_spot' \
+	-ex 'maint flush register-cache' \
+	-ex 'echo MARK s-addr\n' \
+	-ex 'printf "at-nop %d rax %#lx\n", $pc == gdb_spot_nop, $rax' \
 	-ex 'echo MARK regs\n' -ex 'info registers cs ss cr0 cr3 cr4 efer fs_base' \
 	-ex 'echo MARK vmcs\n' -ex 'monitor vmcs GUEST_RIP' \
 	-ex 'delete' -ex 'hbreak gdb_tick' -ex 'continue' \
@@ -153,6 +157,8 @@ has x4i '=> 0x[0-9a-f]+ <gdb_spot>:[[:space:]]+mov +\$0x1234,%eax' &&
 ok $? "x/4i \$pc disassembles the guest's code"
 has stepi '^at-nop 1 rax 0x1234$'
 ok $? "stepi runs one instruction (rip gdb_spot+5, rax 0x1234)"
+has s-addr '^at-nop 1 rax 0x1234$'
+ok $? "\"s ADDR\" steps at ADDR: the MOV at gdb_spot runs again (rax 0 -> 0x1234)"
 has regs '^cs +0x8 ' && has regs '^cr0 +0x80000011 ' &&
 	has regs '^cr3 +0x2000 ' && has regs '^efer +0x500 '
 ok $? "info registers: segment and control registers (cs 0x8, cr0, cr3 0x2000, efer 0x500)"
@@ -182,7 +188,7 @@ evidence 0
 # ---- session 2: protected mode over TCP, Ctrl-C, kill ----
 f2=$failed
 if ! start_guest 1234 --mode protected "$G/gdbtarget-protected.bin"; then
-	echo "not ok 15 minivmx run --gdb made no socket"
+	echo "not ok 16 minivmx run --gdb made no socket"
 	show "$OUT.err"
 	finish
 fi
@@ -229,7 +235,7 @@ evidence "$f2"
 # ---- session 3: the guest's own INT3 ----
 f3=$failed
 if ! start_guest "$SOCK" --mode long "$G/gdbtarget-long.bin"; then
-	echo "not ok 20 minivmx run --gdb made no socket"
+	echo "not ok 21 minivmx run --gdb made no socket"
 	show "$OUT.err"
 	finish
 fi
@@ -251,7 +257,7 @@ evidence "$f3"
 # ---- session 4: real mode ----
 f4=$failed
 if ! start_guest "$SOCK" --mode real "$G/hello-real.bin"; then
-	echo "not ok 21 minivmx run --gdb made no socket"
+	echo "not ok 22 minivmx run --gdb made no socket"
 	show "$OUT.err"
 	finish
 fi
