@@ -898,6 +898,67 @@ TEST_F(dbg, translate_walks_both_dimensions)
 	EXPECT_EQ(EFAULT, errno);
 }
 
+/*
+ * PAE paging (32-bit protected mode): the PDPTE comes from the VMCS,
+ * where MINIVMX_SET_SREGS loaded it (no address, no EPT walk), then the
+ * page directory and table from guest memory.
+ */
+TEST(translate_walks_pae)
+{
+	static const uint8_t code[] = { 0xf4 };
+	struct minivmx_translate tr;
+	struct minivmx_sregs s;
+	uint64_t *pdpt, *pd, *pt;
+	struct tvm t;
+	int ret = mvx_load();
+
+	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
+	ASSERT_EQ(0, tvm_create(&t));
+	ASSERT_EQ(0, tvm_setup(&t, 32, code, sizeof(code)));
+	pdpt = (uint64_t *)(t.mem + 0x5000);
+	pd = (uint64_t *)(t.mem + 0x6000);
+	pt = (uint64_t *)(t.mem + 0x7000);
+	pdpt[0] = 0x6000 | 1;		/* present; no rights in PAE PDPTEs */
+	pd[0] = 0x83;			/* 2 MiB at 0: present, RW, PS */
+	pd[1] = 0x7000 | 3;		/* 4 KiB pages at 2 MiB, supervisor */
+	pt[5] = 0x13000 | 3;
+	ASSERT_EQ(0, ioctl(t.vcpu, MINIVMX_GET_SREGS, &s));
+	s.cr3 = 0x5000;
+	s.cr4 |= 0x20;			/* PAE */
+	s.cr0 |= 0x80000000;		/* PG */
+	ASSERT_EQ(0, ioctl(t.vcpu, MINIVMX_SET_SREGS, &s));
+
+	ASSERT_EQ(0, translate(&t, 0x12345, 0, &tr));
+	EXPECT_EQ(MINIVMX_WALK_OK, tr.status);
+	EXPECT_EQ(2, tr.levels);	/* PDPTE, 2 MiB PDE */
+	EXPECT_EQ(0x6001, tr.level[0].entry);
+	EXPECT_EQ(0, tr.level[0].ept_levels);
+	EXPECT_EQ(0x6000, tr.level[1].gpa);
+	EXPECT_EQ(0x83, tr.level[1].entry);
+	EXPECT_LE(3, tr.level[1].ept_levels);
+	EXPECT_EQ(0x12345, tr.gpa);
+
+	ASSERT_EQ(0, translate(&t, 0x205678, 0, &tr));
+	EXPECT_EQ(MINIVMX_WALK_OK, tr.status);
+	EXPECT_EQ(3, tr.levels);	/* PDPTE, PDE, PTE */
+	EXPECT_EQ(0x6008, tr.level[1].gpa);
+	EXPECT_EQ(0x7000 + 5 * 8, tr.level[2].gpa);
+	EXPECT_EQ(0x13003, tr.level[2].entry);
+	EXPECT_EQ(0x13678, tr.gpa);
+
+	/* A user read of a supervisor page: P | U. */
+	ASSERT_EQ(0, translate(&t, 0x205678, MINIVMX_WALK_USER, &tr));
+	EXPECT_EQ(MINIVMX_WALK_PAGE_FAULT, tr.status);
+	EXPECT_EQ(5, tr.error);
+	/* PDPTE 1 is not present: the walk ends there. */
+	ASSERT_EQ(0, translate(&t, 0x40000000, 0, &tr));
+	EXPECT_EQ(MINIVMX_WALK_PAGE_FAULT, tr.status);
+	EXPECT_EQ(0, tr.error);
+	EXPECT_EQ(1, tr.levels);
+	tvm_destroy(&t);
+	EXPECT_EQ(0, mvx_unload());
+}
+
 TEST(vmcs_fields_by_encoding)
 {
 	static const uint8_t code[] = { 0xf4 };
