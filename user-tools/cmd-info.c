@@ -166,7 +166,7 @@ static void print_all(const struct info_opts *o, const struct vmx_caps *caps,
 			o->msrs_file);
 	else
 		fprintf(out, "VMX capabilities from %s (minivmx %s, API %d)\n\n",
-			minivmx_device_path(), MINIVMX_TOOL_VERSION,
+			minivmx_device_path(), MINIVMX_VERSION,
 			MINIVMX_API_VERSION);
 	vmx_print_decoded(caps, out);
 	if (!o->msrs_file && !o->no_cpus)

@@ -10,8 +10,6 @@
 
 #include "util.h"
 
-#define MINIVMX_TOOL_VERSION	"0.1"
-
 /* Exit codes of the tool. */
 enum {
 	MV_EXIT_OK = 0,		/* the command did what was asked */

@@ -104,7 +104,7 @@ int option_error(const char *cmd, int c, char **argv)
 
 static void print_version(void)
 {
-	printf("minivmx %s (ABI version %d)\n", MINIVMX_TOOL_VERSION,
+	printf("minivmx %s (ABI version %d)\n", MINIVMX_VERSION,
 	       MINIVMX_API_VERSION);
 }
 
