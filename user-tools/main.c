@@ -46,6 +46,10 @@ void cmd_print_list(FILE *out)
 		fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].help);
 	fprintf(out,
 		"\n"
+		"Options:\n"
+		"  -h, --help      show this help\n"
+		"  -V, --version   show the version of the tool and of its ABI\n"
+		"\n"
 		"Run 'minivmx COMMAND --help' for the options of a command.\n"
 		"Exit codes: 0 success, 1 runtime failure, 2 usage error.\n");
 }
