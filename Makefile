@@ -2,16 +2,44 @@
 # minivmx: the module, the tool, and the tests (see "make help").
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-KDIR ?= /lib/modules/$(shell uname -r)/build
+VERSION := $(shell cat $(TOP)/VERSION)
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
 TESTBED := $(TOP)/tests/testbed
 STATIC_OUT := $(TOP)/build/static
 SUITE ?= basic
 CPUS ?= 2
 
-.PHONY: all module tools user-tools-static check check-quick demo bench fuzz failinject qemu clean \
-	checkpatch help
+# Where "make install" puts things (Documentation/install.rst).  The module
+# goes under /lib/modules whatever PREFIX is; udev reads only /etc and /lib.
+DESTDIR ?=
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+INCLUDEDIR ?= $(PREFIX)/include
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UDEVDIR ?= /etc/udev/rules.d
+MODDIR ?= /lib/modules/$(KVER)/updates
+# The tool's build directory (user-tools/Makefile's OUT).
+TOOLS_OUT ?= $(TOP)/user-tools
+MAN_OUT := $(TOP)/build/man
+# One page for the tool and one for each command but help; gen-man.sh makes
+# them and tests/host/install_test.sh checks this list against the tool.
+MAN_PAGES := minivmx minivmx-info minivmx-run minivmx-trace
+# The DKMS source tree, as dh_dkms lays it out.
+DKMS_SRC ?= /usr/src/minivmx-$(VERSION)
+# What DKMS needs to build the module: the top Kbuild leads to kmod/.
+DKMS_FILES := Kbuild VERSION uapi/linux/minivmx.h \
+	$(patsubst $(TOP)/%,%,$(filter-out %.mod.c,$(wildcard $(TOP)/kmod/Kbuild $(TOP)/kmod/*.c \
+		$(TOP)/kmod/*.h $(TOP)/kmod/*.S)))
+# The kernels "make dkms-install" builds for: every one with headers.
+DKMS_KERNELS ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
 
-all: module tools
+.PHONY: all module tools man user-tools-static check check-quick demo bench fuzz failinject qemu clean \
+	checkpatch help install install-module install-tools uninstall uninstall-module \
+	uninstall-tools dkms-source dkms-install dkms-uninstall
+
+all: module tools man
 
 # The module, in the tree, against the running kernel's headers (or KDIR).
 module:
@@ -24,76 +52,85 @@ module:
 		$(MAKE) -C $(KDIR) M=$(TOP) modules; \
 	fi
 
-# The tool, dynamically linked, in user-tools/.
+# The tool, dynamically linked, in user-tools/ (or TOOLS_OUT).
 tools:
 	@if [ -f $(TOP)/user-tools/Makefile ]; then \
-		$(MAKE) -C $(TOP)/user-tools; \
+		$(MAKE) -C $(TOP)/user-tools OUT=$(TOOLS_OUT); \
 	else \
 		echo "tools: no user-tools/Makefile yet: skipped"; \
 	fi
 
-# The tool and the guest test programs, linked statically for the testbed's
-# initramfs (which has no C library); everything in build/static/bin/ lands
-# in the guest's /minivmx/bin/.  Sub-makes get OUT= on their command line
-# and CC, CFLAGS, LDFLAGS (with -static) and KSELFTEST_DIR in their
-# environment.  user-tools builds into build/static/user-tools/ and its
-# executables are copied to bin/; tests puts its programs in $(OUT)/bin/.
-user-tools-static:
-	@mkdir -p $(STATIC_OUT)/bin
-	@if [ -f $(TOP)/user-tools/Makefile ]; then \
-		LDFLAGS="-static $(LDFLAGS)" $(MAKE) -C $(TOP)/user-tools \
-			OUT=$(STATIC_OUT)/user-tools && \
-		find $(STATIC_OUT)/user-tools -maxdepth 1 -type f -perm -u+x \
-			-exec cp -p {} $(STATIC_OUT)/bin/ \; ; \
-	else \
-		echo "user-tools-static: no user-tools/Makefile yet: skipped" >&2; \
+# The manual pages, from the tool's --help texts, in build/man/.
+man: tools
+	$(TOP)/user-tools/gen-man.sh $(TOOLS_OUT)/minivmx $(MAN_OUT)
+
+# "make install" installs what "make" built (as the kernel's
+# modules_install does): build as yourself, install as root.  Without
+# DESTDIR it also runs depmod and creates the group "minivmx" that the
+# udev rule gives /dev/minivmx to; "make uninstall" removes the files
+# install put and leaves the group (groupdel minivmx).
+install: install-module install-tools
+
+install-module:
+	@test -f $(TOP)/kmod/minivmx.ko || \
+		{ echo "install: no kmod/minivmx.ko: run 'make module KVER=$(KVER)' first" >&2; exit 1; }
+	@built=$$(modinfo -F vermagic $(TOP)/kmod/minivmx.ko | cut -d' ' -f1); \
+	if [ "$$built" != "$(KVER)" ]; then \
+		echo "install: kmod/minivmx.ko is built for $$built, not KVER=$(KVER)" >&2; exit 1; \
 	fi
-	@if [ -f $(TOP)/tests/Makefile ]; then \
-		KSELFTEST_DIR=$${KSELFTEST_DIR:-$$($(TESTBED)/ksrc.sh)} && export KSELFTEST_DIR && \
-		LDFLAGS="-static $(LDFLAGS)" $(MAKE) -C $(TOP)/tests OUT=$(STATIC_OUT); \
-	else \
-		echo "user-tools-static: no tests/Makefile yet: skipped" >&2; \
+	install -D -m 0644 $(TOP)/kmod/minivmx.ko $(DESTDIR)$(MODDIR)/minivmx.ko
+	@if [ -z "$(DESTDIR)" ]; then echo "depmod -a $(KVER)"; depmod -a $(KVER); fi
+
+install-tools:
+	@test -f $(TOOLS_OUT)/minivmx -a -f $(MAN_OUT)/minivmx.1 || \
+		{ echo "install: the tool or its manual pages are not built: run 'make' first" >&2; exit 1; }
+	install -D -m 0755 $(TOOLS_OUT)/minivmx $(DESTDIR)$(BINDIR)/minivmx
+	install -D -m 0644 $(TOP)/uapi/linux/minivmx.h $(DESTDIR)$(INCLUDEDIR)/linux/minivmx.h
+	install -D -m 0644 $(TOP)/udev/60-minivmx.rules $(DESTDIR)$(UDEVDIR)/60-minivmx.rules
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(patsubst %,$(MAN_OUT)/%.1,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man1/
+	install -D -m 0644 $(TOP)/user-tools/minivmx.bash-completion $(DESTDIR)$(BASHCOMPDIR)/minivmx
+	@if [ -z "$(DESTDIR)" ] && ! getent group minivmx >/dev/null; then \
+		echo "groupadd --system minivmx"; groupadd --system minivmx; \
 	fi
 
-# Host-side tests, then the suites in the emulated machine (two boots at a
-# time, longest first); a time table, then one summary line.
-check:
-	@$(TESTBED)/check.sh
+uninstall: uninstall-module uninstall-tools
 
-# Host-side tests and the basic suite only.
-check-quick:
-	@$(TESTBED)/check.sh --quick
+uninstall-module:
+	rm -f $(DESTDIR)$(MODDIR)/minivmx.ko
+	@if [ -z "$(DESTDIR)" ]; then echo "depmod -a $(KVER)"; depmod -a $(KVER); fi
 
-# The long fuzzing runs (tests/fuzz/) on the debug kernel: three boots,
-# two at a time.
-fuzz:
-	@$(TESTBED)/check.sh --fuzz
+uninstall-tools:
+	rm -f $(DESTDIR)$(BINDIR)/minivmx $(DESTDIR)$(INCLUDEDIR)/linux/minivmx.h \
+		$(DESTDIR)$(UDEVDIR)/60-minivmx.rules $(DESTDIR)$(BASHCOMPDIR)/minivmx \
+		$(patsubst %,$(DESTDIR)$(MANDIR)/man1/%.1,$(MAN_PAGES))
 
-# Fault injection into every create and ioctl path, on the debug kernel.
-failinject:
-	@$(TESTBED)/testbed.sh --kernel debug failinject
+# The module's source as DKMS wants it, in $(DESTDIR)$(DKMS_SRC), with
+# dkms.conf's version filled in from VERSION (as dh_dkms -V does).
+dkms-source:
+	@for f in $(DKMS_FILES); do \
+		install -D -m 0644 $(TOP)/$$f $(DESTDIR)$(DKMS_SRC)/$$f || exit 1; \
+	done
+	sed 's/#MODULE_VERSION#/$(VERSION)/' $(TOP)/dkms.conf >$(DESTDIR)$(DKMS_SRC)/dkms.conf
 
-# Boot the test kernel with 2 CPUs and show the demo suite's output.
-demo:
-	@$(TESTBED)/testbed.sh --cpus 2 demo
-
-# The same guest under minivmx and under KVM, in one boot: a table.
-bench:
-	@$(TESTBED)/testbed.sh bench
-
-# The same boot under nested KVM, where the host has VT-x (exit 4 if not).
-qemu:
-	@$(TESTBED)/qemu.sh --cpus $(CPUS) $(SUITE)
-
-clean:
-	rm -rf $(TOP)/build $(TOP)/Module.symvers $(TOP)/modules.order
-	@if [ -d $(TOP)/kmod ]; then \
-		find $(TOP)/kmod \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
-			-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.a' \
-			-o -name modules.order -o -name Module.symvers \) -delete; \
+# Register the source with DKMS, then build and install the module for
+# every kernel with headers (DKMS_KERNELS); DKMS rebuilds it for kernels
+# installed later.  As root.
+dkms-install:
+	@test -z "$(DESTDIR)" || { echo "dkms-install: no DESTDIR (use dkms-source)" >&2; exit 1; }
+	@if dkms status -m minivmx -v $(VERSION) | grep -q .; then \
+		echo "dkms-install: minivmx/$(VERSION) is already added: make dkms-uninstall first" >&2; exit 1; \
 	fi
-	@if [ -f $(TOP)/user-tools/Makefile ]; then $(MAKE) -C $(TOP)/user-tools clean; fi
-	@if [ -f $(TOP)/tests/Makefile ]; then $(MAKE) -C $(TOP)/tests clean; fi
+	$(MAKE) -f $(TOP)/Makefile dkms-source
+	dkms add -m minivmx -v $(VERSION)
+	@for k in $(DKMS_KERNELS); do \
+		echo "dkms install -m minivmx -v $(VERSION) -k $$k"; \
+		dkms install -m minivmx -v $(VERSION) -k $$k || exit 1; \
+	done
+
+dkms-uninstall:
+	-dkms remove -m minivmx -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
 
 checkpatch:
 	@files=$$(cd $(TOP) && ls kmod/*.c kmod/*.h uapi/linux/*.h \
@@ -103,7 +140,11 @@ checkpatch:
 	$$src/scripts/checkpatch.pl --no-tree --strict -f $$files
 
 help:
-	@echo "make [all]          the module (against KDIR=$(KDIR)) and the tool"
+	@echo "make [all]          the module (against KDIR=$(KDIR)), the tool, its man pages"
+	@echo "make install        install what make built (DESTDIR, PREFIX=$(PREFIX), KVER=$(KVER));"
+	@echo "                    make uninstall removes it (Documentation/install.rst)"
+	@echo "make dkms-install   the module's source into $(DKMS_SRC), built by DKMS for every"
+	@echo "                    kernel with headers; make dkms-uninstall removes it"
 	@echo "make check          host tests, then the suites debug (the debug kernel), smp"
 	@echo "                    (2 CPUs), stock (Debian's kernel) and basic (1 CPU) in"
 	@echo "                    Bochs, two at a time; a time table and one summary line"
