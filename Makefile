@@ -37,7 +37,7 @@ DKMS_KERNELS ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
 
 .PHONY: all module tools man user-tools-static check check-quick demo bench fuzz failinject qemu clean \
 	checkpatch help install install-module install-tools uninstall uninstall-module \
-	uninstall-tools dkms-source dkms-install dkms-uninstall
+	uninstall-tools dkms-source dkms-install dkms-uninstall deb deb-check
 
 all: module tools man
 
@@ -132,6 +132,89 @@ dkms-uninstall:
 	-dkms remove -m minivmx -v $(VERSION) --all
 	rm -rf $(DKMS_SRC)
 
+# The Debian packages minivmx-dkms and minivmx-tools, built by
+# dpkg-buildpackage from a copy of the tree (the files git knows and new
+# ones it does not ignore) in build/deb/; the .deb files land there.
+DEB_OUT := $(TOP)/build/deb
+deb:
+	@cl=$$(dpkg-parsechangelog -l $(TOP)/debian/changelog -S Version); \
+	if [ "$$cl" != "$(VERSION)" ]; then \
+		echo "deb: debian/changelog says $$cl, VERSION says $(VERSION)" >&2; exit 1; \
+	fi
+	rm -rf $(DEB_OUT)
+	mkdir -p $(DEB_OUT)/minivmx-$(VERSION)
+	cd $(TOP) && git ls-files -co --exclude-standard -z | \
+		tar -c --no-recursion --null -T - | tar -x -C $(DEB_OUT)/minivmx-$(VERSION)
+	cd $(DEB_OUT)/minivmx-$(VERSION) && dpkg-buildpackage -us -uc -j2
+	@ls $(DEB_OUT)/*.deb
+
+# make deb, then lintian on what it built: no errors, no warnings.
+deb-check: deb
+	lintian --fail-on error,warning $(DEB_OUT)/minivmx_$(VERSION)_*.changes
+
+# The tool and the guest test programs, linked statically for the testbed's
+# initramfs (which has no C library); everything in build/static/bin/ lands
+# in the guest's /minivmx/bin/.  Sub-makes get OUT= on their command line
+# and CC, CFLAGS, LDFLAGS (with -static) and KSELFTEST_DIR in their
+# environment.  user-tools builds into build/static/user-tools/ and its
+# executables are copied to bin/; tests puts its programs in $(OUT)/bin/.
+user-tools-static:
+	@mkdir -p $(STATIC_OUT)/bin
+	@if [ -f $(TOP)/user-tools/Makefile ]; then \
+		LDFLAGS="-static $(LDFLAGS)" $(MAKE) -C $(TOP)/user-tools \
+			OUT=$(STATIC_OUT)/user-tools && \
+		find $(STATIC_OUT)/user-tools -maxdepth 1 -type f -perm -u+x \
+			-exec cp -p {} $(STATIC_OUT)/bin/ \; ; \
+	else \
+		echo "user-tools-static: no user-tools/Makefile yet: skipped" >&2; \
+	fi
+	@if [ -f $(TOP)/tests/Makefile ]; then \
+		KSELFTEST_DIR=$${KSELFTEST_DIR:-$$($(TESTBED)/ksrc.sh)} && export KSELFTEST_DIR && \
+		LDFLAGS="-static $(LDFLAGS)" $(MAKE) -C $(TOP)/tests OUT=$(STATIC_OUT); \
+	else \
+		echo "user-tools-static: no tests/Makefile yet: skipped" >&2; \
+	fi
+
+# Host-side tests, then the suites in the emulated machine (two boots at a
+# time, longest first); a time table, then one summary line.
+check:
+	@$(TESTBED)/check.sh
+
+# Host-side tests and the basic suite only.
+check-quick:
+	@$(TESTBED)/check.sh --quick
+
+# The long fuzzing runs (tests/fuzz/) on the debug kernel: three boots,
+# two at a time.
+fuzz:
+	@$(TESTBED)/check.sh --fuzz
+
+# Fault injection into every create and ioctl path, on the debug kernel.
+failinject:
+	@$(TESTBED)/testbed.sh --kernel debug failinject
+
+# Boot the test kernel with 2 CPUs and show the demo suite's output.
+demo:
+	@$(TESTBED)/testbed.sh --cpus 2 demo
+
+# The same guest under minivmx and under KVM, in one boot: a table.
+bench:
+	@$(TESTBED)/testbed.sh bench
+
+# The same boot under nested KVM, where the host has VT-x (exit 4 if not).
+qemu:
+	@$(TESTBED)/qemu.sh --cpus $(CPUS) $(SUITE)
+
+clean:
+	rm -rf $(TOP)/build $(TOP)/Module.symvers $(TOP)/modules.order
+	@if [ -d $(TOP)/kmod ]; then \
+		find $(TOP)/kmod \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+			-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.a' \
+			-o -name modules.order -o -name Module.symvers \) -delete; \
+	fi
+	@if [ -f $(TOP)/user-tools/Makefile ]; then $(MAKE) -C $(TOP)/user-tools clean; fi
+	@if [ -f $(TOP)/tests/Makefile ]; then $(MAKE) -C $(TOP)/tests clean; fi
+
 checkpatch:
 	@files=$$(cd $(TOP) && ls kmod/*.c kmod/*.h uapi/linux/*.h \
 		user-tools/*.c user-tools/*.h 2>/dev/null); \
@@ -145,6 +228,8 @@ help:
 	@echo "                    make uninstall removes it (Documentation/install.rst)"
 	@echo "make dkms-install   the module's source into $(DKMS_SRC), built by DKMS for every"
 	@echo "                    kernel with headers; make dkms-uninstall removes it"
+	@echo "make deb            the Debian packages minivmx-dkms and minivmx-tools in build/deb/"
+	@echo "make deb-check      make deb, then lintian (errors and warnings fail)"
 	@echo "make check          host tests, then the suites debug (the debug kernel), smp"
 	@echo "                    (2 CPUs), stock (Debian's kernel) and basic (1 CPU) in"
 	@echo "                    Bochs, two at a time; a time table and one summary line"
