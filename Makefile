@@ -134,7 +134,8 @@ dkms-uninstall:
 
 # The Debian packages minivmx-dkms and minivmx-tools, built by
 # dpkg-buildpackage from a copy of the tree (the files git knows and new
-# ones it does not ignore) in build/deb/; the .deb files land there.
+# ones it does not ignore; without git, all but build products) in
+# build/deb/; the .deb files land there.
 DEB_OUT := $(TOP)/build/deb
 deb:
 	@cl=$$(dpkg-parsechangelog -l $(TOP)/debian/changelog -S Version); \
@@ -143,8 +144,11 @@ deb:
 	fi
 	rm -rf $(DEB_OUT)
 	mkdir -p $(DEB_OUT)/minivmx-$(VERSION)
-	cd $(TOP) && git ls-files -co --exclude-standard -z | \
-		tar -c --no-recursion --null -T - | tar -x -C $(DEB_OUT)/minivmx-$(VERSION)
+	cd $(TOP) && if git rev-parse --git-dir >/dev/null 2>&1; then \
+		git ls-files -co --exclude-standard -z | tar -c --no-recursion --null -T -; \
+	else \
+		tar -c --exclude=./build --exclude='*.o' --exclude='*.ko' --exclude='*.a' .; \
+	fi | tar -x -C $(DEB_OUT)/minivmx-$(VERSION)
 	cd $(DEB_OUT)/minivmx-$(VERSION) && dpkg-buildpackage -us -uc -j2
 	@ls $(DEB_OUT)/*.deb
 
