@@ -96,14 +96,20 @@ install-tools:
 
 uninstall: uninstall-module uninstall-tools
 
+# $(call rmdirs,DIR...): each DIR that is there and empty.
+rmdirs = for d in $(1); do [ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; done
+
+# The directories install made go too, where nothing else is in them.
 uninstall-module:
 	rm -f $(DESTDIR)$(MODDIR)/minivmx.ko
+	@$(call rmdirs,$(DESTDIR)$(MODDIR))
 	@if [ -z "$(DESTDIR)" ]; then echo "depmod -a $(KVER)"; depmod -a $(KVER); fi
 
 uninstall-tools:
 	rm -f $(DESTDIR)$(BINDIR)/minivmx $(DESTDIR)$(INCLUDEDIR)/linux/minivmx.h \
 		$(DESTDIR)$(UDEVDIR)/60-minivmx.rules $(DESTDIR)$(BASHCOMPDIR)/minivmx \
 		$(patsubst %,$(DESTDIR)$(MANDIR)/man1/%.1,$(MAN_PAGES))
+	@$(call rmdirs,$(DESTDIR)$(INCLUDEDIR)/linux $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR))
 
 # The module's source as DKMS wants it, in $(DESTDIR)$(DKMS_SRC), with
 # dkms.conf's version filled in from VERSION (as dh_dkms -V does).

@@ -123,6 +123,8 @@ if [ "$build" != none ]; then
 	if [ -f "$kmod_src/Kbuild" ] || [ -f "$kmod_src/Makefile" ]; then
 		sync_tree "$kmod_src" "$bdir/kmod"
 		[ -d "$TOP/uapi" ] && sync_tree "$TOP/uapi" "$bdir/uapi"
+		# kmod/Kbuild may read ../VERSION (MODULE_VERSION).
+		cmp -s "$TOP/VERSION" "$bdir/VERSION" || cp "$TOP/VERSION" "$bdir/VERSION"
 		if ! make -s -C "$kdir" M="$bdir/kmod" -j"$JOBS" modules >"$bdir/kmod.log" 2>&1; then
 			cat "$bdir/kmod.log" >&2
 			die "building the module against $kdir failed"
