@@ -17,6 +17,9 @@ pkgs=(
 	util-linux coreutils binutils
 	# the tool's disassembler (minivmx run --step), linked statically
 	libcapstone-dev
+	# tests/host/install_test.sh: dkms add and build from dkms.conf,
+	# against the 6.1 headers stock-kernel.sh installs
+	dkms
 )
 # Debian's gdb without Python, for the suites that run gdb against
 # minivmx run --gdb (gdb-initrd.sh).  It conflicts with the full gdb:
