@@ -201,7 +201,7 @@ dkms_build() {
 	sign_file=/nonexistent nice dkms build -m minivmx -v "$version" -k "$kver" \
 		--sourcetree "$tmp/dksrc/usr/src" --dkmstree "$dk" \
 		--kernelsourcedir "$headers" >"$tmp/dkms.log" 2>&1 ||
-		{ tail -n 20 "$tmp/dkms.log"; cat "$dk/minivmx/$version/build/make.log" 2>/dev/null | tail -n 20; return 1; }
+		{ tail -n 20 "$tmp/dkms.log"; tail -n 20 "$dk/minivmx/$version/build/make.log" 2>/dev/null; return 1; }
 	local ko magic mv
 	ko=$(find "$dk/minivmx/$version/$kver" -name minivmx.ko)
 	[ -n "$ko" ] || { echo "no minivmx.ko in $dk"; return 1; }
