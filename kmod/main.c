@@ -211,3 +211,4 @@ module_exit(minivmx_exit);
 
 MODULE_DESCRIPTION("minivmx: a minimal Intel VT-x hypervisor");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(MINIVMX_VERSION);
