@@ -151,11 +151,10 @@ static void debug_update_vmcs(struct mvx_vcpu *v)
 /* Deliver the INT3 a SW_BP stop reported, as the guest would have had it. */
 static int debug_inject_bp(struct mvx_vcpu *v)
 {
-	if (vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK)
+	if (mvx_event_queued(v))
 		return -EBUSY;
-	vmcs_write(VM_ENTRY_INSTRUCTION_LEN, v->debug.bp_len ?: 1);
-	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, X86_TRAP_BP |
-		   INTR_TYPE_SOFT_EXCEPTION | INTR_INFO_VALID_MASK);
+	mvx_queue_soft_exception(v, X86_TRAP_BP, INTR_TYPE_SOFT_EXCEPTION,
+				 v->debug.bp_len ?: 1);
 	return 0;
 }
 
@@ -306,7 +305,7 @@ static void debug_tf_syscall(struct mvx_vcpu *v, u64 rflags)
 	/* The guest's own TF, if FMASK left it: its single-step trap. */
 	if (rflags & X86_EFLAGS_TF) {
 		v->dr6 |= DR_STEP;
-		mvx_inject_exception(X86_TRAP_DB, false, 0);
+		mvx_queue_exception(v, X86_TRAP_DB, false, 0);
 	}
 	mvx_debug_step_done(v);
 }
@@ -355,9 +354,8 @@ bool mvx_debug_tf_prepare(struct mvx_vcpu *v)
 		/* INT n: its delivery, as the CPU would do it (26.6.1.1). */
 		if (i || len < 2 || (rflags & X86_EFLAGS_VM))
 			break;
-		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, 2);
-		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, insn[1] |
-			   INTR_TYPE_SOFT_INTR | INTR_INFO_VALID_MASK);
+		mvx_queue_soft_intr(v, insn[1], 2);
+		mvx_events_inject(v);
 		break;
 	case 0x0f:
 		if (i + 1 >= len)
@@ -480,23 +478,17 @@ static void debug_tf_reflect(struct mvx_vcpu *v, u32 info)
 		v->debug.tf_native = true;
 		return;
 	}
-	/* An exception during an IRET that unblocked NMIs blocks them again. */
-	if (info & INTR_INFO_UNBLOCK_NMI)
-		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
-			   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) |
-			   GUEST_INTR_STATE_NMI);
+	/* An IRET that unblocked NMIs: mvx_events_complete() blocked them. */
 	if (type == INTR_TYPE_SOFT_EXCEPTION) {		/* INT3, INTO */
-		vmcs_write(VM_ENTRY_INSTRUCTION_LEN,
-			   vmcs_read(VM_EXIT_INSTRUCTION_LEN));
-		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, vector | type |
-			   INTR_INFO_VALID_MASK);
+		mvx_queue_soft_exception(v, vector, type,
+					 vmcs_read(VM_EXIT_INSTRUCTION_LEN));
 		return;
 	}
 	/* The CPU does not write CR2 for a #PF that exits (27.1). */
 	if (vector == X86_TRAP_PF)
 		v->cr2 = vmcs_read(EXIT_QUALIFICATION);
-	mvx_inject_exception(vector, info & INTR_INFO_DELIVER_CODE_MASK,
-			     vmcs_read(VM_EXIT_INTR_ERROR_CODE));
+	mvx_queue_exception(v, vector, info & INTR_INFO_DELIVER_CODE_MASK,
+			    vmcs_read(VM_EXIT_INTR_ERROR_CODE));
 }
 
 /**
@@ -530,13 +522,11 @@ void mvx_reflect_db(struct mvx_vcpu *v, u32 info, u64 dr6)
 	v->dr6 = (v->dr6 & ~(u64)(DR_TRAP_BITS | DR_STEP)) | MVX_DR6_FIXED_1 |
 		 (dr6 & MVX_DR6_VOLATILE);
 	if (type == INTR_TYPE_PRIV_SW_EXCEPTION) {
-		vmcs_write(VM_ENTRY_INSTRUCTION_LEN,
-			   vmcs_read(VM_EXIT_INSTRUCTION_LEN));
-		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, X86_TRAP_DB | type |
-			   INTR_INFO_VALID_MASK);
+		mvx_queue_soft_exception(v, X86_TRAP_DB, type,
+					 vmcs_read(VM_EXIT_INSTRUCTION_LEN));
 		return;
 	}
-	mvx_inject_exception(X86_TRAP_DB, false, 0);
+	mvx_queue_exception(v, X86_TRAP_DB, false, 0);
 }
 
 /**
