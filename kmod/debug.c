@@ -132,7 +132,6 @@ static void debug_update_vmcs(struct mvx_vcpu *v)
 
 	dbg->tf = step && !use_mtf();
 	dbg->tf_entry = MVX_TF_NONE;
-	dbg->tf_native = false;
 	if (step && !dbg->tf)
 		vmcs_set_bits(CPU_BASED_VM_EXEC_CONTROL,
 			      CPU_BASED_MONITOR_TRAP_FLAG);
@@ -385,8 +384,6 @@ void mvx_debug_tf_enter(struct mvx_vcpu *v)
 	u64 rflags = vmcs_read(GUEST_RFLAGS);
 	u32 intr;
 
-	if (dbg->tf_native)
-		vmcs_write(EXCEPTION_BITMAP, debug_exception_bitmap(dbg));
 	if ((vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK) &&
 	    (vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER)) {
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, 0);
@@ -414,10 +411,6 @@ void mvx_debug_tf_exit(struct mvx_vcpu *v)
 	struct mvx_debug *dbg = &v->debug;
 	u64 rflags;
 
-	if (dbg->tf_native) {
-		vmcs_write(EXCEPTION_BITMAP, ~0U);
-		dbg->tf_native = false;
-	}
 	if (dbg->tf_entry == MVX_TF_EVENT) {
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, mvx_timer_period());
 		return;
@@ -465,19 +458,15 @@ static void debug_tf_step(struct mvx_vcpu *v)
 /*
  * An exception intercepted while stepping with TF: deliver it as the CPU
  * would have, by injection.  One raised while delivering another (the
- * IDT-vectoring information is valid, and the first event is queued
- * again) is left to the CPU: the next entry intercepts nothing, so the
- * CPU applies its own double-fault rules.
+ * IDT-vectoring information was valid, and mvx_events_complete() queued
+ * that event again) meets the double-fault rules in events.c: #DF, the
+ * shutdown exit, or the newer one alone, as the CPU would decide.
  */
 static void debug_tf_reflect(struct mvx_vcpu *v, u32 info)
 {
 	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
 	u8 vector = info & INTR_INFO_VECTOR_MASK;
 
-	if (vmcs_read(IDT_VECTORING_INFO_FIELD) & VECTORING_INFO_VALID_MASK) {
-		v->debug.tf_native = true;
-		return;
-	}
 	/* An IRET that unblocked NMIs: mvx_events_complete() blocked them. */
 	if (type == INTR_TYPE_SOFT_EXCEPTION) {		/* INT3, INTO */
 		mvx_queue_soft_exception(v, vector, type,

@@ -230,8 +230,6 @@ struct mvx_msr_list {
  * @tf: single steps use RFLAGS.TF: no monitor trap flag (or mtf=0)
  * @tf_entry: what the last entry did for a TF step (enum mvx_tf_entry)
  * @tf_guest: RFLAGS.TF was the guest's own at that entry
- * @tf_native: the next entry redelivers an event that faulted: the
- *	CPU applies its own double-fault rules, exceptions not intercepted
  * @tf_insn: the instruction being stepped, where it matters (enum mvx_tf_insn)
  * @tf_rip: its RIP
  * @exit: the exit an exit breakpoint stopped at, as the VMCS gave it
@@ -244,7 +242,7 @@ struct mvx_debug {
 	u32 stop;
 	u64 dr6;
 	u8 bp_len;
-	bool tf, tf_guest, tf_native;
+	bool tf, tf_guest;
 	u8 tf_entry, tf_insn;
 	u64 tf_rip;
 	struct {
