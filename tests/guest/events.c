@@ -14,7 +14,9 @@
  * exits to userspace, which sends three more; NMIs are blocked until the
  * handler's IRET, so exactly one more arrives, after it, through an
  * NMI-window exit.  A bad stack turns an injected interrupt's delivery
- * into #PF, then #DF on the IST stack, or, without IST, the shutdown exit.
+ * into #PF, then #DF on the IST stack, or, without IST, the shutdown exit;
+ * also while a debugger single-steps the guest (with mtf=0 the kernel
+ * intercepts every exception and applies the double-fault rules itself).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -552,12 +554,33 @@ FIXTURE(df) {
 	struct tvm t;
 };
 
+/*
+ * "stepped": a debugger single-steps the guest.  With the monitor trap
+ * flag the CPU still delivers the faults; with RFLAGS.TF (mtf=0) every
+ * exception is intercepted, and the kernel's double-fault rules decide.
+ */
+FIXTURE_VARIANT(df) {
+	bool stepped;
+};
+
+FIXTURE_VARIANT_ADD(df, plain) { .stepped = false };
+FIXTURE_VARIANT_ADD(df, stepped) { .stepped = true };
+
 FIXTURE_SETUP(df)
 {
 	int ret = mvx_load();
 
 	ASSERT_TRUE(ret == 0 || ret == -EEXIST) TH_LOG("load: %s", strerror(-ret));
 	ASSERT_EQ(0, tvm_create(&self->t));
+	if (variant->stepped) {
+		struct minivmx_guest_debug d = {
+			.control = MINIVMX_GUESTDBG_ENABLE |
+				   MINIVMX_GUESTDBG_SINGLESTEP,
+			.steps = 1000000,	/* never reached */
+		};
+
+		ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_SET_GUEST_DEBUG, &d));
+	}
 }
 
 FIXTURE_TEARDOWN(df)
