@@ -132,7 +132,6 @@ static void debug_update_vmcs(struct mvx_vcpu *v)
 
 	dbg->tf = step && !use_mtf();
 	dbg->tf_entry = MVX_TF_NONE;
-	dbg->tf_native = false;
 	if (step && !dbg->tf)
 		vmcs_set_bits(CPU_BASED_VM_EXEC_CONTROL,
 			      CPU_BASED_MONITOR_TRAP_FLAG);
@@ -151,11 +150,10 @@ static void debug_update_vmcs(struct mvx_vcpu *v)
 /* Deliver the INT3 a SW_BP stop reported, as the guest would have had it. */
 static int debug_inject_bp(struct mvx_vcpu *v)
 {
-	if (vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK)
+	if (mvx_event_queued(v))
 		return -EBUSY;
-	vmcs_write(VM_ENTRY_INSTRUCTION_LEN, v->debug.bp_len ?: 1);
-	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, X86_TRAP_BP |
-		   INTR_TYPE_SOFT_EXCEPTION | INTR_INFO_VALID_MASK);
+	mvx_queue_soft_exception(v, X86_TRAP_BP, INTR_TYPE_SOFT_EXCEPTION,
+				 v->debug.bp_len ?: 1);
 	return 0;
 }
 
@@ -306,7 +304,7 @@ static void debug_tf_syscall(struct mvx_vcpu *v, u64 rflags)
 	/* The guest's own TF, if FMASK left it: its single-step trap. */
 	if (rflags & X86_EFLAGS_TF) {
 		v->dr6 |= DR_STEP;
-		mvx_inject_exception(X86_TRAP_DB, false, 0);
+		mvx_queue_exception(v, X86_TRAP_DB, false, 0);
 	}
 	mvx_debug_step_done(v);
 }
@@ -355,9 +353,8 @@ bool mvx_debug_tf_prepare(struct mvx_vcpu *v)
 		/* INT n: its delivery, as the CPU would do it (26.6.1.1). */
 		if (i || len < 2 || (rflags & X86_EFLAGS_VM))
 			break;
-		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, 2);
-		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, insn[1] |
-			   INTR_TYPE_SOFT_INTR | INTR_INFO_VALID_MASK);
+		mvx_queue_soft_intr(v, insn[1], 2);
+		mvx_events_inject(v);
 		break;
 	case 0x0f:
 		if (i + 1 >= len)
@@ -387,8 +384,6 @@ void mvx_debug_tf_enter(struct mvx_vcpu *v)
 	u64 rflags = vmcs_read(GUEST_RFLAGS);
 	u32 intr;
 
-	if (dbg->tf_native)
-		vmcs_write(EXCEPTION_BITMAP, debug_exception_bitmap(dbg));
 	if ((vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK) &&
 	    (vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER)) {
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, 0);
@@ -416,10 +411,6 @@ void mvx_debug_tf_exit(struct mvx_vcpu *v)
 	struct mvx_debug *dbg = &v->debug;
 	u64 rflags;
 
-	if (dbg->tf_native) {
-		vmcs_write(EXCEPTION_BITMAP, ~0U);
-		dbg->tf_native = false;
-	}
 	if (dbg->tf_entry == MVX_TF_EVENT) {
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, mvx_timer_period());
 		return;
@@ -467,36 +458,26 @@ static void debug_tf_step(struct mvx_vcpu *v)
 /*
  * An exception intercepted while stepping with TF: deliver it as the CPU
  * would have, by injection.  One raised while delivering another (the
- * IDT-vectoring information is valid, and the first event is queued
- * again) is left to the CPU: the next entry intercepts nothing, so the
- * CPU applies its own double-fault rules.
+ * IDT-vectoring information was valid, and mvx_events_complete() queued
+ * that event again) meets the double-fault rules in events.c: #DF, the
+ * shutdown exit, or the newer one alone, as the CPU would decide.
  */
 static void debug_tf_reflect(struct mvx_vcpu *v, u32 info)
 {
 	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
 	u8 vector = info & INTR_INFO_VECTOR_MASK;
 
-	if (vmcs_read(IDT_VECTORING_INFO_FIELD) & VECTORING_INFO_VALID_MASK) {
-		v->debug.tf_native = true;
-		return;
-	}
-	/* An exception during an IRET that unblocked NMIs blocks them again. */
-	if (info & INTR_INFO_UNBLOCK_NMI)
-		vmcs_write(GUEST_INTERRUPTIBILITY_INFO,
-			   vmcs_read(GUEST_INTERRUPTIBILITY_INFO) |
-			   GUEST_INTR_STATE_NMI);
+	/* An IRET that unblocked NMIs: mvx_events_complete() blocked them. */
 	if (type == INTR_TYPE_SOFT_EXCEPTION) {		/* INT3, INTO */
-		vmcs_write(VM_ENTRY_INSTRUCTION_LEN,
-			   vmcs_read(VM_EXIT_INSTRUCTION_LEN));
-		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, vector | type |
-			   INTR_INFO_VALID_MASK);
+		mvx_queue_soft_exception(v, vector, type,
+					 vmcs_read(VM_EXIT_INSTRUCTION_LEN));
 		return;
 	}
 	/* The CPU does not write CR2 for a #PF that exits (27.1). */
 	if (vector == X86_TRAP_PF)
 		v->cr2 = vmcs_read(EXIT_QUALIFICATION);
-	mvx_inject_exception(vector, info & INTR_INFO_DELIVER_CODE_MASK,
-			     vmcs_read(VM_EXIT_INTR_ERROR_CODE));
+	mvx_queue_exception(v, vector, info & INTR_INFO_DELIVER_CODE_MASK,
+			    vmcs_read(VM_EXIT_INTR_ERROR_CODE));
 }
 
 /**
@@ -530,13 +511,11 @@ void mvx_reflect_db(struct mvx_vcpu *v, u32 info, u64 dr6)
 	v->dr6 = (v->dr6 & ~(u64)(DR_TRAP_BITS | DR_STEP)) | MVX_DR6_FIXED_1 |
 		 (dr6 & MVX_DR6_VOLATILE);
 	if (type == INTR_TYPE_PRIV_SW_EXCEPTION) {
-		vmcs_write(VM_ENTRY_INSTRUCTION_LEN,
-			   vmcs_read(VM_EXIT_INSTRUCTION_LEN));
-		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, X86_TRAP_DB | type |
-			   INTR_INFO_VALID_MASK);
+		mvx_queue_soft_exception(v, X86_TRAP_DB, type,
+					 vmcs_read(VM_EXIT_INSTRUCTION_LEN));
 		return;
 	}
-	mvx_inject_exception(X86_TRAP_DB, false, 0);
+	mvx_queue_exception(v, X86_TRAP_DB, false, 0);
 }
 
 /**

@@ -325,7 +325,7 @@ out:
 int mvx_inject_page_fault(struct mvx_vcpu *v)
 {
 	v->cr2 = v->pf.gva;
-	mvx_inject_exception(X86_TRAP_PF, true, v->pf.error);
+	mvx_queue_exception(v, X86_TRAP_PF, true, v->pf.error);
 	return 1;
 }
 

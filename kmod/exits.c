@@ -121,7 +121,7 @@ void mvx_skip_insn(struct mvx_vcpu *v)
 			   intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
 	if (unlikely(vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_TF)) {
 		v->dr6 |= DR_STEP;
-		mvx_inject_exception(X86_TRAP_DB, false, 0);
+		mvx_queue_exception(v, X86_TRAP_DB, false, 0);
 	}
 	/* The CPU did not run it: no monitor-trap-flag exit will count it. */
 	if (mvx_debugging(v) && (v->debug.control & MINIVMX_GUESTDBG_SINGLESTEP))
@@ -144,42 +144,15 @@ static int skip_after_user(struct mvx_vcpu *v, u32 exit_reason)
 	return 0;
 }
 
-/**
- * mvx_inject_exception() - deliver a hardware exception at the next entry
- * @vector: the exception vector
- * @has_error: push @error
- * @error: the error code
- */
-void mvx_inject_exception(u8 vector, bool has_error, u32 error)
+static int inject_gp(struct mvx_vcpu *v)
 {
-	u32 info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
-
-	/* 26.2.1.3: no error code in real mode. */
-	if (has_error && (vmcs_guest_cr0() & X86_CR0_PE)) {
-		info |= INTR_INFO_DELIVER_CODE_MASK;
-		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
-	}
-	/*
-	 * A fault pushes RFLAGS with RF set, so that an instruction
-	 * breakpoint does not hit again on return (SDM 17.3.1.1); event
-	 * injection pushes GUEST_RFLAGS as it is.
-	 */
-	if (vector != X86_TRAP_DB && vector != X86_TRAP_BP &&
-	    vector != X86_TRAP_OF)
-		vmcs_write(GUEST_RFLAGS,
-			   vmcs_read(GUEST_RFLAGS) | X86_EFLAGS_RF);
-	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
-}
-
-static int inject_gp(void)
-{
-	mvx_inject_exception(X86_TRAP_GP, true, 0);
+	mvx_queue_exception(v, X86_TRAP_GP, true, 0);
 	return 1;
 }
 
 static int inject_ud(struct mvx_vcpu *v)
 {
-	mvx_inject_exception(X86_TRAP_UD, false, 0);
+	mvx_queue_exception(v, X86_TRAP_UD, false, 0);
 	return 1;
 }
 
@@ -340,7 +313,13 @@ static int handle_hlt(struct mvx_vcpu *v)
 	return skip_after_user(v, MINIVMX_EXIT_HLT);
 }
 
-static int handle_triple_fault(struct mvx_vcpu *v)
+/**
+ * mvx_shutdown() - the guest triple-faulted: MINIVMX_EXIT_SHUTDOWN
+ * @v: the vCPU, its VMCS current
+ *
+ * Return: 0, @v->run filled for userspace.
+ */
+int mvx_shutdown(struct mvx_vcpu *v)
 {
 	struct minivmx_run *run = v->run;
 	struct minivmx_regs *r = &run->shutdown.regs;
@@ -378,8 +357,8 @@ static int handle_exception_nmi(struct mvx_vcpu *v)
 		mvx_reflect_db(v, info, vmcs_read(EXIT_QUALIFICATION));
 		return 1;
 	case X86_TRAP_AC:
-		mvx_inject_exception(X86_TRAP_AC, true,
-				     vmcs_read(VM_EXIT_INTR_ERROR_CODE));
+		mvx_queue_exception(v, X86_TRAP_AC, true,
+				    vmcs_read(VM_EXIT_INTR_ERROR_CODE));
 		return 1;
 	}
 	return internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2, data);
@@ -488,7 +467,7 @@ static int handle_cr_access(struct mvx_vcpu *v)
 		break;
 	}
 	if (ret)
-		return inject_gp();
+		return inject_gp(v);
 	return skip_and_resume(v);
 
 unhandled:
@@ -530,7 +509,7 @@ static int handle_dr_access(struct mvx_vcpu *v)
 		v->dr7 &= ~MVX_DR7_GD;
 		guest_dr7_update(v);
 		v->dr6 = (v->dr6 & ~MVX_DR6_VOLATILE) | MVX_DR6_FIXED_1 | MVX_DR6_BD;
-		mvx_inject_exception(X86_TRAP_DB, false, 0);
+		mvx_queue_exception(v, X86_TRAP_DB, false, 0);
 		return 1;
 	}
 	if (!to_dr) {
@@ -546,12 +525,12 @@ static int handle_dr_access(struct mvx_vcpu *v)
 	switch (dr) {
 	case 6:
 		if (val >> 32)
-			return inject_gp();
+			return inject_gp(v);
 		v->dr6 = (val & MVX_DR6_VOLATILE) | MVX_DR6_FIXED_1;
 		break;
 	case 7:
 		if (val >> 32)
-			return inject_gp();
+			return inject_gp(v);
 		v->dr7 = (val & MVX_DR7_VOLATILE) | MVX_DR7_FIXED_1;
 		guest_dr7_update(v);
 		v->leave_batch = true;	/* DR0-DR3 may now need loading */
@@ -568,7 +547,7 @@ static int handle_dr_access(struct mvx_vcpu *v)
 
 static int handle_rdpmc(struct mvx_vcpu *v)
 {
-	return inject_gp();
+	return inject_gp(v);
 }
 
 /* ---- MSRs: an allow-list; anything else is #GP (SDM Vol. 4) ---- */
@@ -720,7 +699,7 @@ static int handle_rdmsr(struct mvx_vcpu *v)
 	u64 val;
 
 	if (msr_read(v, v->regs[MVX_RCX], &val))
-		return inject_gp();
+		return inject_gp(v);
 	v->regs[MVX_RAX] = lower_32_bits(val);
 	v->regs[MVX_RDX] = upper_32_bits(val);
 	return skip_and_resume(v);
@@ -731,7 +710,7 @@ static int handle_wrmsr(struct mvx_vcpu *v)
 	u64 val = (v->regs[MVX_RDX] << 32) | lower_32_bits(v->regs[MVX_RAX]);
 
 	if (msr_write(v, v->regs[MVX_RCX], val))
-		return inject_gp();
+		return inject_gp(v);
 	return skip_and_resume(v);
 }
 
@@ -799,7 +778,7 @@ static int handle_xsetbv(struct mvx_vcpu *v)
 		return inject_ud(v);
 	if (lower_32_bits(v->regs[MVX_RCX]) != 0 || guest_cpl() ||
 	    !mvx_xcr0_valid(val, mvx_guest_supported_xcr0(v)))
-		return inject_gp();
+		return inject_gp(v);
 	v->xcr0 = val;
 	v->leave_batch = true;
 	return skip_and_resume(v);
@@ -871,7 +850,7 @@ static int io_string_copy(struct mvx_vcpu *v, const struct mvx_io *op,
 		if (ret == -EPERM)
 			return mvx_inject_page_fault(v);
 		if (ret)
-			return inject_gp();
+			return inject_gp(v);
 	}
 	return 0;
 }
@@ -1148,7 +1127,9 @@ typedef int (*exit_handler_t)(struct mvx_vcpu *v);
 static const exit_handler_t exit_handlers[MINIVMX_NR_VMX_EXIT_REASONS] = {
 	[EXIT_REASON_EXCEPTION_NMI]	= handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_external_interrupt,
-	[EXIT_REASON_TRIPLE_FAULT]	= handle_triple_fault,
+	[EXIT_REASON_TRIPLE_FAULT]	= mvx_shutdown,
+	[EXIT_REASON_INTERRUPT_WINDOW]	= mvx_handle_irq_window,
+	[EXIT_REASON_NMI_WINDOW]	= mvx_handle_nmi_window,
 	[EXIT_REASON_CPUID]		= handle_cpuid,
 	[EXIT_REASON_HLT]		= handle_hlt,
 	[EXIT_REASON_INVD]		= skip_and_resume,
@@ -1183,41 +1164,6 @@ static const exit_handler_t exit_handlers[MINIVMX_NR_VMX_EXIT_REASONS] = {
 	[EXIT_REASON_MWAIT_INSTRUCTION]	= inject_ud,
 };
 
-/*
- * An exit in the middle of delivering an event (an EPT violation on the
- * guest's IDT or stack, say) leaves the event in the IDT-vectoring fields
- * (SDM 27.2.4): deliver it again at the next entry, as KVM's
- * __vmx_complete_interrupts() does.  A handler that raises a fault of its
- * own replaces it; a triple fault ends the guest instead.
- */
-static void requeue_vectoring_event(u16 basic)
-{
-	u32 info, type;
-
-	/* Only these exits can interrupt event delivery (SDM 27.2.4). */
-	if (basic != EXIT_REASON_EXCEPTION_NMI &&
-	    basic != EXIT_REASON_EXTERNAL_INTERRUPT &&
-	    basic != EXIT_REASON_TASK_SWITCH &&
-	    basic != EXIT_REASON_EPT_VIOLATION &&
-	    basic != EXIT_REASON_EPT_MISCONFIG)
-		return;
-	info = vmcs_read(IDT_VECTORING_INFO_FIELD);
-	if (likely(!(info & VECTORING_INFO_VALID_MASK)))
-		return;
-	type = info & VECTORING_INFO_TYPE_MASK;
-	if (info & VECTORING_INFO_DELIVER_CODE_MASK)
-		vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE,
-			   vmcs_read(IDT_VECTORING_ERROR_CODE));
-	if (type == INTR_TYPE_SOFT_EXCEPTION || type == INTR_TYPE_SOFT_INTR ||
-	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
-		vmcs_write(VM_ENTRY_INSTRUCTION_LEN,
-			   vmcs_read(VM_EXIT_INSTRUCTION_LEN));
-	vmcs_write(VM_ENTRY_INTR_INFO_FIELD,
-		   info & (VECTORING_INFO_VECTOR_MASK | VECTORING_INFO_TYPE_MASK |
-			   VECTORING_INFO_DELIVER_CODE_MASK |
-			   VECTORING_INFO_VALID_MASK));
-}
-
 /**
  * mvx_handle_exit() - dispatch one VM exit
  * @v: the vCPU, its VMCS current, interrupts enabled, preemption disabled
@@ -1239,6 +1185,9 @@ int mvx_handle_exit(struct mvx_vcpu *v, u32 reason)
 	/* The VMREAD is volatile asm: only pay for it while tracing. */
 	if (trace_minivmx_exit_enabled())
 		trace_minivmx_exit(v->id, reason, vmcs_read(GUEST_RIP));
+	/* The injected event: delivered, or to be delivered again. */
+	mvx_events_complete(v, reason & VMX_EXIT_REASONS_FAILED_VMENTRY ?
+			    0xffff : basic);
 
 	/* 27.8: VM entry failed while loading guest state or MSRs. */
 	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
@@ -1250,12 +1199,17 @@ int mvx_handle_exit(struct mvx_vcpu *v, u32 reason)
 		trace_minivmx_fail_entry(v->id, reason, 0);
 		ret = 0;
 	} else if (basic < MINIVMX_NR_VMX_EXIT_REASONS && exit_handlers[basic]) {
-		requeue_vectoring_event(basic);
 		if (mvx_debugging(v) &&
 		    (v->debug.control & MINIVMX_GUESTDBG_EXIT_BP) &&
 		    test_bit(basic, v->debug.exit_bitmap))
 			mvx_debug_exit_bp(v, basic);
 		ret = exit_handlers[basic](v);
+		/* Userspace may inject now, as it asked (KVM's vcpu_run()). */
+		if (ret > 0 && unlikely(run->request_interrupt_window) &&
+		    mvx_ready_for_interrupt(v)) {
+			run->exit_reason = MINIVMX_EXIT_IRQ_WINDOW_OPEN;
+			ret = 0;
+		}
 		/* An exit that reaches userspace anyway is its own stop. */
 		if (mvx_debugging(v) && !ret)
 			v->debug.stop &= ~MINIVMX_DEBUG_EXIT;

@@ -55,6 +55,10 @@ static long minivmx_check_cap(unsigned long cap)
 	case MINIVMX_CAP_GET_VMCS:
 	case MINIVMX_CAP_TRANSLATE:
 		return 1;
+	case MINIVMX_CAP_INTERRUPT:
+		return 1;
+	case MINIVMX_CAP_NMI:
+		return mvx_has_vnmi();
 	case MINIVMX_CAP_EXIT_RING:
 		return MINIVMX_MAX_RING_ENTRIES;
 	default:

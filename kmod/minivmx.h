@@ -230,8 +230,6 @@ struct mvx_msr_list {
  * @tf: single steps use RFLAGS.TF: no monitor trap flag (or mtf=0)
  * @tf_entry: what the last entry did for a TF step (enum mvx_tf_entry)
  * @tf_guest: RFLAGS.TF was the guest's own at that entry
- * @tf_native: the next entry redelivers an event that faulted: the
- *	CPU applies its own double-fault rules, exceptions not intercepted
  * @tf_insn: the instruction being stepped, where it matters (enum mvx_tf_insn)
  * @tf_rip: its RIP
  * @exit: the exit an exit breakpoint stopped at, as the VMCS gave it
@@ -244,13 +242,64 @@ struct mvx_debug {
 	u32 stop;
 	u64 dr6;
 	u8 bp_len;
-	bool tf, tf_guest, tf_native;
+	bool tf, tf_guest;
 	u8 tf_entry, tf_insn;
 	u64 tf_rip;
 	struct {
 		u32 reason, intr_info, idt_vectoring_info, insn_len, insn_info;
 		u64 rip, qualification, gpa, gla;
 	} exit;
+};
+
+/**
+ * struct mvx_exception - the exception waiting for VM entry (events.c)
+ * @pending: raised, not injected yet: the double-fault rules apply to it
+ * @injected: injected at the last entry, or left undelivered by the exit:
+ *	injected again as it is
+ * @has_error: it pushes @error (in protected mode)
+ * @vector: the vector
+ * @type: INTR_TYPE_* >> 8: hardware exception, software exception (INT3,
+ *	INTO) or privileged software exception (INT1)
+ * @len: the instruction's length, for the software types
+ * @error: the error code
+ */
+struct mvx_exception {
+	bool pending, injected, has_error;
+	u8 vector, type, len;
+	u32 error;
+};
+
+#define MVX_TRIPLE_FAULT	0x100	/* mvx_exception_merge(): shutdown */
+
+/**
+ * struct mvx_events - events for the guest (events.c)
+ * @exc: the exception
+ * @nmi_pending: NMIs waiting for NMIs to be unblocked (at most 2)
+ * @nmi_injected: an NMI injected at the last entry, or to inject again
+ * @irq_injected: an interrupt injected at the last entry, or to inject
+ *	again: external (@irq_vector) or INT n (@irq_soft, @irq_len)
+ * @irq_soft: it is an INT n
+ * @irq_vector: its vector
+ * @irq_len: INT n's length
+ * @irq_pending: MINIVMX_INTERRUPT queued @irq_pending_vector, which waits
+ *	for RFLAGS.IF and the end of STI and MOV SS blocking
+ * @irq_pending_vector: that vector
+ * @triple_fault: an exception after #DF: the next entry is the shutdown
+ *	exit instead
+ * @windows: the CPU_BASED_*_WINDOW_EXITING controls set now
+ * @entry_info: what VM_ENTRY_INTR_INFO_FIELD holds now (0 after an exit)
+ */
+struct mvx_events {
+	struct mvx_exception exc;
+	u8 nmi_pending;
+	bool nmi_injected;
+	bool irq_injected, irq_soft;
+	u8 irq_vector, irq_len;
+	bool irq_pending;
+	u8 irq_pending_vector;
+	bool triple_fault;
+	u32 windows;
+	u32 entry_info;
 };
 
 /* What a userspace exit left for the next MINIVMX_RUN to complete. */
@@ -303,6 +352,7 @@ enum mvx_pending {
  * @autoload: MSRs VM entry loads with the guest's value (@autoload.guest)
  *	and VM exit with the host's (@autoload.host): perf's, see vcpu.c
  * @perf_global_ctrl: the VMCS switches IA32_PERF_GLOBAL_CTRL now
+ * @events: exceptions, NMIs and interrupts for the guest
  * @debug: the debugger's controls and what it is to be told
  * @ring: the exit-record ring, once MINIVMX_SET_EXIT_RING made one
  * @ring_on: exits are recorded in @ring
@@ -352,6 +402,7 @@ struct mvx_vcpu {
 		struct mvx_msr_list guest, host;
 	} autoload;
 	bool perf_global_ctrl;
+	struct mvx_events events;
 	struct mvx_debug debug;
 	struct mvx_ring *ring;
 	bool ring_on;
@@ -417,7 +468,7 @@ u64 mvx_guest_supported_xcr0(struct mvx_vcpu *v);
  * userspace, or a negative errno.
  */
 int mvx_handle_exit(struct mvx_vcpu *v, u32 reason);
-void mvx_inject_exception(u8 vector, bool has_error, u32 error);
+int mvx_shutdown(struct mvx_vcpu *v);
 void mvx_skip_insn(struct mvx_vcpu *v);
 int mvx_complete_pending(struct mvx_vcpu *v);
 
@@ -476,6 +527,25 @@ struct mvx_entry_state {
 	u16 host_sel[7];
 	u64 host_addr[6];
 };
+
+/* events.c: exceptions, NMIs and interrupts injected at VM entry */
+unsigned int mvx_exception_merge(u8 first, u8 second);
+void mvx_queue_exception(struct mvx_vcpu *v, u8 vector, bool has_error,
+			 u32 error);
+void mvx_queue_soft_exception(struct mvx_vcpu *v, u8 vector, u32 type, u8 len);
+void mvx_queue_soft_intr(struct mvx_vcpu *v, u8 vector, u8 len);
+bool mvx_event_queued(struct mvx_vcpu *v);
+void mvx_cancel_exception(struct mvx_vcpu *v);
+bool mvx_ready_for_interrupt(struct mvx_vcpu *v);
+bool mvx_events_inject(struct mvx_vcpu *v);
+void mvx_events_cancel(struct mvx_vcpu *v);
+void mvx_events_complete(struct mvx_vcpu *v, u16 basic);
+void mvx_events_report(struct mvx_vcpu *v);
+int mvx_handle_irq_window(struct mvx_vcpu *v);
+int mvx_handle_nmi_window(struct mvx_vcpu *v);
+bool mvx_has_vnmi(void);
+long mvx_interrupt(struct mvx_vcpu *v, const void __user *arg);
+long mvx_nmi(struct mvx_vcpu *v);
 
 /* checks.c: the VM-entry checks, MINIVMX_ENTRY_CHECKS */
 void mvx_entry_state_read(struct mvx_entry_state *st);

@@ -5,7 +5,8 @@
  * against a synthetic host (the testbed's CPU has no MPX or AMX state),
  * and the EPT's 2 MiB leaves (non-executable with nx_huge_pages, split on
  * demand, no table leaked when a leaf replaces one), and the VM-entry
- * check table against the list in the uapi header.  Load minivmx.ko,
+ * check table against the list in the uapi header, and the double-fault
+ * rules of event injection.  Load minivmx.ko,
  * then this module; results are in /sys/kernel/debug/kunit/.
  */
 #include <kunit/test.h>
@@ -14,6 +15,7 @@
 #include <linux/module.h>
 #include <asm/fpu/types.h>
 #include <asm/io.h>
+#include <asm/trapnr.h>
 #include <asm/vmx.h>
 
 #include "minivmx.h"
@@ -279,6 +281,37 @@ static void ept_huge_leaf_frees_empty_table(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0UL, f->vm.ept_tables);
 }
 
+/* SDM Vol. 3A Table 6-5, row by row (benign, contributory, page fault). */
+static void exception_merge_follows_table_6_5(struct kunit *test)
+{
+	/* Benign first: the second is handled after it. */
+	KUNIT_EXPECT_EQ(test, X86_TRAP_GP, mvx_exception_merge(X86_TRAP_DB,
+							       X86_TRAP_GP));
+	KUNIT_EXPECT_EQ(test, X86_TRAP_PF, mvx_exception_merge(X86_TRAP_NMI,
+							       X86_TRAP_PF));
+	/* Contributory first. */
+	KUNIT_EXPECT_EQ(test, X86_TRAP_DF, mvx_exception_merge(X86_TRAP_GP,
+							       X86_TRAP_NP));
+	KUNIT_EXPECT_EQ(test, X86_TRAP_DF, mvx_exception_merge(X86_TRAP_DE,
+							       X86_TRAP_SS));
+	KUNIT_EXPECT_EQ(test, X86_TRAP_PF, mvx_exception_merge(X86_TRAP_TS,
+							       X86_TRAP_PF));
+	KUNIT_EXPECT_EQ(test, X86_TRAP_UD, mvx_exception_merge(X86_TRAP_GP,
+							       X86_TRAP_UD));
+	/* Page fault first. */
+	KUNIT_EXPECT_EQ(test, X86_TRAP_DF, mvx_exception_merge(X86_TRAP_PF,
+							       X86_TRAP_PF));
+	KUNIT_EXPECT_EQ(test, X86_TRAP_DF, mvx_exception_merge(X86_TRAP_PF,
+							       X86_TRAP_GP));
+	KUNIT_EXPECT_EQ(test, X86_TRAP_AC, mvx_exception_merge(X86_TRAP_PF,
+							       X86_TRAP_AC));
+	/* Anything during #DF: shutdown. */
+	KUNIT_EXPECT_EQ(test, MVX_TRIPLE_FAULT,
+			mvx_exception_merge(X86_TRAP_DF, X86_TRAP_PF));
+	KUNIT_EXPECT_EQ(test, MVX_TRIPLE_FAULT,
+			mvx_exception_merge(X86_TRAP_DF, X86_TRAP_DB));
+}
+
 static struct kunit_case minivmx_cases[] = {
 	KUNIT_CASE(adjust_forces_must_be_one_bits),
 	KUNIT_CASE(adjust_drops_disallowed_optional_bits),
@@ -288,6 +321,7 @@ static struct kunit_case minivmx_cases[] = {
 	KUNIT_CASE(ept_nx_huge_pages_split),
 	KUNIT_CASE(ept_huge_leaf_frees_empty_table),
 	KUNIT_CASE(entry_checks_cover_the_uapi_list),
+	KUNIT_CASE(exception_merge_follows_table_6_5),
 	{}
 };
 

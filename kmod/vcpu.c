@@ -422,10 +422,13 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 					mvx_ring_user(v);
 				return mvx_debug_report(v);
 			}
-			/* A TF step the kernel completed: a new batch. */
-			if (v->debug.tf && mvx_debug_tf_prepare(v))
-				return 1;
 		}
+		/* The next event, or the windows to wait for one. */
+		if (unlikely(!mvx_events_inject(v)))
+			return 0;
+		/* A TF step the kernel completed: a new batch. */
+		if (mvx_debugging(v) && v->debug.tf && mvx_debug_tf_prepare(v))
+			return 1;
 		local_irq_disable();
 		if (vcpu_should_leave(v)) {
 			local_irq_enable();
@@ -534,6 +537,7 @@ static int vcpu_run(struct mvx_vcpu *v)
 			vcpu_switch_to_guest(v);
 			ret = vcpu_run_batch(v);
 			vcpu_switch_to_host(v);
+			mvx_events_cancel(v);
 		}
 		preempt_enable();
 		up_read(&v->vm->mem_lock);
@@ -605,9 +609,9 @@ static long vcpu_set_regs(struct mvx_vcpu *v, const void __user *arg)
 		vmcs_write(GUEST_RSP, r.rsp);
 		vmcs_write(GUEST_RIP, r.rip);
 		vmcs_write(GUEST_RFLAGS, r.rflags);
-		/* ... and a fault or event queued for the old ones. */
-		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 	});
+	/* ... and a fault raised for the old ones (KVM's SET_REGS). */
+	mvx_cancel_exception(v);
 	/* New registers cancel what a userspace exit left to complete. */
 	v->pending = MVX_PENDING_NONE;
 	return 0;
@@ -677,7 +681,18 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return -EINTR;
 	switch (cmd) {
 	case MINIVMX_RUN:
-		ret = arg ? -EINVAL : vcpu_run(v);
+		if (arg) {
+			ret = -EINVAL;
+			break;
+		}
+		ret = vcpu_run(v);
+		WITH_VMCS(v, mvx_events_report(v));
+		break;
+	case MINIVMX_INTERRUPT:
+		ret = mvx_interrupt(v, uarg);
+		break;
+	case MINIVMX_NMI:
+		ret = arg ? -EINVAL : mvx_nmi(v);
 		break;
 	case MINIVMX_GET_REGS:
 		ret = vcpu_get_regs(v, uarg);

@@ -548,28 +548,6 @@ static bool sregs_cr_valid(const struct minivmx_sregs *s)
 }
 
 /*
- * An exception still waiting for VM entry pushes an error code only in
- * protected mode (26.2.1.3): keep it consistent with a new CR0.PE, or
- * entry fails with "invalid control fields".
- */
-static void vmcs_fix_pending_exception(bool pe)
-{
-	u32 info = vmcs_read(VM_ENTRY_INTR_INFO_FIELD);
-	u8 vector = info & INTR_INFO_VECTOR_MASK;
-	bool code;
-
-	if (!(info & INTR_INFO_VALID_MASK) ||
-	    (info & INTR_INFO_INTR_TYPE_MASK) != INTR_TYPE_HARD_EXCEPTION)
-		return;
-	code = pe && (vector == X86_TRAP_DF ||
-		      (vector >= X86_TRAP_TS && vector <= X86_TRAP_PF) ||
-		      vector == X86_TRAP_AC || vector == X86_TRAP_CP);
-	if (code != !!(info & INTR_INFO_DELIVER_CODE_MASK))
-		vmcs_write(VM_ENTRY_INTR_INFO_FIELD,
-			   info ^ INTR_INFO_DELIVER_CODE_MASK);
-}
-
-/*
  * The VM-entry checks special registers take part in, on the state
  * vmcs_set_sregs() would load.  Return: the failed check, or 0.
  */
@@ -657,6 +635,6 @@ int vmcs_set_sregs(struct mvx_vcpu *v, const struct minivmx_sregs *s)
 	v->efer = s->efer;
 	vmcs_set_lma(v, lma);
 	vmcs_load_pdptes(v, s->cr0, s->cr3, s->cr4, s->efer, true);
-	vmcs_fix_pending_exception(s->cr0 & X86_CR0_PE);
+	/* A queued exception's error code follows CR0.PE at entry (events.c). */
 	return 0;
 }

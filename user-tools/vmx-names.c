@@ -62,6 +62,7 @@ static const char * const minivmx_exits[] = {
 	[MINIVMX_EXIT_CONSOLE] = "CONSOLE",
 	[MINIVMX_EXIT_INTR] = "INTR",
 	[MINIVMX_EXIT_DEBUG] = "DEBUG",
+	[MINIVMX_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
 };
 
 /* struct minivmx_run.internal.suberror */

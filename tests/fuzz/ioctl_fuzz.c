@@ -271,6 +271,8 @@ static const struct {
 	{ MINIVMX_GET_VMCS, "GET_VMCS" },
 	{ MINIVMX_SET_EXIT_RING, "SET_EXIT_RING" },
 	{ MINIVMX_TRANSLATE, "TRANSLATE" },
+	{ MINIVMX_INTERRUPT, "INTERRUPT" },
+	{ MINIVMX_NMI, "NMI" },
 };
 
 static const char *cmd_name(unsigned long cmd)
@@ -566,11 +568,32 @@ static void cpuid_arg(struct thr *t, struct minivmx_cpuid *c)
 	}
 }
 
+/* Interrupts and NMIs: vectors around the valid range, pads, windows. */
+static void op_vcpu_event(struct thr *t, const struct obj *o)
+{
+	struct minivmx_interrupt *irq = (void *)t->buf;
+
+	if (one_in(&t->rng, 3)) {
+		uint64_t arg = one_in(&t->rng, 8) ? pick_int(t) : 0;
+		long ret = ioctl(o->fd, MINIVMX_NMI, (unsigned long)arg);
+
+		/* ENODEV: a CPU without virtual NMIs. */
+		judge_errno(t, "ioctl(MINIVMX_NMI)", ret < 0 ? errno : 0,
+			    ENODEV);
+		return;
+	}
+	irq->vector = one_in(&t->rng, 8) ? rnd64(&t->rng) :
+		      rnd(&t->rng, 256);
+	irq->pad = mostly_zero(t);
+	do_ioctl(t, o, MINIVMX_INTERRUPT,
+		 pick_ptr(t, sizeof(struct minivmx_interrupt)));
+}
+
 static void op_vcpu_set(struct thr *t, const struct obj *o)
 {
 	void *arg = t->buf;
 
-	switch (rnd(&t->rng, 3)) {
+	switch (rnd(&t->rng, 4)) {
 	case 0:
 		regs_arg(t, arg);
 		do_ioctl(t, o, MINIVMX_SET_REGS,
@@ -581,10 +604,13 @@ static void op_vcpu_set(struct thr *t, const struct obj *o)
 		do_ioctl(t, o, MINIVMX_SET_SREGS,
 			 pick_ptr(t, sizeof(struct minivmx_sregs)));
 		break;
-	default:
+	case 2:
 		cpuid_arg(t, arg);
 		do_ioctl(t, o, MINIVMX_SET_CPUID,
 			 pick_ptr(t, sizeof(struct minivmx_cpuid)));
+		break;
+	default:
+		op_vcpu_event(t, o);
 	}
 }
 
@@ -793,7 +819,7 @@ static void map_touch(struct thr *t, struct map *m)
 			    r->record_size != sizeof(struct minivmx_exit_record))
 				fail(t, "ring: record_size %u", r->record_size);
 		} else if (m->prot & PROT_READ &&
-			   run->exit_reason > MINIVMX_EXIT_DEBUG) {
+			   run->exit_reason > MINIVMX_EXIT_IRQ_WINDOW_OPEN) {
 			fail(t, "run page: exit_reason %u", run->exit_reason);
 		}
 		break;
@@ -802,8 +828,10 @@ static void map_touch(struct thr *t, struct map *m)
 		if (m->prot & PROT_WRITE && m->ring)
 			((volatile struct minivmx_exit_ring *)m->p)->tail =
 				rnd64(&t->rng);
-		else if (m->prot & PROT_WRITE)
+		else if (m->prot & PROT_WRITE && one_in(&t->rng, 2))
 			run->immediate_exit = rnd(&t->rng, 2);
+		else if (m->prot & PROT_WRITE)
+			run->request_interrupt_window = rnd(&t->rng, 2);
 	}
 }
 

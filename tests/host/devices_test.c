@@ -281,7 +281,9 @@ TEST(names)
 	EXPECT_STREQ("GUEST_EXIT", minivmx_exit_name(MINIVMX_EXIT_GUEST_EXIT));
 	EXPECT_STREQ("INTR", minivmx_exit_name(MINIVMX_EXIT_INTR));
 	EXPECT_STREQ("DEBUG", minivmx_exit_name(MINIVMX_EXIT_DEBUG));
-	EXPECT_EQ(NULL, minivmx_exit_name(MINIVMX_EXIT_DEBUG + 1));
+	EXPECT_STREQ("IRQ_WINDOW_OPEN",
+		     minivmx_exit_name(MINIVMX_EXIT_IRQ_WINDOW_OPEN));
+	EXPECT_EQ(NULL, minivmx_exit_name(MINIVMX_EXIT_IRQ_WINDOW_OPEN + 1));
 	EXPECT_EQ(NULL, minivmx_internal_name(0));
 	EXPECT_STREQ("MMIO touched while delivering an event or walking page tables",
 		     minivmx_internal_name(MINIVMX_INTERNAL_DELIVERY_EV));

@@ -283,7 +283,10 @@ ASSERT_SIZE(ROUTE_OBJ.pad, 4);
 static_assert(sizeof(struct minivmx_port_route) == 16, "port_route size");
 
 ASSERT_OFFSET(struct minivmx_run, immediate_exit, 0);
-ASSERT_OFFSET(struct minivmx_run, pad0, 1);
+ASSERT_OFFSET(struct minivmx_run, request_interrupt_window, 1);
+ASSERT_OFFSET(struct minivmx_run, ready_for_interrupt_injection, 2);
+ASSERT_OFFSET(struct minivmx_run, if_flag, 3);
+ASSERT_OFFSET(struct minivmx_run, pad0, 4);
 ASSERT_OFFSET(struct minivmx_run, exit_reason, 8);
 ASSERT_OFFSET(struct minivmx_run, vmx_exit_reason, 12);
 ASSERT_OFFSET(struct minivmx_run, exit_qualification, 16);
@@ -293,7 +296,10 @@ ASSERT_OFFSET(struct minivmx_run, exit_count, 288);
 ASSERT_OFFSET(struct minivmx_run, console_len, 928);
 ASSERT_OFFSET(struct minivmx_run, console, 932);
 ASSERT_SIZE(RUN_OBJ.immediate_exit, 1);
-ASSERT_SIZE(RUN_OBJ.pad0, 7);
+ASSERT_SIZE(RUN_OBJ.request_interrupt_window, 1);
+ASSERT_SIZE(RUN_OBJ.ready_for_interrupt_injection, 1);
+ASSERT_SIZE(RUN_OBJ.if_flag, 1);
+ASSERT_SIZE(RUN_OBJ.pad0, 4);
 ASSERT_SIZE(RUN_OBJ.exit_reason, 4);
 ASSERT_SIZE(RUN_OBJ.vmx_exit_reason, 4);
 ASSERT_SIZE(RUN_OBJ.exit_qualification, 8);
@@ -390,6 +396,8 @@ ASSERT_CONST(MINIVMX_SET_GUEST_DEBUG, 0x4068ba26UL);
 ASSERT_CONST(MINIVMX_GET_VMCS, 0xc010ba27UL);
 ASSERT_CONST(MINIVMX_SET_EXIT_RING, 0x4020ba28UL);
 ASSERT_CONST(MINIVMX_TRANSLATE, 0xc168ba29UL);
+ASSERT_CONST(MINIVMX_INTERRUPT, 0x4008ba2aUL);
+ASSERT_CONST(MINIVMX_NMI, 0x0000ba2bUL);
 
 /* The step-and-inspect structures: sizes and the run structure's part. */
 ASSERT_SIZE(struct minivmx_guest_debug, 104);
@@ -419,6 +427,12 @@ ASSERT_OFFSET(struct minivmx_run, debug.rip, 40);
 ASSERT_OFFSET(struct minivmx_run, debug.exit_rip, 72);
 ASSERT_OFFSET(struct minivmx_run, debug.insn_info, 116);
 ASSERT_CONST(MINIVMX_EXIT_DEBUG, 11);
+ASSERT_CONST(MINIVMX_EXIT_IRQ_WINDOW_OPEN, 12);
+ASSERT_CONST(MINIVMX_CAP_INTERRUPT, 17);
+ASSERT_CONST(MINIVMX_CAP_NMI, 18);
+ASSERT_SIZE(struct minivmx_interrupt, 8);
+ASSERT_OFFSET(struct minivmx_interrupt, vector, 0);
+ASSERT_OFFSET(struct minivmx_interrupt, pad, 4);
 ASSERT_CONST(MINIVMX_CAP_GUEST_DEBUG, 13);
 ASSERT_CONST(MINIVMX_CAP_GET_VMCS, 14);
 ASSERT_CONST(MINIVMX_CAP_EXIT_RING, 15);
@@ -654,6 +668,12 @@ static const struct member port_route_members[] = {
 static const struct member run_members[] = {
 	{ "immediate_exit", offsetof(RUN, immediate_exit),
 	  sizeof(RUN_OBJ.immediate_exit) },
+	{ "request_interrupt_window", offsetof(RUN, request_interrupt_window),
+	  sizeof(RUN_OBJ.request_interrupt_window) },
+	{ "ready_for_interrupt_injection",
+	  offsetof(RUN, ready_for_interrupt_injection),
+	  sizeof(RUN_OBJ.ready_for_interrupt_injection) },
+	{ "if_flag", offsetof(RUN, if_flag), sizeof(RUN_OBJ.if_flag) },
 	{ "pad0", offsetof(RUN, pad0), sizeof(RUN_OBJ.pad0) },
 	{ "exit_reason", offsetof(RUN, exit_reason),
 	  sizeof(RUN_OBJ.exit_reason) },
@@ -837,6 +857,9 @@ TEST(ioctl_numbers)
 		  _IOC_WRITE, sizeof(struct minivmx_ring_config) },
 		{ "MINIVMX_TRANSLATE", MINIVMX_TRANSLATE,
 		  _IOC_READ | _IOC_WRITE, sizeof(struct minivmx_translate) },
+		{ "MINIVMX_INTERRUPT", MINIVMX_INTERRUPT, _IOC_WRITE,
+		  sizeof(struct minivmx_interrupt) },
+		{ "MINIVMX_NMI", MINIVMX_NMI, _IOC_NONE, 0 },
 	};
 	unsigned long type = MINIVMX_IO;
 	size_t i, j;

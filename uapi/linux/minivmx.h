@@ -45,6 +45,9 @@
 #define MINIVMX_CAP_GET_VMCS		14	/* MINIVMX_GET_VMCS */
 #define MINIVMX_CAP_EXIT_RING		15	/* answers MINIVMX_MAX_RING_ENTRIES */
 #define MINIVMX_CAP_TRANSLATE		16	/* MINIVMX_TRANSLATE */
+/* MINIVMX_INTERRUPT, the run structure's interrupt fields, the window exit */
+#define MINIVMX_CAP_INTERRUPT		17
+#define MINIVMX_CAP_NMI			18	/* MINIVMX_NMI: virtual NMIs */
 
 /**
  * struct minivmx_vmx_msrs - the VMX capability MSRs, as read at load time
@@ -424,6 +427,7 @@ struct minivmx_port_route {
 #define MINIVMX_EXIT_CONSOLE		9	/* the console ring is full */
 #define MINIVMX_EXIT_INTR		10	/* immediate_exit was set */
 #define MINIVMX_EXIT_DEBUG		11	/* MINIVMX_SET_GUEST_DEBUG stopped it */
+#define MINIVMX_EXIT_IRQ_WINDOW_OPEN	12	/* request_interrupt_window: open */
 
 /* struct minivmx_run.debug.reasons: why a MINIVMX_EXIT_DEBUG stopped */
 #define MINIVMX_DEBUG_STEP	(1U << 0)	/* the steps asked for are done */
@@ -460,6 +464,15 @@ struct minivmx_port_route {
  * @immediate_exit: in: non-zero makes MINIVMX_RUN return at once with
  *	-EINTR and MINIVMX_EXIT_INTR; a pending IN, MMIO read or hypercall
  *	is completed by the next MINIVMX_RUN that enters the guest
+ * @request_interrupt_window: in: non-zero makes MINIVMX_RUN return with
+ *	MINIVMX_EXIT_IRQ_WINDOW_OPEN as soon as the guest can take an
+ *	interrupt (@ready_for_interrupt_injection would be 1) and none is
+ *	queued, as KVM's field of that name
+ * @ready_for_interrupt_injection: out: 1 when MINIVMX_INTERRUPT's vector
+ *	would be delivered before the guest's next instruction: RFLAGS.IF is
+ *	set, no STI or MOV SS blocking holds, no interrupt is queued and no
+ *	event is being delivered again
+ * @if_flag: out: the guest's RFLAGS.IF
  * @pad0: padding
  * @exit_reason: out: MINIVMX_EXIT_*
  * @vmx_exit_reason: out: the basic VMX exit reason behind it
@@ -507,7 +520,10 @@ struct minivmx_port_route {
  */
 struct minivmx_run {
 	__u8 immediate_exit;
-	__u8 pad0[7];
+	__u8 request_interrupt_window;
+	__u8 ready_for_interrupt_injection;
+	__u8 if_flag;
+	__u8 pad0[4];
 	__u32 exit_reason;
 	__u32 vmx_exit_reason;
 	__u64 exit_qualification;
@@ -801,6 +817,24 @@ struct minivmx_ring_config {
 	__u64 reserved[3];
 };
 
+/**
+ * struct minivmx_interrupt - argument of MINIVMX_INTERRUPT
+ * @vector: the external interrupt's vector, 32 to 255
+ * @pad: must be 0
+ *
+ * The vector is queued and delivered as an external interrupt as soon as
+ * the guest has RFLAGS.IF set and no STI or MOV SS blocking; until then
+ * the vCPU waits for it with interrupt-window exiting.  One vector at a
+ * time: a second MINIVMX_INTERRUPT before the first was delivered fails
+ * with -EEXIST, as KVM_INTERRUPT does.  A VMM calls it when the run
+ * structure says @ready_for_interrupt_injection, and sets
+ * @request_interrupt_window while it has more to deliver.
+ */
+struct minivmx_interrupt {
+	__u32 vector;
+	__u32 pad;
+};
+
 /* ioctls on /dev/minivmx */
 #define MINIVMX_GET_API_VERSION	_IO(MINIVMX_IO, 0x00)
 #define MINIVMX_CHECK_CAP	_IO(MINIVMX_IO, 0x01)
@@ -823,5 +857,7 @@ struct minivmx_ring_config {
 #define MINIVMX_GET_VMCS	_IOWR(MINIVMX_IO, 0x27, struct minivmx_vmcs_read)
 #define MINIVMX_SET_EXIT_RING	_IOW(MINIVMX_IO, 0x28, struct minivmx_ring_config)
 #define MINIVMX_TRANSLATE	_IOWR(MINIVMX_IO, 0x29, struct minivmx_translate)
+#define MINIVMX_INTERRUPT	_IOW(MINIVMX_IO, 0x2a, struct minivmx_interrupt)
+#define MINIVMX_NMI		_IO(MINIVMX_IO, 0x2b)	/* arg 0 */
 
 #endif /* _UAPI_LINUX_MINIVMX_H */
