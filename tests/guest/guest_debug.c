@@ -474,20 +474,15 @@ TEST(steps_enter_events_and_int3_goes_back_to_the_guest)
 		[0x50] = 0xcc,		/* #UD handler: int3 */
 		[0x60] = 0xf4,		/* #BP handler: hlt */
 	};
-	uint16_t *ivt;
 	struct tvm t;
 	int ret = mvx_load();
 
 	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
 	ASSERT_EQ(0, tvm_create(&t));
 	ASSERT_EQ(0, tvm_setup(&t, 16, code, sizeof(code)));
-	ivt = (uint16_t *)t.mem;
-	ivt[13 * 2] = 0x40;		/* offset, then segment */
-	ivt[13 * 2 + 1] = TVM_CODE >> 4;
-	ivt[6 * 2] = 0x50;
-	ivt[6 * 2 + 1] = TVM_CODE >> 4;
-	ivt[3 * 2] = 0x60;
-	ivt[3 * 2 + 1] = TVM_CODE >> 4;
+	tvm_set_ivt(&t, 13, 0x40);
+	tvm_set_ivt(&t, 6, 0x50);
+	tvm_set_ivt(&t, 3, 0x60);
 	ASSERT_EQ(0, set_debug(&t, MINIVMX_GUESTDBG_SINGLESTEP |
 			       MINIVMX_GUESTDBG_USE_SW_BP, 1));
 	ASSERT_EQ(MINIVMX_EXIT_DEBUG, run_to_stop(&t));
@@ -537,8 +532,7 @@ TEST(steps_across_hlt_injected_ud_and_a_mode_switch)
 	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
 	ASSERT_EQ(0, tvm_create(&t));
 	ASSERT_EQ(0, tvm_setup(&t, 16, code, sizeof(code)));
-	((uint16_t *)t.mem)[6 * 2] = 0x40;
-	((uint16_t *)t.mem)[6 * 2 + 1] = TVM_CODE >> 4;
+	tvm_set_ivt(&t, 6, 0x40);
 	ASSERT_EQ(0, set_debug(&t, MINIVMX_GUESTDBG_SINGLESTEP, 1));
 	ASSERT_EQ(0, tvm_run(&t));
 	ASSERT_EQ(MINIVMX_EXIT_HLT, t.run->exit_reason);
@@ -603,8 +597,7 @@ TEST(steps_keep_the_guests_own_trap_flag)
 	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
 	ASSERT_EQ(0, tvm_create(&t));
 	ASSERT_EQ(0, tvm_setup(&t, 16, code, sizeof(code)));
-	((uint16_t *)t.mem)[1 * 2] = 0x40;
-	((uint16_t *)t.mem)[1 * 2 + 1] = TVM_CODE >> 4;
+	tvm_set_ivt(&t, 1, 0x40);
 	ASSERT_EQ(0, set_debug(&t, MINIVMX_GUESTDBG_SINGLESTEP, 1));
 	while (run_to_stop(&t) == MINIVMX_EXIT_DEBUG && stops++ < 20) {
 		EXPECT_EQ(MINIVMX_DEBUG_STEP, t.run->debug.reasons);
@@ -638,8 +631,7 @@ TEST(steps_enter_int_n)
 	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
 	ASSERT_EQ(0, tvm_create(&t));
 	ASSERT_EQ(0, tvm_setup(&t, 16, code, sizeof(code)));
-	((uint16_t *)t.mem)[0x20 * 2] = 0x40;
-	((uint16_t *)t.mem)[0x20 * 2 + 1] = TVM_CODE >> 4;
+	tvm_set_ivt(&t, 0x20, 0x40);
 	ASSERT_EQ(0, set_debug(&t, MINIVMX_GUESTDBG_SINGLESTEP, 1));
 	ASSERT_EQ(MINIVMX_EXIT_DEBUG, run_to_stop(&t));
 	EXPECT_EQ(MINIVMX_DEBUG_STEP, t.run->debug.reasons);
@@ -726,8 +718,7 @@ TEST(debugging_off_restores_the_guest)
 	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
 	ASSERT_EQ(0, tvm_create(&t));
 	ASSERT_EQ(0, tvm_setup(&t, 16, code, sizeof(code)));
-	((uint16_t *)t.mem)[3 * 2] = 0x60;
-	((uint16_t *)t.mem)[3 * 2 + 1] = TVM_CODE >> 4;
+	tvm_set_ivt(&t, 3, 0x60);
 	ASSERT_EQ(0, set_debug(&t, MINIVMX_GUESTDBG_SINGLESTEP |
 			       MINIVMX_GUESTDBG_USE_SW_BP |
 			       MINIVMX_GUESTDBG_USE_HW_BP, 1));

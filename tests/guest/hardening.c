@@ -177,8 +177,7 @@ TEST_F(hard, guest_single_step_stays_out_of_host_dr6)
 	int fd;
 
 	ASSERT_EQ(0, tvm_setup(&self->t, 16, code, sizeof(code)));
-	((uint16_t *)self->t.mem)[1 * 2] = 0x40;
-	((uint16_t *)self->t.mem)[1 * 2 + 1] = TVM_CODE >> 4;
+	tvm_set_ivt(&self->t, 1, 0x40);
 	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_VMCS, &rd));
 	EXPECT_EQ((1 << 1) | (1 << 17) | (1 << 18), f.value);
 	ASSERT_EQ(0, tvm_run(&self->t));

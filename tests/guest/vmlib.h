@@ -162,6 +162,15 @@ static inline uint64_t tvm_rip(struct tvm *t)
 }
 
 /* A host breakpoint on writes to @var, counted by perf. */
+/* Real mode: point IVT entry @vector at TVM_CODE's segment, offset @ip. */
+static inline void tvm_set_ivt(struct tvm *t, unsigned int vector, uint16_t ip)
+{
+	uint16_t *ivt = (uint16_t *)t->mem;
+
+	ivt[vector * 2] = ip;
+	ivt[vector * 2 + 1] = TVM_CODE >> 4;
+}
+
 static inline int bp_open(volatile int *var)
 {
 	struct perf_event_attr a = {
