@@ -238,6 +238,34 @@ void mvx_events_report(struct mvx_vcpu *v)
 	run->ready_for_interrupt_injection = mvx_ready_for_interrupt(v);
 }
 
+/*
+ * NMIs from IPIs and MSIs join the queue: two at most while NMIs are
+ * unblocked, one while one is being handled (KVM's process_nmi()).
+ */
+static void add_nmis(struct mvx_vcpu *v, unsigned int n, u32 intr)
+{
+	struct mvx_events *e = &v->events;
+	unsigned int limit = 2;
+
+	if ((intr & GUEST_INTR_STATE_NMI) || e->nmi_injected)
+		limit = 1;
+	e->nmi_pending = min(e->nmi_pending + n, limit);
+}
+
+/* What other threads posted for the local APIC's vCPU. */
+static void lapic_collect(struct mvx_vcpu *v)
+{
+	unsigned int n;
+
+	if (!READ_ONCE(v->kicked))
+		return;
+	WRITE_ONCE(v->kicked, false);
+	smp_mb();	/* cleared before what the kick announced is read */
+	n = atomic_xchg(&v->lapic->nmi_queued, 0);
+	if (n && mvx_has_vnmi())
+		add_nmis(v, n, vmcs_read(GUEST_INTERRUPTIBILITY_INFO));
+}
+
 /* Set the window-exiting controls to @want (CPU_BASED_*_WINDOW_EXITING). */
 static void set_windows(struct mvx_vcpu *v, u32 want)
 {
@@ -306,10 +334,14 @@ bool mvx_events_inject(struct mvx_vcpu *v)
 	struct mvx_events *e = &v->events;
 	struct mvx_exception *exc = &e->exc;
 	u32 info = 0, windows = 0, intr;
+	int vec = -1;
 
+	if (v->lapic)
+		lapic_collect(v);
 	if (likely(!mvx_event_queued(v) && !e->nmi_pending &&
 		   !e->irq_pending && !e->triple_fault && !e->windows &&
-		   !e->entry_info && !v->run->request_interrupt_window))
+		   !e->entry_info && !v->run->request_interrupt_window &&
+		   !(v->lapic && READ_ONCE(v->lapic->irr_pending))))
 		return true;
 	if (unlikely(e->triple_fault)) {
 		e->triple_fault = false;
@@ -361,6 +393,20 @@ bool mvx_events_inject(struct mvx_vcpu *v)
 			windows |= CPU_BASED_INTR_WINDOW_EXITING;
 		}
 	}
+	/* The local APIC's, after the one userspace queued (an ExtINT). */
+	if (v->lapic && !e->irq_pending)
+		vec = mvx_lapic_interrupt(v);
+	if (vec >= 0) {
+		if (!info && !irq_blocked(intr)) {
+			mvx_lapic_ack(v, vec);
+			e->irq_injected = true;
+			e->irq_soft = false;
+			e->irq_vector = vec;
+			info = irq_info(v);
+		} else {
+			windows |= CPU_BASED_INTR_WINDOW_EXITING;
+		}
+	}
 	/* Userspace wants to know when it may inject (KVM's req_int_win). */
 	if (v->run->request_interrupt_window)
 		windows |= CPU_BASED_INTR_WINDOW_EXITING;
@@ -385,6 +431,17 @@ void mvx_events_cancel(struct mvx_vcpu *v)
 		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
 		v->events.entry_info = 0;
 	}
+}
+
+/**
+ * mvx_events_reset() - forget every event, as INIT does
+ * @v: the vCPU, its VMCS current
+ */
+void mvx_events_reset(struct mvx_vcpu *v)
+{
+	set_windows(v, 0);
+	mvx_events_cancel(v);
+	memset(&v->events, 0, sizeof(v->events));
 }
 
 /* Exits that can interrupt event delivery (SDM 27.2.4). */
@@ -549,8 +606,6 @@ long mvx_interrupt(struct mvx_vcpu *v, const void __user *arg)
  */
 long mvx_nmi(struct mvx_vcpu *v)
 {
-	struct mvx_events *e = &v->events;
-	unsigned int limit = 2;
 	u32 intr;
 
 	if (!mvx_has_vnmi())
@@ -559,9 +614,6 @@ long mvx_nmi(struct mvx_vcpu *v)
 	mvx_vcpu_load(v);
 	intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
 	preempt_enable();
-	/* KVM's process_nmi(). */
-	if ((intr & GUEST_INTR_STATE_NMI) || e->nmi_injected)
-		limit = 1;
-	e->nmi_pending = min(e->nmi_pending + 1U, limit);
+	add_nmis(v, 1, intr);
 	return 0;
 }

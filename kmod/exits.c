@@ -297,6 +297,8 @@ static int handle_cpuid(struct mvx_vcpu *v)
 		} else {
 			cpuid_count(fn, idx, &r[0], &r[1], &r[2], &r[3]);
 			cpuid_filter(v, fn, idx, r);
+			if (v->lapic)
+				mvx_lapic_cpuid(v, fn, r);
 		}
 	}
 	v->regs[MVX_RAX] = r[0];
@@ -308,9 +310,20 @@ static int handle_cpuid(struct mvx_vcpu *v)
 
 /* ---- HLT, triple fault, NMI, external interrupt, VMCALL ---- */
 
+/*
+ * Without local APICs userspace sees every HLT.  With them, a HLT that an
+ * interrupt can end sleeps in the kernel (lapic.c); one with RFLAGS.IF =
+ * 0 and no NMI coming is the end of the guest (how Linux without ACPI
+ * powers off) and goes to userspace as before.
+ */
 static int handle_hlt(struct mvx_vcpu *v)
 {
-	return skip_after_user(v, MINIVMX_EXIT_HLT);
+	if (!v->lapic || (!(vmcs_read(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
+			  !v->events.nmi_pending &&
+			  !atomic_read(&v->lapic->nmi_queued)))
+		return skip_after_user(v, MINIVMX_EXIT_HLT);
+	skip_and_resume(v);
+	return mvx_lapic_halt(v);
 }
 
 /**
@@ -444,6 +457,8 @@ static int handle_cr_access(struct mvx_vcpu *v)
 			 */
 			if (val & ~0xfULL)
 				ret = -EINVAL;
+			else if (v->lapic)
+				mvx_lapic_set_cr8(v, val);
 			else
 				v->tpr = val;
 		} else {
@@ -454,7 +469,8 @@ static int handle_cr_access(struct mvx_vcpu *v)
 		if (cr == 3)
 			gpr_write(v, reg, vmcs_read(GUEST_CR3));
 		else if (cr == 8)
-			gpr_write(v, reg, v->tpr);
+			gpr_write(v, reg, v->lapic ? mvx_lapic_get_cr8(v) :
+						     v->tpr);
 		else
 			goto unhandled;
 		break;
@@ -588,7 +604,13 @@ static u64 *syscall_msr(struct mvx_vcpu *v, u32 msr)
 static int msr_read(struct mvx_vcpu *v, u32 msr, u64 *val)
 {
 	u64 *p = syscall_msr(v, msr);
+	int ret;
 
+	if (v->lapic) {
+		ret = mvx_lapic_rdmsr(v, msr, val);
+		if (ret != -ENOENT)
+			return ret;
+	}
 	if (p) {
 		*val = *p;
 		return 0;
@@ -644,7 +666,13 @@ static int msr_read(struct mvx_vcpu *v, u32 msr, u64 *val)
 static int msr_write(struct mvx_vcpu *v, u32 msr, u64 val)
 {
 	u64 *p = syscall_msr(v, msr);
+	int ret;
 
+	if (v->lapic) {
+		ret = mvx_lapic_wrmsr(v, msr, val);
+		if (ret != -ENOENT)
+			return ret;
+	}
 	if (p) {
 		if (msr != MSR_STAR && msr != MSR_SYSCALL_MASK && !canonical(val))
 			return -EINVAL;
@@ -987,6 +1015,47 @@ int mvx_fetch_insn(struct mvx_vcpu *v, u8 *buf, unsigned int *len)
 	return 0;
 }
 
+/* The decoded MOV @v->mmio with a value: finish it as a load would. */
+static void mmio_load(struct mvx_vcpu *v, u64 val)
+{
+	struct mvx_mov *mov = &v->mmio;
+
+	if (mov->zero_extend)
+		gpr_write_sized(v, mov->reg, false, mov->dst_size, val);
+	else
+		gpr_write_sized(v, mov->reg, mov->high_byte, mov->size, val);
+}
+
+/* The decoded MOV @v->mmio's value to store. */
+static u64 mmio_store_value(struct mvx_vcpu *v)
+{
+	struct mvx_mov *mov = &v->mmio;
+	u64 val = mov->has_imm ? mov->imm : gpr_read(v, mov->reg);
+
+	return mov->high_byte ? val >> 8 : val;
+}
+
+/* A MOV to or from the local APIC's page, done here. */
+static int lapic_access(struct mvx_vcpu *v, u64 gpa)
+{
+	struct mvx_mov *mov = &v->mmio;
+	int ret = 1;
+
+	v->insn_len = mov->len;
+	if (!mov->is_write) {
+		mmio_load(v, mvx_lapic_mmio_read(v, gpa, mov->size));
+	} else {
+		ret = mvx_lapic_mmio_write(v, gpa, mov->size,
+					   mmio_store_value(v));
+		if (!ret) {	/* MINIVMX_EXIT_EOI: RIP moves on next run */
+			v->pending = MVX_PENDING_SKIP;
+			return 0;
+		}
+	}
+	mvx_skip_insn(v);
+	return ret;
+}
+
 static int handle_ept_violation(struct mvx_vcpu *v)
 {
 	struct minivmx_run *run = v->run;
@@ -1045,6 +1114,9 @@ static int handle_ept_violation(struct mvx_vcpu *v)
 		return internal_error(v, MINIVMX_INTERNAL_EMULATION, 3, data);
 	}
 
+	if (mvx_lapic_is_mmio(v, gpa))
+		return lapic_access(v, gpa);
+
 	run->exit_reason = MINIVMX_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;
 	run->mmio.len = mov->size;
@@ -1052,9 +1124,7 @@ static int handle_ept_violation(struct mvx_vcpu *v)
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
 	v->insn_len = mov->len;
 	if (mov->is_write) {
-		val = mov->has_imm ? mov->imm : gpr_read(v, mov->reg);
-		if (mov->high_byte)
-			val >>= 8;
+		val = mmio_store_value(v);
 		memcpy(run->mmio.data, &val, mov->size);
 		v->pending = MVX_PENDING_SKIP;
 	} else {
@@ -1098,11 +1168,7 @@ int mvx_complete_pending(struct mvx_vcpu *v)
 		break;
 	case MVX_PENDING_MMIO_READ:
 		memcpy(&val, run->mmio.data, mov->size);
-		if (mov->zero_extend)
-			gpr_write_sized(v, mov->reg, false, mov->dst_size, val);
-		else
-			gpr_write_sized(v, mov->reg, mov->high_byte, mov->size,
-					val);
+		mmio_load(v, val);
 		mvx_skip_insn(v);
 		break;
 	case MVX_PENDING_IO_IN:

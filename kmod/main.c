@@ -56,6 +56,7 @@ static long minivmx_check_cap(unsigned long cap)
 	case MINIVMX_CAP_TRANSLATE:
 		return 1;
 	case MINIVMX_CAP_INTERRUPT:
+	case MINIVMX_CAP_LAPIC:
 		return 1;
 	case MINIVMX_CAP_NMI:
 		return mvx_has_vnmi();

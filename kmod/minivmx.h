@@ -8,12 +8,14 @@
 
 #include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/hrtimer.h>
 #include <linux/jump_label.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <asm/fpu/api.h>
 #include <asm/vmx.h>
 #include <linux/minivmx.h>
@@ -123,6 +125,8 @@ struct mvx_slot {
  * @nr_routes: entries in @routes
  * @vcpus: the vCPUs, by id
  * @nr_vcpus: vCPUs created
+ * @lapic: MINIVMX_CREATE_LAPIC was called: vCPUs get a local APIC; the
+ *	array @vcpus is then read under RCU by senders of IPIs and MSIs
  * @users: references: the VM fd and each vCPU
  */
 struct mvx_entry_state;
@@ -143,6 +147,7 @@ struct mvx_vm {
 	unsigned int nr_routes;
 	struct mvx_vcpu *vcpus[MINIVMX_MAX_VCPUS];
 	unsigned int nr_vcpus;
+	bool lapic;
 	refcount_t users;
 };
 
@@ -302,6 +307,49 @@ struct mvx_events {
 	u32 entry_info;
 };
 
+/* What a vCPU with a local APIC is doing (lapic.c). */
+enum mvx_mp_state {
+	MVX_MP_RUNNABLE,
+	MVX_MP_HALTED,		/* HLT with RFLAGS.IF = 1: waits for an event */
+	MVX_MP_WAIT_SIPI,	/* after INIT: waits for a start-up IPI */
+};
+
+#define MVX_LAPIC_INIT	0	/* mvx_lapic.events: INIT received */
+#define MVX_LAPIC_SIPI	1	/* a start-up IPI received */
+
+/**
+ * struct mvx_lapic - a vCPU's local APIC (lapic.c)
+ * @vcpu: its vCPU
+ * @regs: the xAPIC register page; IRR is set by other threads (atomic
+ *	bit operations), everything else only by the vCPU's own thread
+ * @base: IA32_APIC_BASE
+ * @timer: the APIC timer
+ * @period_ns: the running one-shot or periodic count, in nanoseconds
+ * @tsc_deadline: IA32_TSC_DEADLINE; 0 when disarmed
+ * @esr: errors since the last ESR write (bits of ESR)
+ * @irr_pending: IRR may hold a vector the next entry can deliver
+ * @nmi_queued: NMIs sent by IPIs and MSIs, not yet queued for injection
+ * @events: MVX_LAPIC_INIT, MVX_LAPIC_SIPI
+ * @sipi_vector: the start-up IPI's vector
+ * @mp_state: enum mvx_mp_state
+ * @wq: where the vCPU's thread waits while halted or waiting for SIPI
+ */
+struct mvx_lapic {
+	struct mvx_vcpu *vcpu;
+	u32 *regs;
+	u64 base;
+	struct hrtimer timer;
+	u64 period_ns;
+	u64 tsc_deadline;
+	unsigned long esr;
+	bool irr_pending;
+	atomic_t nmi_queued;
+	unsigned long events;
+	u8 sipi_vector;
+	u8 mp_state;
+	wait_queue_head_t wq;
+};
+
 /* What a userspace exit left for the next MINIVMX_RUN to complete. */
 enum mvx_pending {
 	MVX_PENDING_NONE,
@@ -359,6 +407,10 @@ enum mvx_pending {
  * @ring_tsc_entry: where the TSC of the next entry goes: the last record's
  *	tsc_entry, or @ring_tsc_none
  * @ring_tsc_none: a sink for it before the first record
+ * @lapic: the local APIC; NULL in a VM without MINIVMX_CREATE_LAPIC
+ * @in_guest: the thread is about to enter or is in the guest (IRQs off)
+ * @kicked: an event for the guest arrived from another thread: look for
+ *	it before the next entry
  */
 struct mvx_vcpu {
 	struct mvx_vm *vm;
@@ -407,6 +459,8 @@ struct mvx_vcpu {
 	struct mvx_ring *ring;
 	bool ring_on;
 	u64 *ring_tsc_entry, ring_tsc_none;
+	struct mvx_lapic *lapic;
+	bool in_guest, kicked;
 };
 
 /* Indexes into mvx_vcpu.regs, the order of struct minivmx_regs. */
@@ -448,6 +502,7 @@ int mvx_vcpu_init(void);
 
 /* vmcs.c */
 int vmcs_setup(struct mvx_vcpu *v);
+void vmcs_setup_guest(struct mvx_vcpu *v);
 void vmcs_load_host_cpu_state(struct mvx_vcpu *v, int cpu);
 void vmcs_get_sregs(struct mvx_vcpu *v, struct minivmx_sregs *s);
 void vmcs_get_segments(struct mvx_entry_state *st);
@@ -546,6 +601,28 @@ int mvx_handle_nmi_window(struct mvx_vcpu *v);
 bool mvx_has_vnmi(void);
 long mvx_interrupt(struct mvx_vcpu *v, const void __user *arg);
 long mvx_nmi(struct mvx_vcpu *v);
+
+void mvx_events_reset(struct mvx_vcpu *v);
+
+/* lapic.c: the local APIC */
+int mvx_lapic_create(struct mvx_vcpu *v);
+void mvx_lapic_free(struct mvx_vcpu *v);
+void mvx_vcpu_kick(struct mvx_vcpu *v);
+bool mvx_lapic_is_mmio(struct mvx_vcpu *v, u64 gpa);
+u64 mvx_lapic_mmio_read(struct mvx_vcpu *v, u64 gpa, unsigned int len);
+int mvx_lapic_mmio_write(struct mvx_vcpu *v, u64 gpa, unsigned int len,
+			 u64 val);
+int mvx_lapic_rdmsr(struct mvx_vcpu *v, u32 msr, u64 *val);
+int mvx_lapic_wrmsr(struct mvx_vcpu *v, u32 msr, u64 val);
+u8 mvx_lapic_get_cr8(struct mvx_vcpu *v);
+void mvx_lapic_set_cr8(struct mvx_vcpu *v, u8 cr8);
+void mvx_lapic_cpuid(struct mvx_vcpu *v, u32 fn, u32 *r);
+int mvx_lapic_interrupt(struct mvx_vcpu *v);
+void mvx_lapic_ack(struct mvx_vcpu *v, u8 vector);
+bool mvx_lapic_runnable(struct mvx_vcpu *v);
+int mvx_lapic_block(struct mvx_vcpu *v);
+int mvx_lapic_halt(struct mvx_vcpu *v);
+long mvx_signal_msi(struct mvx_vm *vm, const void __user *arg);
 
 /* checks.c: the VM-entry checks, MINIVMX_ENTRY_CHECKS */
 void mvx_entry_state_read(struct mvx_entry_state *st);

@@ -423,6 +423,11 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 				return mvx_debug_report(v);
 			}
 		}
+		/* Halted or waiting for SIPI: sleep in vcpu_run(). */
+		if (v->lapic && unlikely(v->lapic->mp_state != MVX_MP_RUNNABLE ||
+					 v->lapic->events) &&
+		    !mvx_lapic_runnable(v))
+			return 1;
 		/* The next event, or the windows to wait for one. */
 		if (unlikely(!mvx_events_inject(v)))
 			return 0;
@@ -433,6 +438,16 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 		if (vcpu_should_leave(v)) {
 			local_irq_enable();
 			return 1;
+		}
+		/* An event posted since mvx_events_inject(): see kick(). */
+		if (v->lapic) {
+			/* in_guest before kicked; pairs with mvx_vcpu_kick() */
+			smp_store_mb(v->in_guest, true);
+			if (READ_ONCE(v->kicked)) {
+				WRITE_ONCE(v->in_guest, false);
+				local_irq_enable();
+				continue;
+			}
 		}
 		vcpu_update_host_cr(&v->vmcs);
 		vcpu_switch_perf_msrs(v);
@@ -447,6 +462,7 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 			mvx_debug_tf_enter(v);
 
 		ret = vcpu_enter_exit(v);
+		WRITE_ONCE(v->in_guest, false);
 
 		if (mvx_debugging(v) && v->debug.tf)
 			mvx_debug_tf_exit(v);
@@ -525,6 +541,13 @@ static int vcpu_run(struct mvx_vcpu *v)
 	fpu_swap_kvm_fpstate(&v->guest_fpu, true);
 	for (;;) {
 		if (signal_pending(current)) {
+			fpu_swap_kvm_fpstate(&v->guest_fpu, false);
+			goto out_intr;
+		}
+		/* HLT, or an AP before its start-up IPI. */
+		if (v->lapic &&
+		    unlikely(v->lapic->mp_state != MVX_MP_RUNNABLE) &&
+		    mvx_lapic_block(v)) {
 			fpu_swap_kvm_fpstate(&v->guest_fpu, false);
 			goto out_intr;
 		}
@@ -751,6 +774,7 @@ static void vcpu_free(struct mvx_vcpu *v)
 	if (v->vpid)
 		ida_free(&vpid_ida, v->vpid);
 	kfree(v->cpuid);
+	mvx_lapic_free(v);
 	mvx_ring_free(v);
 	mvx_debug_free(v);
 	kfree(v);
@@ -762,9 +786,12 @@ static int vcpu_release(struct inode *inode, struct file *filp)
 	struct mvx_vm *vm = v->vm;
 
 	mutex_lock(&vm->lock);
-	vm->vcpus[v->id] = NULL;
+	WRITE_ONCE(vm->vcpus[v->id], NULL);
 	vm->nr_vcpus--;
 	mutex_unlock(&vm->lock);
+	/* IPIs and MSIs find vCPUs under RCU (lapic.c). */
+	if (v->lapic)
+		synchronize_rcu();
 	vcpu_free(v);
 	mvx_vm_put(vm);
 	return 0;
@@ -835,6 +862,8 @@ int mvx_create_vcpu(struct mvx_vm *vm, unsigned long id)
 	if (vm->vcpus[id])
 		goto err_unlock;
 	WITH_VMCS(v, ret = vmcs_setup(v));
+	if (!ret && vm->lapic)
+		ret = mvx_lapic_create(v);
 	if (ret)
 		goto err_unlock;
 	refcount_inc(&vm->users);
@@ -843,7 +872,7 @@ int mvx_create_vcpu(struct mvx_vm *vm, unsigned long id)
 		refcount_dec(&vm->users);
 		goto err_unlock;
 	}
-	vm->vcpus[id] = v;
+	WRITE_ONCE(vm->vcpus[id], v);
 	vm->nr_vcpus++;
 	mutex_unlock(&vm->lock);
 	return ret;

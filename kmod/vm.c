@@ -378,6 +378,28 @@ out_mutex:
 	return ret;
 }
 
+/*
+ * MINIVMX_CREATE_LAPIC: local APICs for the vCPUs to come.  Return: 0;
+ * -EINVAL for a non-zero @arg; -EEXIST when called before; -EBUSY once a
+ * vCPU exists (its APIC would be missing).
+ */
+static long mvx_create_lapic(struct mvx_vm *vm, unsigned long arg)
+{
+	long ret = 0;
+
+	if (arg)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	if (vm->lapic)
+		ret = -EEXIST;
+	else if (vm->nr_vcpus)
+		ret = -EBUSY;
+	else
+		WRITE_ONCE(vm->lapic, true);
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
 static long mvx_vm_ioctl(struct file *filp, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -392,6 +414,10 @@ static long mvx_vm_ioctl(struct file *filp, unsigned int cmd,
 		return mvx_create_vcpu(vm, arg);
 	case MINIVMX_SET_PORT_ROUTE:
 		return mvx_set_port_route(vm, (void __user *)arg);
+	case MINIVMX_CREATE_LAPIC:
+		return mvx_create_lapic(vm, arg);
+	case MINIVMX_SIGNAL_MSI:
+		return mvx_signal_msi(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -131,7 +131,7 @@ static void vmcs_setup_host(struct mvx_vcpu *v)
 }
 
 /* Architectural state after RESET (SDM Vol. 3A 9.1.1, Table 9-1). */
-static void vmcs_setup_guest(struct mvx_vcpu *v)
+void vmcs_setup_guest(struct mvx_vcpu *v)
 {
 	int i;
 

@@ -398,6 +398,8 @@ ASSERT_CONST(MINIVMX_SET_EXIT_RING, 0x4020ba28UL);
 ASSERT_CONST(MINIVMX_TRANSLATE, 0xc168ba29UL);
 ASSERT_CONST(MINIVMX_INTERRUPT, 0x4008ba2aUL);
 ASSERT_CONST(MINIVMX_NMI, 0x0000ba2bUL);
+ASSERT_CONST(MINIVMX_CREATE_LAPIC, 0x0000ba13UL);
+ASSERT_CONST(MINIVMX_SIGNAL_MSI, 0x4020ba14UL);
 
 /* The step-and-inspect structures: sizes and the run structure's part. */
 ASSERT_SIZE(struct minivmx_guest_debug, 104);
@@ -433,6 +435,14 @@ ASSERT_CONST(MINIVMX_CAP_NMI, 18);
 ASSERT_SIZE(struct minivmx_interrupt, 8);
 ASSERT_OFFSET(struct minivmx_interrupt, vector, 0);
 ASSERT_OFFSET(struct minivmx_interrupt, pad, 4);
+ASSERT_CONST(MINIVMX_CAP_LAPIC, 19);
+ASSERT_CONST(MINIVMX_EXIT_EOI, 13);
+ASSERT_OFFSET(struct minivmx_run, eoi.vector, 32);
+ASSERT_SIZE(struct minivmx_msi, 32);
+ASSERT_OFFSET(struct minivmx_msi, address, 0);
+ASSERT_OFFSET(struct minivmx_msi, data, 8);
+ASSERT_OFFSET(struct minivmx_msi, flags, 12);
+ASSERT_OFFSET(struct minivmx_msi, pad, 16);
 ASSERT_CONST(MINIVMX_CAP_GUEST_DEBUG, 13);
 ASSERT_CONST(MINIVMX_CAP_GET_VMCS, 14);
 ASSERT_CONST(MINIVMX_CAP_EXIT_RING, 15);
@@ -860,6 +870,9 @@ TEST(ioctl_numbers)
 		{ "MINIVMX_INTERRUPT", MINIVMX_INTERRUPT, _IOC_WRITE,
 		  sizeof(struct minivmx_interrupt) },
 		{ "MINIVMX_NMI", MINIVMX_NMI, _IOC_NONE, 0 },
+		{ "MINIVMX_CREATE_LAPIC", MINIVMX_CREATE_LAPIC, _IOC_NONE, 0 },
+		{ "MINIVMX_SIGNAL_MSI", MINIVMX_SIGNAL_MSI, _IOC_WRITE,
+		  sizeof(struct minivmx_msi) },
 	};
 	unsigned long type = MINIVMX_IO;
 	size_t i, j;

@@ -48,6 +48,8 @@
 /* MINIVMX_INTERRUPT, the run structure's interrupt fields, the window exit */
 #define MINIVMX_CAP_INTERRUPT		17
 #define MINIVMX_CAP_NMI			18	/* MINIVMX_NMI: virtual NMIs */
+/* MINIVMX_CREATE_LAPIC, MINIVMX_SIGNAL_MSI, HLT in the kernel */
+#define MINIVMX_CAP_LAPIC		19
 
 /**
  * struct minivmx_vmx_msrs - the VMX capability MSRs, as read at load time
@@ -428,6 +430,7 @@ struct minivmx_port_route {
 #define MINIVMX_EXIT_INTR		10	/* immediate_exit was set */
 #define MINIVMX_EXIT_DEBUG		11	/* MINIVMX_SET_GUEST_DEBUG stopped it */
 #define MINIVMX_EXIT_IRQ_WINDOW_OPEN	12	/* request_interrupt_window: open */
+#define MINIVMX_EXIT_EOI		13	/* EOI of a level-triggered vector */
 
 /* struct minivmx_run.debug.reasons: why a MINIVMX_EXIT_DEBUG stopped */
 #define MINIVMX_DEBUG_STEP	(1U << 0)	/* the steps asked for are done */
@@ -497,6 +500,9 @@ struct minivmx_port_route {
  *	(MINIVMX_INTERNAL_*), @internal.data depends on it (GPA, instruction
  *	bytes)
  * @guest_exit: MINIVMX_EXIT_GUEST_EXIT: @guest_exit.status
+ * @eoi: MINIVMX_EXIT_EOI: the guest wrote its local APIC's EOI register
+ *	for @eoi.vector, which was delivered level-triggered: the I/O APIC
+ *	in userspace may deliver that line again
  * @debug: MINIVMX_EXIT_DEBUG: @debug.reasons (MINIVMX_DEBUG_*, more than
  *	one may be set), @debug.rip where the guest stopped (the next
  *	instruction to run), @debug.steps the instructions completed since
@@ -566,6 +572,9 @@ struct minivmx_run {
 		struct {
 			__u64 status;
 		} guest_exit;
+		struct {
+			__u8 vector;
+		} eoi;
 		struct {
 			__u32 reasons;
 			__u32 vmx_exit_reason;
@@ -835,6 +844,28 @@ struct minivmx_interrupt {
 	__u32 pad;
 };
 
+/**
+ * struct minivmx_msi - argument of MINIVMX_SIGNAL_MSI
+ * @address: the message address, as a device writes it (SDM Vol. 3A
+ *	11.11.1): 0xFEE in bits 31:20, the destination APIC ID in bits
+ *	19:12, bit 2 set for a logical destination; bits 63:32 must be 0
+ * @data: the message data (11.11.2): vector in bits 7:0, delivery mode in
+ *	bits 10:8 (fixed, lowest priority, NMI, INIT; SMI and ExtINT are
+ *	refused), bit 15 set for level-triggered; the other bits must be 0
+ * @flags: must be 0
+ * @pad: must be 0
+ *
+ * Delivered to the in-kernel local APICs as an I/O APIC or a device would
+ * send it.  MINIVMX_SIGNAL_MSI returns the number of vCPUs that accepted
+ * it (0 when none matched or their APICs are disabled).
+ */
+struct minivmx_msi {
+	__u64 address;
+	__u32 data;
+	__u32 flags;
+	__u8 pad[16];
+};
+
 /* ioctls on /dev/minivmx */
 #define MINIVMX_GET_API_VERSION	_IO(MINIVMX_IO, 0x00)
 #define MINIVMX_CHECK_CAP	_IO(MINIVMX_IO, 0x01)
@@ -845,6 +876,9 @@ struct minivmx_interrupt {
 #define MINIVMX_SET_MEMORY_REGION _IOW(MINIVMX_IO, 0x10, struct minivmx_memory_region)
 #define MINIVMX_CREATE_VCPU	_IO(MINIVMX_IO, 0x11)	/* arg: id; returns a vCPU fd */
 #define MINIVMX_SET_PORT_ROUTE	_IOW(MINIVMX_IO, 0x12, struct minivmx_port_route)
+/* arg 0: every vCPU created after it gets an in-kernel local APIC */
+#define MINIVMX_CREATE_LAPIC	_IO(MINIVMX_IO, 0x13)
+#define MINIVMX_SIGNAL_MSI	_IOW(MINIVMX_IO, 0x14, struct minivmx_msi)
 
 /* ioctls on a vCPU fd */
 #define MINIVMX_RUN		_IO(MINIVMX_IO, 0x20)

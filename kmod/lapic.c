@@ -1,0 +1,890 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The local APIC, one per vCPU once MINIVMX_CREATE_LAPIC was called (SDM
+ * Vol. 3A chapter 11), in xAPIC mode: the register page at IA32_APIC_BASE
+ * handled in the kernel as it is touched (EPT violations, exits.c), the
+ * task priority also through CR8, interrupts in IRR/ISR/TMR with their
+ * priorities, EOI, the timer in one-shot, periodic and TSC-deadline modes
+ * on an hrtimer, IPIs (fixed, lowest priority, NMI, INIT, start-up;
+ * physical and flat or cluster logical destinations; the shorthands) and
+ * the MSIs of userspace devices.  It is in the kernel because it is on
+ * the hot path of every interrupt and crosses vCPU threads; the I/O APIC
+ * is in userspace and reaches it through MINIVMX_SIGNAL_MSI and the
+ * MINIVMX_EXIT_EOI exit.  The model is KVM's lapic.c, without APIC
+ * virtualization: every access exits.
+ *
+ * Other threads (IPIs from other vCPUs, MSIs, the timer's interrupt) only
+ * set IRR bits, count NMIs and post INIT and SIPI, then kick the vCPU:
+ * mvx_vcpu_kick() wakes it if it sleeps (HLT, wait-for-SIPI) and sends an
+ * IPI to its CPU if it is in the guest.  The vCPU's own thread moves the
+ * rest: it acknowledges interrupts as it injects them (events.c).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/apicdef.h>
+#include <asm/msr.h>
+#include <asm/tsc.h>
+
+#include "minivmx.h"
+#include "vmx_ops.h"
+
+#define LAPIC_VERSION	0x50014		/* 6 LVT entries, version 0x14 */
+#define LVT_MASK_ALL	(APIC_LVT_MASKED | APIC_VECTOR_MASK | APIC_MODE_MASK | \
+			 APIC_INPUT_POLARITY | APIC_LVT_REMOTE_IRR | \
+			 APIC_LVT_LEVEL_TRIGGER)
+#define TIMER_MODES	(APIC_LVT_TIMER_PERIODIC | APIC_LVT_TIMER_TSCDEADLINE)
+#define APIC_SHORT_MASK	0xc0000		/* ICR destination shorthand */
+/* ESR bits (11.5.3), as bit numbers */
+#define ESR_SEND_ILLEGAL	5
+#define ESR_RECV_ILLEGAL	6
+
+/*
+ * The timer counts at 1 GHz divided by TDCR (the "bus clock", as KVM's),
+ * which CPUID leaf 0x15 tells the guest.  A periodic timer is never
+ * faster than every 200 microseconds, KVM's min_timer_period_us: a guest
+ * must not be able to flood the host with timer interrupts.
+ */
+#define LAPIC_BUS_NS		1
+#define MIN_PERIOD_NS		(200 * NSEC_PER_USEC)
+
+static u32 reg_get(struct mvx_lapic *a, unsigned int off)
+{
+	return READ_ONCE(a->regs[off >> 2]);
+}
+
+static void reg_set(struct mvx_lapic *a, unsigned int off, u32 val)
+{
+	WRITE_ONCE(a->regs[off >> 2], val);
+}
+
+/* IRR, ISR and TMR: eight 32-bit words, 16 bytes apart. */
+static unsigned long *vec_word(struct mvx_lapic *a, unsigned int base, u8 vec)
+{
+	return (unsigned long *)&a->regs[(base >> 2) + (vec >> 5) * 4];
+}
+
+static int highest_vector(struct mvx_lapic *a, unsigned int base)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--) {
+		u32 w = reg_get(a, base + i * 0x10);
+
+		if (w)
+			return i * 32 + __fls(w);
+	}
+	return -1;
+}
+
+static bool sw_enabled(struct mvx_lapic *a)
+{
+	return reg_get(a, APIC_SPIV) & APIC_SPIV_APIC_ENABLED;
+}
+
+static bool hw_enabled(struct mvx_lapic *a)
+{
+	return a->base & MSR_IA32_APICBASE_ENABLE;
+}
+
+/* PPR: the higher of TPR and the class of the vector in service (11.8.3.1). */
+static void update_ppr(struct mvx_lapic *a)
+{
+	u32 tpr = reg_get(a, APIC_TASKPRI) & 0xff;
+	int isrv = highest_vector(a, APIC_ISR);
+	u32 isr_class = isrv < 0 ? 0 : isrv & 0xf0;
+
+	reg_set(a, APIC_PROCPRI, (tpr & 0xf0) >= isr_class ? tpr : isr_class);
+}
+
+/* ---- kicks and acceptance ---- */
+
+/**
+ * mvx_vcpu_kick() - make a vCPU look at the events posted for it
+ * @v: the vCPU; any thread, also hard IRQ context
+ *
+ * Pairs with the entry path in vcpu.c: that sets @in_guest, then reads
+ * @kicked; here @kicked is set, then @in_guest read.  One of the two sees
+ * the other's write, so either the entry is skipped or the IPI makes the
+ * guest exit.
+ */
+void mvx_vcpu_kick(struct mvx_vcpu *v)
+{
+	int cpu, me;
+
+	WRITE_ONCE(v->kicked, true);
+	smp_mb();	/* kicked before in_guest; pairs with vcpu.c's store */
+	if (READ_ONCE(v->in_guest)) {
+		me = get_cpu();
+		cpu = READ_ONCE(v->vmcs.cpu);
+		if (cpu >= 0 && cpu != me && cpu_online(cpu))
+			smp_send_reschedule(cpu);
+		put_cpu();
+	}
+	wake_up(&v->lapic->wq);
+}
+
+/* A fixed or lowest-priority interrupt arrives (11.6.1): IRR, and TMR. */
+static bool accept_irq(struct mvx_lapic *a, u8 vec, bool level)
+{
+	if (!sw_enabled(a))
+		return false;
+	if (vec < 16) {
+		set_bit(ESR_RECV_ILLEGAL, &a->esr);
+		return false;
+	}
+	if (level)
+		set_bit(vec & 31, vec_word(a, APIC_TMR, vec));
+	else
+		clear_bit(vec & 31, vec_word(a, APIC_TMR, vec));
+	set_bit(vec & 31, vec_word(a, APIC_IRR, vec));
+	smp_mb__after_atomic();	/* IRR before the hint; see deliverable() */
+	WRITE_ONCE(a->irr_pending, true);
+	mvx_vcpu_kick(a->vcpu);
+	return true;
+}
+
+/* One interrupt message to one local APIC, by its delivery mode. */
+static bool deliver(struct mvx_lapic *a, u32 mode, u8 vec, bool level)
+{
+	switch (mode) {
+	case APIC_DM_FIXED:
+	case APIC_DM_LOWEST:
+		return accept_irq(a, vec, level);
+	case APIC_DM_NMI:
+		atomic_inc(&a->nmi_queued);
+		break;
+	case APIC_DM_INIT:
+		set_bit(MVX_LAPIC_INIT, &a->events);
+		break;
+	case APIC_DM_STARTUP:
+		WRITE_ONCE(a->sipi_vector, vec);
+		smp_wmb();	/* the vector before the flag: runnable() */
+		set_bit(MVX_LAPIC_SIPI, &a->events);
+		break;
+	default:
+		return false;	/* SMI, ExtINT: not modelled */
+	}
+	mvx_vcpu_kick(a->vcpu);
+	return true;
+}
+
+/* Does @dest name @a (11.6.2)? */
+static bool match_dest(struct mvx_lapic *a, u32 dest, bool logical)
+{
+	u32 id = reg_get(a, APIC_ID) >> 24;
+	u32 ldr = reg_get(a, APIC_LDR) >> 24;
+
+	if (!logical)
+		return dest == 0xff || dest == id;
+	if (dest == 0xff)
+		return true;
+	if ((reg_get(a, APIC_DFR) >> 28) == 0xf)	/* flat */
+		return ldr & dest;
+	/* cluster: the high nibble names the cluster, the low one the CPUs */
+	return (ldr >> 4) == (dest >> 4) && (ldr & dest & 0xf);
+}
+
+/*
+ * Send a message to every local APIC that @shorthand and @dest name
+ * (APIC_DEST_SELF/ALLINC/ALLBUT from @src, or a destination).  Lowest
+ * priority goes to the first match (no arbitration).  Return: how many
+ * accepted it.
+ */
+static int send_msg(struct mvx_vm *vm, struct mvx_lapic *src, u32 shorthand,
+		    u32 dest, bool logical, u32 mode, u8 vec, bool level)
+{
+	int i, n = 0;
+
+	rcu_read_lock();
+	for (i = 0; i < MINIVMX_MAX_VCPUS; i++) {
+		struct mvx_vcpu *t = READ_ONCE(vm->vcpus[i]);
+		struct mvx_lapic *a = t ? t->lapic : NULL;
+		bool hit;
+
+		if (!a || !hw_enabled(a))
+			continue;
+		switch (shorthand) {
+		case APIC_DEST_SELF:
+			hit = a == src;
+			break;
+		case APIC_DEST_ALLINC:
+			hit = true;
+			break;
+		case APIC_DEST_ALLBUT:
+			hit = a != src;
+			break;
+		default:
+			hit = match_dest(a, dest, logical);
+		}
+		if (hit && deliver(a, mode, vec, level)) {
+			n++;
+			if (mode == APIC_DM_LOWEST)
+				break;
+		}
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/* A write of ICR's low half sends the IPI (11.6.1). */
+static void send_ipi(struct mvx_lapic *a, u32 icr)
+{
+	u32 mode = icr & APIC_MODE_MASK, shorthand = icr & APIC_SHORT_MASK;
+	u8 vec = icr & APIC_VECTOR_MASK;
+
+	/* INIT level de-assert: nothing to do since the Pentium 4. */
+	if (mode == APIC_DM_INIT && !(icr & APIC_INT_ASSERT) &&
+	    (icr & APIC_INT_LEVELTRIG))
+		return;
+	if ((mode == APIC_DM_FIXED || mode == APIC_DM_LOWEST) && vec < 16) {
+		set_bit(ESR_SEND_ILLEGAL, &a->esr);
+		return;
+	}
+	send_msg(a->vcpu->vm, a, shorthand, reg_get(a, APIC_ICR2) >> 24,
+		 icr & APIC_DEST_LOGICAL, mode, vec,
+		 icr & APIC_INT_LEVELTRIG);
+}
+
+/**
+ * mvx_signal_msi() - MINIVMX_SIGNAL_MSI
+ * @vm: the VM
+ * @arg: user pointer to a struct minivmx_msi
+ *
+ * Return: the number of local APICs that accepted the message; -EFAULT;
+ * -ENXIO without MINIVMX_CREATE_LAPIC; -EINVAL for an address outside
+ * 0xFEExxxxx, a delivery mode other than fixed, lowest priority, NMI or
+ * INIT, reserved bits, or non-zero @flags and @pad.
+ */
+long mvx_signal_msi(struct mvx_vm *vm, const void __user *arg)
+{
+	struct minivmx_msi msi;
+	u32 mode;
+
+	if (copy_from_user(&msi, arg, sizeof(msi)))
+		return -EFAULT;
+	if (!READ_ONCE(vm->lapic))
+		return -ENXIO;
+	mode = msi.data & APIC_MODE_MASK;
+	if ((msi.address >> 20) != 0xfee || (msi.address & 0xff3) ||
+	    (msi.data & ~(APIC_VECTOR_MASK | APIC_MODE_MASK |
+			  APIC_INT_ASSERT | APIC_INT_LEVELTRIG)) ||
+	    msi.flags || memchr_inv(msi.pad, 0, sizeof(msi.pad)))
+		return -EINVAL;
+	if (mode != APIC_DM_FIXED && mode != APIC_DM_LOWEST &&
+	    mode != APIC_DM_NMI && mode != APIC_DM_INIT)
+		return -EINVAL;
+	return send_msg(vm, NULL, 0, (msi.address >> 12) & 0xff,
+			msi.address & BIT(2), mode, msi.data & 0xff,
+			msi.data & APIC_INT_LEVELTRIG);
+}
+
+/* ---- the timer ---- */
+
+static u32 timer_mode(struct mvx_lapic *a)
+{
+	return reg_get(a, APIC_LVTT) & TIMER_MODES;
+}
+
+/* TDCR bits 0, 1 and 3: divide by 2, 4, ... 128, or 1 (11.5.4). */
+static u32 timer_divide(struct mvx_lapic *a)
+{
+	u32 d = reg_get(a, APIC_TDCR), i = (d & 3) | ((d & 8) >> 1);
+
+	return i == 7 ? 1 : 2U << i;
+}
+
+static enum hrtimer_restart timer_fire(struct hrtimer *t)
+{
+	struct mvx_lapic *a = container_of(t, struct mvx_lapic, timer);
+	u32 lvtt = reg_get(a, APIC_LVTT);
+
+	if (!(lvtt & APIC_LVT_MASKED))
+		accept_irq(a, lvtt & APIC_VECTOR_MASK, false);
+	if ((lvtt & TIMER_MODES) == APIC_LVT_TIMER_PERIODIC && a->period_ns) {
+		hrtimer_add_expires_ns(t, a->period_ns);
+		return HRTIMER_RESTART;
+	}
+	if ((lvtt & TIMER_MODES) == APIC_LVT_TIMER_TSCDEADLINE)
+		WRITE_ONCE(a->tsc_deadline, 0);	/* it reads 0 once fired */
+	a->period_ns = 0;
+	return HRTIMER_NORESTART;
+}
+
+static void timer_stop(struct mvx_lapic *a)
+{
+	hrtimer_cancel(&a->timer);
+	a->period_ns = 0;
+}
+
+/* TMICT written in one-shot or periodic mode: count down from it. */
+static void timer_start_count(struct mvx_lapic *a)
+{
+	u64 ns = (u64)reg_get(a, APIC_TMICT) * timer_divide(a) * LAPIC_BUS_NS;
+
+	timer_stop(a);
+	if (!ns)
+		return;
+	if (timer_mode(a) == APIC_LVT_TIMER_PERIODIC)
+		ns = max_t(u64, ns, MIN_PERIOD_NS);
+	a->period_ns = ns;
+	hrtimer_start(&a->timer, ktime_add_ns(ktime_get(), ns),
+		      HRTIMER_MODE_ABS_HARD);
+}
+
+/* IA32_TSC_DEADLINE written in TSC-deadline mode (11.5.4.1). */
+static void timer_start_deadline(struct mvx_lapic *a, u64 deadline)
+{
+	u64 now = rdtsc(), ns = 0;
+
+	timer_stop(a);
+	WRITE_ONCE(a->tsc_deadline, deadline);
+	if (!deadline)
+		return;
+	if (deadline > now && tsc_khz)
+		ns = mul_u64_u32_div(deadline - now, USEC_PER_SEC, tsc_khz);
+	hrtimer_start(&a->timer, ktime_add_ns(ktime_get(), ns),
+		      HRTIMER_MODE_ABS_HARD);
+}
+
+/* TMCCT: what is left of the count (0 when stopped or in deadline mode). */
+static u32 timer_current(struct mvx_lapic *a)
+{
+	s64 left;
+	u64 ns_per_count = (u64)timer_divide(a) * LAPIC_BUS_NS;
+
+	if (!a->period_ns || !hrtimer_active(&a->timer))
+		return 0;
+	left = ktime_to_ns(ktime_sub(hrtimer_get_expires(&a->timer),
+				     ktime_get()));
+	if (left < 0)
+		left = 0;
+	return min_t(u64, div64_u64(left, ns_per_count),
+		     reg_get(a, APIC_TMICT));
+}
+
+/* ---- registers ---- */
+
+static void lapic_reset(struct mvx_lapic *a)
+{
+	static const unsigned int lvts[] = {
+		APIC_LVTT, APIC_LVTTHMR, APIC_LVTPC, APIC_LVT0, APIC_LVT1,
+		APIC_LVTERR,
+	};
+	struct mvx_vcpu *v = a->vcpu;
+	unsigned int i;
+
+	timer_stop(a);
+	memset(a->regs, 0, PAGE_SIZE);
+	reg_set(a, APIC_ID, v->id << 24);
+	reg_set(a, APIC_LVR, LAPIC_VERSION);
+	reg_set(a, APIC_DFR, APIC_DFR_FLAT);
+	reg_set(a, APIC_SPIV, 0xff);
+	for (i = 0; i < ARRAY_SIZE(lvts); i++)
+		reg_set(a, lvts[i], APIC_LVT_MASKED);
+	a->tsc_deadline = 0;
+	a->esr = 0;
+	a->irr_pending = false;
+	atomic_set(&a->nmi_queued, 0);
+}
+
+/**
+ * mvx_lapic_is_mmio() - does a guest access to @gpa go to the local APIC
+ * @v: the vCPU
+ * @gpa: an unbacked guest-physical address
+ *
+ * Return: true while the APIC is enabled in IA32_APIC_BASE and @gpa is in
+ * its 4 KiB page.
+ */
+bool mvx_lapic_is_mmio(struct mvx_vcpu *v, u64 gpa)
+{
+	struct mvx_lapic *a = v->lapic;
+
+	return a && hw_enabled(a) &&
+	       (gpa & PAGE_MASK) == (a->base & MSR_IA32_APICBASE_BASE);
+}
+
+static u32 reg_read(struct mvx_lapic *a, unsigned int reg)
+{
+	switch (reg) {
+	case APIC_EOI:
+		return 0;	/* write-only */
+	case APIC_TMCCT:
+		return timer_current(a);
+	case APIC_ICR:
+		return reg_get(a, APIC_ICR) & ~APIC_ICR_BUSY;
+	default:
+		return reg < 0x400 ? reg_get(a, reg) : 0;
+	}
+}
+
+/**
+ * mvx_lapic_mmio_read() - a guest load from the APIC page
+ * @v: the vCPU, mvx_lapic_is_mmio() true
+ * @gpa: the address
+ * @len: 1 to 8 bytes
+ *
+ * Return: the bytes of the register at @gpa; bytes outside the register's
+ * first four read as 0.
+ */
+u64 mvx_lapic_mmio_read(struct mvx_vcpu *v, u64 gpa, unsigned int len)
+{
+	unsigned int off = gpa & 0xfff, shift = (off & 3) * 8;
+	u64 val = reg_read(v->lapic, off & ~0xfU);
+
+	if (off & 0xc)
+		return 0;
+	val >>= shift;
+	return len >= 8 ? val : val & (BIT_ULL(len * 8) - 1);
+}
+
+/* EOI (11.8.5): the highest vector in service is done. */
+static int eoi(struct mvx_lapic *a)
+{
+	int vec = highest_vector(a, APIC_ISR);
+
+	if (vec < 0)
+		return 1;
+	__clear_bit(vec & 31, vec_word(a, APIC_ISR, vec));
+	update_ppr(a);
+	WRITE_ONCE(a->irr_pending, true);
+	if (test_bit(vec & 31, vec_word(a, APIC_TMR, vec))) {
+		struct minivmx_run *run = a->vcpu->run;
+
+		run->exit_reason = MINIVMX_EXIT_EOI;
+		run->eoi.vector = vec;
+		return 0;
+	}
+	return 1;
+}
+
+static void write_lvt(struct mvx_lapic *a, unsigned int reg, u32 val)
+{
+	u32 mask = LVT_MASK_ALL;
+
+	if (reg == APIC_LVTT) {
+		mask = APIC_LVT_MASKED | APIC_VECTOR_MASK | TIMER_MODES;
+		if ((val & TIMER_MODES) == TIMER_MODES)
+			val &= ~TIMER_MODES;	/* reserved: one-shot */
+		if ((val & TIMER_MODES) != timer_mode(a)) {
+			/* A new mode stops the count (KVM's apic_update_lvtt()). */
+			timer_stop(a);
+			reg_set(a, APIC_TMICT, 0);
+			a->tsc_deadline = 0;
+		}
+	} else if (reg == APIC_LVTERR) {
+		mask = APIC_LVT_MASKED | APIC_VECTOR_MASK;
+	}
+	if (!sw_enabled(a))
+		val |= APIC_LVT_MASKED;
+	reg_set(a, reg, val & mask);
+}
+
+/**
+ * mvx_lapic_mmio_write() - a guest store to the APIC page
+ * @v: the vCPU, mvx_lapic_is_mmio() true
+ * @gpa: the address
+ * @len: bytes stored; only aligned 32-bit stores are defined (11.4.1),
+ *	others are dropped
+ * @val: the value
+ *
+ * Return: 1 to go on, 0 when @v->run is filled (MINIVMX_EXIT_EOI).
+ */
+int mvx_lapic_mmio_write(struct mvx_vcpu *v, u64 gpa, unsigned int len,
+			 u64 val)
+{
+	struct mvx_lapic *a = v->lapic;
+	unsigned int reg = gpa & 0xfff;
+	u32 x = val;
+
+	if (len != 4 || (reg & 0xf))
+		return 1;
+	switch (reg) {
+	case APIC_ID:
+		reg_set(a, reg, x & 0xff000000);
+		break;
+	case APIC_TASKPRI:
+		reg_set(a, reg, x & 0xff);
+		update_ppr(a);
+		WRITE_ONCE(a->irr_pending, true);
+		break;
+	case APIC_EOI:
+		return eoi(a);
+	case APIC_LDR:
+		reg_set(a, reg, x & 0xff000000);
+		break;
+	case APIC_DFR:
+		reg_set(a, reg, x | 0x0fffffff);
+		break;
+	case APIC_SPIV:
+		reg_set(a, reg, x & 0x3ff);
+		if (!(x & APIC_SPIV_APIC_ENABLED)) {
+			unsigned int r;
+
+			for (r = APIC_LVTT; r <= APIC_LVTERR; r += 0x10)
+				reg_set(a, r, reg_get(a, r) | APIC_LVT_MASKED);
+		}
+		break;
+	case APIC_ESR:
+		reg_set(a, reg, xchg(&a->esr, 0));
+		break;
+	case APIC_ICR2:
+		reg_set(a, reg, x & 0xff000000);
+		break;
+	case APIC_ICR:
+		reg_set(a, reg, x & ~APIC_ICR_BUSY);
+		send_ipi(a, x);
+		break;
+	case APIC_LVTT:
+	case APIC_LVTTHMR:
+	case APIC_LVTPC:
+	case APIC_LVT0:
+	case APIC_LVT1:
+	case APIC_LVTERR:
+		write_lvt(a, reg, x);
+		break;
+	case APIC_TMICT:
+		if (timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE)
+			break;
+		reg_set(a, reg, x);
+		timer_start_count(a);
+		break;
+	case APIC_TDCR:
+		reg_set(a, reg, x & 0xb);
+		break;
+	default:
+		/* Read-only or not a register: dropped, as KVM does. */
+		break;
+	}
+	return 1;
+}
+
+/* ---- MSRs and CR8 ---- */
+
+/**
+ * mvx_lapic_rdmsr() - IA32_APIC_BASE and IA32_TSC_DEADLINE
+ * @v: the vCPU, with a local APIC
+ * @msr: the MSR
+ * @val: its value
+ *
+ * Return: 0, or -ENOENT when @msr is not the APIC's.
+ */
+int mvx_lapic_rdmsr(struct mvx_vcpu *v, u32 msr, u64 *val)
+{
+	struct mvx_lapic *a = v->lapic;
+
+	switch (msr) {
+	case MSR_IA32_APICBASE:
+		*val = a->base;
+		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		*val = timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE ?
+		       READ_ONCE(a->tsc_deadline) : 0;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/**
+ * mvx_lapic_wrmsr() - IA32_APIC_BASE and IA32_TSC_DEADLINE
+ * @v: the vCPU, with a local APIC
+ * @msr: the MSR
+ * @val: the value
+ *
+ * IA32_APIC_BASE: the base may move and the APIC be disabled and enabled
+ * again (which resets it, 11.4.3); x2APIC mode and reserved bits #GP.
+ * The BSP flag is read-only.
+ *
+ * Return: 0, -EINVAL for a #GP, or -ENOENT when @msr is not the APIC's.
+ */
+int mvx_lapic_wrmsr(struct mvx_vcpu *v, u32 msr, u64 val)
+{
+	struct mvx_lapic *a = v->lapic;
+	u64 rsvd = ~(MSR_IA32_APICBASE_BSP | MSR_IA32_APICBASE_ENABLE |
+		     (GENMASK_ULL(boot_cpu_data.x86_phys_bits - 1, 12)));
+
+	switch (msr) {
+	case MSR_IA32_APICBASE:
+		if (val & rsvd)
+			return -EINVAL;
+		val = (val & ~MSR_IA32_APICBASE_BSP) |
+		      (a->base & MSR_IA32_APICBASE_BSP);
+		if ((val & MSR_IA32_APICBASE_ENABLE) && !hw_enabled(a))
+			lapic_reset(a);
+		else if (!(val & MSR_IA32_APICBASE_ENABLE))
+			timer_stop(a);
+		a->base = val;
+		return 0;
+	case MSR_IA32_TSC_DEADLINE:
+		if (timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE)
+			timer_start_deadline(a, val);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/**
+ * mvx_lapic_get_cr8() - CR8: TPR bits 7:4 (SDM Vol. 3A 11.8.6)
+ * @v: the vCPU, with a local APIC
+ *
+ * Return: the value.
+ */
+u8 mvx_lapic_get_cr8(struct mvx_vcpu *v)
+{
+	return reg_get(v->lapic, APIC_TASKPRI) >> 4;
+}
+
+/**
+ * mvx_lapic_set_cr8() - MOV to CR8
+ * @v: the vCPU, with a local APIC
+ * @cr8: 0 to 15
+ */
+void mvx_lapic_set_cr8(struct mvx_vcpu *v, u8 cr8)
+{
+	reg_set(v->lapic, APIC_TASKPRI, cr8 << 4);
+	update_ppr(v->lapic);
+	WRITE_ONCE(v->lapic->irr_pending, true);
+}
+
+/**
+ * mvx_lapic_cpuid() - what CPUID says about the local APIC and its timer
+ * @v: the vCPU, with a local APIC
+ * @fn: the leaf
+ * @r: EAX, EBX, ECX, EDX as filtered from the host's
+ *
+ * Leaf 1: the APIC (while enabled in IA32_APIC_BASE) and TSC-deadline
+ * bits; leaf 6: ARAT, the timer runs in every C-state; leaves 0x15 and
+ * 0x16, always minivmx's: the TSC rate (a 1 GHz crystal,
+ * which is also the APIC timer's clock) and the frequencies, so that the
+ * guest calibrates nothing.
+ */
+void mvx_lapic_cpuid(struct mvx_vcpu *v, u32 fn, u32 *r)
+{
+	u32 host_max = boot_cpu_data.cpuid_level;
+
+	switch (fn) {
+	case 0:
+		r[0] = max(r[0], 0x16U);
+		return;
+	case 1:
+		if (hw_enabled(v->lapic))
+			r[3] |= BIT(9);
+		r[2] |= BIT(24);
+		return;
+	case 6:
+		r[0] |= BIT(2);
+		return;
+	case 0x15:
+		r[0] = USEC_PER_SEC;		/* TSC = ECX * EBX / EAX */
+		r[1] = tsc_khz;
+		r[2] = NSEC_PER_SEC / LAPIC_BUS_NS;
+		r[3] = 0;
+		return;
+	case 0x16:
+		r[0] = tsc_khz / 1000;		/* base and maximum MHz */
+		r[1] = tsc_khz / 1000;
+		r[2] = 1000 / LAPIC_BUS_NS;	/* bus MHz */
+		r[3] = 0;
+		return;
+	}
+	if (fn > host_max && fn < 0x15)
+		memset(r, 0, 4 * sizeof(*r));
+}
+
+/* ---- delivery to the guest ---- */
+
+/*
+ * The vector the APIC would present to the CPU now: the highest in IRR,
+ * if its priority class is above PPR's.  Return it, or -1.
+ */
+static int deliverable(struct mvx_lapic *a)
+{
+	int vec;
+
+	if (!READ_ONCE(a->irr_pending))
+		return -1;
+	vec = highest_vector(a, APIC_IRR);
+	if (vec < 0) {
+		WRITE_ONCE(a->irr_pending, false);
+		smp_mb();	/* the hint cleared before IRR is read again */
+		/* An IRR bit set meanwhile keeps the hint. */
+		vec = highest_vector(a, APIC_IRR);
+		if (vec < 0)
+			return -1;
+		WRITE_ONCE(a->irr_pending, true);
+	}
+	if ((vec & 0xf0) <= (reg_get(a, APIC_PROCPRI) & 0xf0))
+		return -1;
+	return vec;
+}
+
+/**
+ * mvx_lapic_interrupt() - the interrupt the guest should take next
+ * @v: the vCPU, with a local APIC; its own thread
+ *
+ * Return: the vector, or -1 when none can be delivered.
+ */
+int mvx_lapic_interrupt(struct mvx_vcpu *v)
+{
+	struct mvx_lapic *a = v->lapic;
+
+	if (!hw_enabled(a) || !sw_enabled(a))
+		return -1;
+	return deliverable(a);
+}
+
+/**
+ * mvx_lapic_ack() - the CPU takes @vector: from IRR into ISR (11.8.4)
+ * @v: the vCPU
+ * @vector: what mvx_lapic_interrupt() returned
+ */
+void mvx_lapic_ack(struct mvx_vcpu *v, u8 vector)
+{
+	struct mvx_lapic *a = v->lapic;
+
+	clear_bit(vector & 31, vec_word(a, APIC_IRR, vector));
+	__set_bit(vector & 31, vec_word(a, APIC_ISR, vector));
+	update_ppr(a);
+}
+
+/* ---- halting, INIT and start-up ---- */
+
+/* Can a halted vCPU go on (its RFLAGS.IF was 1 at the HLT)? */
+static bool halt_wakes(struct mvx_vcpu *v)
+{
+	struct mvx_lapic *a = v->lapic;
+
+	if (atomic_read(&a->nmi_queued) || v->events.nmi_pending ||
+	    v->events.irq_pending)
+		return true;
+	return hw_enabled(a) && sw_enabled(a) && deliverable(a) >= 0;
+}
+
+/**
+ * mvx_lapic_runnable() - may the vCPU enter the guest
+ * @v: the vCPU, with a local APIC, its VMCS current
+ *
+ * Takes INIT (the vCPU's state as after INIT; an AP then waits for a
+ * start-up IPI, SDM Vol. 3A 9.4) and the start-up IPI (real mode at
+ * vector * 4 KiB), and ends a HLT that an event can wake.
+ *
+ * Return: true when it is runnable.
+ */
+bool mvx_lapic_runnable(struct mvx_vcpu *v)
+{
+	struct mvx_lapic *a = v->lapic;
+
+	if (unlikely(READ_ONCE(a->events))) {
+		if (test_and_clear_bit(MVX_LAPIC_INIT, &a->events)) {
+			vmcs_setup_guest(v);
+			memset(v->regs, 0, sizeof(v->regs));
+			v->regs[MVX_RDX] = 0x600;	/* family 6 */
+			v->cr2 = 0;
+			mvx_events_reset(v);
+			lapic_reset(a);
+			a->mp_state = (a->base & MSR_IA32_APICBASE_BSP) ?
+				      MVX_MP_RUNNABLE : MVX_MP_WAIT_SIPI;
+		}
+		/* A start-up IPI counts only in wait-for-SIPI (KVM's rule). */
+		if (test_and_clear_bit(MVX_LAPIC_SIPI, &a->events) &&
+		    a->mp_state == MVX_MP_WAIT_SIPI) {
+			smp_rmb();	/* the flag before the vector: deliver() */
+			vmcs_write(GUEST_CS_SELECTOR, a->sipi_vector << 8);
+			vmcs_write(GUEST_CS_BASE, a->sipi_vector << 12);
+			vmcs_write(GUEST_RIP, 0);
+			a->mp_state = MVX_MP_RUNNABLE;
+		}
+	}
+	if (a->mp_state == MVX_MP_HALTED && halt_wakes(v))
+		a->mp_state = MVX_MP_RUNNABLE;
+	return a->mp_state == MVX_MP_RUNNABLE;
+}
+
+static bool can_wake(struct mvx_vcpu *v)
+{
+	struct mvx_lapic *a = v->lapic;
+
+	if (test_bit(MVX_LAPIC_INIT, &a->events))
+		return true;
+	if (a->mp_state == MVX_MP_WAIT_SIPI)
+		return test_bit(MVX_LAPIC_SIPI, &a->events);
+	return a->mp_state != MVX_MP_HALTED || halt_wakes(v);
+}
+
+/**
+ * mvx_lapic_block() - sleep while the vCPU is halted or waits for SIPI
+ * @v: the vCPU, with a local APIC, preemptible
+ *
+ * Return: 0 when something can wake it, -EINTR for a signal (it stays
+ * halted: the next MINIVMX_RUN waits again).
+ */
+int mvx_lapic_block(struct mvx_vcpu *v)
+{
+	return wait_event_interruptible(v->lapic->wq, can_wake(v)) ? -EINTR : 0;
+}
+
+/**
+ * mvx_lapic_halt() - HLT with RFLAGS.IF = 1 in a VM with local APICs
+ * @v: the vCPU, its VMCS current, RIP already past the HLT
+ *
+ * Return: 1; the run loop sleeps until an interrupt, an NMI or INIT can
+ * wake the vCPU.
+ */
+int mvx_lapic_halt(struct mvx_vcpu *v)
+{
+	v->lapic->mp_state = MVX_MP_HALTED;
+	return 1;
+}
+
+/**
+ * mvx_lapic_create() - give a new vCPU its local APIC
+ * @v: the vCPU, not visible to other threads yet
+ *
+ * The BSP (vCPU 0) is runnable; the others wait for INIT and a start-up
+ * IPI, as after power-up (and as KVM's with an in-kernel irqchip).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mvx_lapic_create(struct mvx_vcpu *v)
+{
+	struct mvx_lapic *a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
+
+	if (!a)
+		return -ENOMEM;
+	a->regs = (u32 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!a->regs) {
+		kfree(a);
+		return -ENOMEM;
+	}
+	a->vcpu = v;
+	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
+	a->timer.function = timer_fire;
+	init_waitqueue_head(&a->wq);
+	a->base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
+		  (v->id ? 0 : MSR_IA32_APICBASE_BSP);
+	a->mp_state = v->id ? MVX_MP_WAIT_SIPI : MVX_MP_RUNNABLE;
+	v->lapic = a;
+	lapic_reset(a);
+	return 0;
+}
+
+/**
+ * mvx_lapic_free() - stop the timer and free the local APIC
+ * @v: the vCPU, unreachable by other threads (an RCU grace period after
+ *	it left the VM's array)
+ */
+void mvx_lapic_free(struct mvx_vcpu *v)
+{
+	struct mvx_lapic *a = v->lapic;
+
+	if (!a)
+		return;
+	hrtimer_cancel(&a->timer);
+	free_page((unsigned long)a->regs);
+	kfree(a);
+	v->lapic = NULL;
+}
