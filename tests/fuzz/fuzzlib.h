@@ -170,7 +170,7 @@ static inline bool errno_expected(int e)
 	switch (e) {
 	case EINVAL: case EFAULT: case ENOTTY: case EBUSY: case EEXIST:
 	case ENOENT: case ENOMEM: case ENOSPC: case E2BIG: case EINTR:
-	case EIO: case EBADF: case EPERM: case EACCES:
+	case EIO: case EBADF: case EPERM: case EACCES: case ENXIO:
 		return true;
 	default:
 		return false;

@@ -273,6 +273,8 @@ static const struct {
 	{ MINIVMX_TRANSLATE, "TRANSLATE" },
 	{ MINIVMX_INTERRUPT, "INTERRUPT" },
 	{ MINIVMX_NMI, "NMI" },
+	{ MINIVMX_CREATE_LAPIC, "CREATE_LAPIC" },
+	{ MINIVMX_SIGNAL_MSI, "SIGNAL_MSI" },
 };
 
 static const char *cmd_name(unsigned long cmd)
@@ -452,6 +454,21 @@ static void route_arg(struct thr *t, struct minivmx_port_route *r)
 	r->pad = mostly_zero(t);
 }
 
+/* An MSI: mostly well-formed, to any of the first APIC IDs, any mode. */
+static void msi_arg(struct thr *t, struct minivmx_msi *m)
+{
+	rnd_bytes(&t->rng, m, sizeof(*m));
+	if (!one_in(&t->rng, 4)) {
+		m->address = 0xfee00000 | rnd(&t->rng, 4) << 12 |
+			     rnd(&t->rng, 2) << 2;
+		m->data = rnd(&t->rng, 256) | rnd(&t->rng, 8) << 8 |
+			  rnd(&t->rng, 4) << 14;
+	}
+	m->flags = mostly_zero(t);
+	if (!one_in(&t->rng, 8))
+		memset(m->pad, 0, sizeof(m->pad));
+}
+
 /* Give VM @o guest_ram at GPA 0, for vCPUs that spin. */
 static void vm_add_ram(struct thr *t, const struct obj *o)
 {
@@ -469,7 +486,16 @@ static void op_vm(struct thr *t)
 
 	if (!obj_pick(t, K_VM, &o))
 		return op_dev(t);
-	switch (rnd(&t->rng, 8)) {
+	switch (rnd(&t->rng, 10)) {
+	case 8:
+		do_ioctl(t, &o, MINIVMX_CREATE_LAPIC,
+			 one_in(&t->rng, 8) ? pick_int(t) : 0);
+		break;
+	case 9:
+		msi_arg(t, (void *)t->buf);
+		ptr = pick_ptr(t, sizeof(struct minivmx_msi));
+		do_ioctl(t, &o, MINIVMX_SIGNAL_MSI, ptr);
+		break;
 	case 0:
 	case 1:
 	case 2:
@@ -819,7 +845,7 @@ static void map_touch(struct thr *t, struct map *m)
 			    r->record_size != sizeof(struct minivmx_exit_record))
 				fail(t, "ring: record_size %u", r->record_size);
 		} else if (m->prot & PROT_READ &&
-			   run->exit_reason > MINIVMX_EXIT_IRQ_WINDOW_OPEN) {
+			   run->exit_reason > MINIVMX_EXIT_EOI) {
 			fail(t, "run page: exit_reason %u", run->exit_reason);
 		}
 		break;

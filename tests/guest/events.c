@@ -306,17 +306,6 @@ static void put32(struct tvm *t, uint64_t gpa, uint32_t v)
 	memcpy(t->mem + gpa, &v, sizeof(v));
 }
 
-/* A 64-bit interrupt gate to @rip, on IST stack @ist (0: none). */
-static void gate64(struct tvm *t, unsigned int vector, uint64_t rip, int ist)
-{
-	uint32_t *g = (uint32_t *)(t->mem + IDT64 + vector * 16);
-
-	g[0] = (8 << 16) | (rip & 0xffff);
-	g[1] = (rip & 0xffff0000) | 0x8e00 | ist;
-	g[2] = rip >> 32;
-	g[3] = 0;
-}
-
 /*
  * Load the program for the variant's mode with its handlers in the IVT
  * or IDT, and start it at @entry (an offset in the program).
@@ -340,11 +329,11 @@ static int setup(struct tvm *t, int bits, unsigned int entry)
 	} else {
 		ret = tvm_setup(t, 64, prog64, sizeof(prog64));
 		for (i = 0; i < 8; i++)
-			gate64(t, VECTOR + i, TVM_CODE + P64_STUB0 + i * STUB_LEN,
-			       0);
-		gate64(t, 2, TVM_CODE + P64_NMI, 0);
-		gate64(t, 14, TVM_CODE + P64_PF, 0);
-		gate64(t, 8, TVM_CODE + P64_DF, 1);
+			tvm_gate64(t, IDT64, VECTOR + i,
+				   TVM_CODE + P64_STUB0 + i * STUB_LEN, 0);
+		tvm_gate64(t, IDT64, 2, TVM_CODE + P64_NMI, 0);
+		tvm_gate64(t, IDT64, 14, TVM_CODE + P64_PF, 0);
+		tvm_gate64(t, IDT64, 8, TVM_CODE + P64_DF, 1);
 		/* The TSS is at 0 (tvm_setup()): IST1 at offset 0x24. */
 		memset(t->mem, 0, 0x68);
 		put32(t, 0x24, IST_STACK);
@@ -540,7 +529,7 @@ static void df_run(struct __test_metadata *_metadata, struct tvm *t, int ist)
 	struct minivmx_run *run = t->run;
 
 	ASSERT_EQ(0, setup(t, 64, P64_DF_MAIN));
-	gate64(t, 8, TVM_CODE + P64_DF, ist);
+	tvm_gate64(t, IDT64, 8, TVM_CODE + P64_DF, ist);
 	pd[1] = 0;			/* 2-4 MiB: not present */
 	ASSERT_EQ(0, tvm_run(t));
 	ASSERT_EQ(MINIVMX_EXIT_IO, run->exit_reason);

@@ -25,7 +25,8 @@ struct tvm {
 	struct minivmx_run *run;
 };
 
-static inline int tvm_create(struct tvm *t)
+/* A VM with TVM_MEM of RAM and vCPU 0; @lapic: with local APICs. */
+static inline int tvm_create_opt(struct tvm *t, int lapic)
 {
 	struct minivmx_memory_region r = { .memory_size = TVM_MEM };
 
@@ -43,12 +44,19 @@ static inline int tvm_create(struct tvm *t)
 	r.userspace_addr = (uintptr_t)t->mem;
 	if (ioctl(t->vm, MINIVMX_SET_MEMORY_REGION, &r))
 		return -errno;
+	if (lapic && ioctl(t->vm, MINIVMX_CREATE_LAPIC, 0))
+		return -errno;
 	t->vcpu = ioctl(t->vm, MINIVMX_CREATE_VCPU, 0);
 	if (t->vcpu < 0)
 		return -errno;
 	t->run = mmap(NULL, MINIVMX_RUN_SIZE, PROT_READ | PROT_WRITE,
 		      MAP_SHARED, t->vcpu, 0);
 	return t->run == MAP_FAILED ? -errno : 0;
+}
+
+static inline int tvm_create(struct tvm *t)
+{
+	return tvm_create_opt(t, 0);
 }
 
 static inline void tvm_destroy(struct tvm *t)
@@ -161,7 +169,6 @@ static inline uint64_t tvm_rip(struct tvm *t)
 	return r.rip;
 }
 
-/* A host breakpoint on writes to @var, counted by perf. */
 /* Real mode: point IVT entry @vector at TVM_CODE's segment, offset @ip. */
 static inline void tvm_set_ivt(struct tvm *t, unsigned int vector, uint16_t ip)
 {
@@ -171,6 +178,19 @@ static inline void tvm_set_ivt(struct tvm *t, unsigned int vector, uint16_t ip)
 	ivt[vector * 2 + 1] = TVM_CODE >> 4;
 }
 
+/* A 64-bit interrupt gate in the IDT at @idt to @rip, IST stack @ist. */
+static inline void tvm_gate64(struct tvm *t, uint64_t idt, unsigned int vector,
+			      uint64_t rip, int ist)
+{
+	uint32_t *g = (uint32_t *)(t->mem + idt + vector * 16);
+
+	g[0] = (8 << 16) | (rip & 0xffff);
+	g[1] = (rip & 0xffff0000) | 0x8e00 | ist;
+	g[2] = rip >> 32;
+	g[3] = 0;
+}
+
+/* A host breakpoint on writes to @var, counted by perf. */
 static inline int bp_open(volatile int *var)
 {
 	struct perf_event_attr a = {
