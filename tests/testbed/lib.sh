@@ -81,6 +81,12 @@ with_lock() {
 # Debian's stock kernel, extracted (not installed) into the cache.
 stock_dir() { echo "$CACHE/stock-$1"; }	# $1: ABI name, 6.1.0-N-amd64
 
+# suite_wants FILE WORD: the suite file has a "# testbed: ... WORD ..."
+# line (gdb: the second initramfs with gdb; guest: the Linux guest).
+suite_wants() {
+	grep -Eq "^#[[:space:]]*testbed:.*(^|[[:space:]:])$2([[:space:]]|\$)" "$1"
+}
+
 # Bochs serial output and the guest runner share these lines.
 DONE_MARKER=MINIVMX-TESTBED-DONE
 SUMMARY_RE='^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'
