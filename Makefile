@@ -36,6 +36,7 @@ DKMS_FILES := Kbuild VERSION uapi/linux/minivmx.h \
 DKMS_KERNELS ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
 
 .PHONY: all module tools man user-tools-static check check-quick demo bench fuzz failinject qemu clean \
+	guest-kernel guest-check \
 	checkpatch help install install-module install-tools uninstall uninstall-module \
 	uninstall-tools dkms-source dkms-install dkms-uninstall deb deb-check
 
@@ -211,6 +212,17 @@ demo:
 bench:
 	@$(TESTBED)/testbed.sh bench
 
+# The Linux guest minivmx boots (issue 8): its kernel and initramfs, into
+# the cache; guest-check boots them on the host under QEMU's TCG
+# (installing Debian's qemu-system-x86 if it is missing).  The host tests
+# run the same test, or skip it where the guest is not built.
+guest-kernel:
+	@$(TESTBED)/build-guest.sh
+
+guest-check: guest-kernel
+	@$(TESTBED)/deps.sh qemu-system-x86
+	@$(TOP)/tests/host/run.sh $(TOP)/tests/host/guest_kernel_test.sh
+
 # The same boot under nested KVM, where the host has VT-x (exit 4 if not).
 qemu:
 	@$(TESTBED)/qemu.sh --cpus $(CPUS) $(SUITE)
@@ -250,6 +262,8 @@ help:
 	@echo "make demo           boot the test kernel with 2 CPUs, run tests/suites/demo"
 	@echo "make bench          cycles per exit, minivmx against KVM, in one boot"
 	@echo "make qemu           SUITE=$(SUITE) CPUS=$(CPUS) under nested KVM (needs VT-x)"
+	@echo "make guest-kernel   the Linux guest for minivmx (kernel and initramfs, cached)"
+	@echo "make guest-check    make guest-kernel, then boot it under QEMU TCG on the host"
 	@echo "make checkpatch     scripts/checkpatch.pl --strict on the sources"
 	@echo "make clean          remove build/ and the build products"
 	@echo "make user-tools-static   static tool and test programs into build/static/bin"

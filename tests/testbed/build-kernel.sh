@@ -4,11 +4,13 @@
 # tree into the cache: tinyconfig, then the flavour's config fragments in
 # order (lib.sh, kernel_fragments), then olddefconfig.
 #
-#   build-kernel.sh [test|debug]
+#   build-kernel.sh [test|debug|guest]
 #
 # "test" (default) is the minimal test kernel (kernel.config); "debug" adds
 # kernel-debug.config (KASAN, KFENCE, lockdep, UBSAN, kmemleak, fault
-# injection).  Prints the build directory.  Callers hold the "kernel" lock
+# injection); "guest" is the small kernel minivmx boots as a guest
+# (guest-kernel.config alone: bzImage and vmlinux, no modules;
+# build-guest.sh adds its initramfs).  Prints the build directory.  Callers hold the "kernel" lock
 # (with_lock kernel): one kernel build at a time in a cache.
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +25,7 @@ fi
 src=$(kernel_src_unpack)
 case "$flavour" in
 test) log "building the test kernel in $out (about 10 minutes on 2 cores)" ;;
+guest) log "building the guest kernel in $out (a few minutes on 2 cores)" ;;
 *) log "building the $flavour kernel in $out (about twice as long as the test kernel)" ;;
 esac
 t0=$SECONDS
@@ -44,7 +47,10 @@ missing=$(cat $frags | grep -E '^(CONFIG_|# CONFIG_.* is not set)' |
 	esac
 done)
 [ -z "$missing" ] || log "warning: not in the final config: $missing"
-make -s -C "$src" O="$out" -j"$JOBS" bzImage modules >"$out/build.log" 2>&1 ||
+targets="bzImage modules"
+[ "$flavour" = guest ] && targets=bzImage	# CONFIG_MODULES is off
+# shellcheck disable=SC2086 # two words
+make -s -C "$src" O="$out" -j"$JOBS" $targets >"$out/build.log" 2>&1 ||
 	{ tail -n 30 "$out/build.log" >&2; die "kernel build failed"; }
 echo "$((SECONDS - t0))" >"$out/.minivmx-build-seconds"
 log "the $flavour kernel took $((SECONDS - t0)) s to build"

@@ -7,7 +7,8 @@
 # 1. the host-side tests (make -C tests host-check);
 # 2. once, what every boot needs: Bochs, each kernel, the module built
 #    against it, the static programs and the initramfs
-#    (testbed.sh --build-only);
+#    (testbed.sh --build-only); the Linux guest (build-guest.sh) only if
+#    a suite to boot is marked "# testbed: guest";
 # 3. the boots, independent of each other, at most N at a time (default 2,
 #    or $MINIVMX_CHECK_JOBS: Bochs runs a boot on one host thread), the
 #    longest first (by the last run's times in build/check/times):
@@ -138,6 +139,16 @@ for b in "${boots[@]}"; do
 		continue
 	fi
 	todo+=("$b")
+	# The Linux guest (build-guest.sh), only when a suite to boot asks for
+	# it ("# testbed: guest"): its kernel is a build of its own.
+	if suite_wants "$TOP/tests/suites/$suite" guest && [ -z "${built[guest]:-}" ]; then
+		if step "build: guest kernel, initramfs" uncounted -- \
+			"$TESTBED_DIR/build-guest.sh"; then
+			built[guest]=ok
+		else
+			built[guest]=failed
+		fi
+	fi
 	[ -n "${built[$kernel]:-}" ] && continue
 	if step "build: $kernel kernel, module, initramfs" uncounted -- \
 		"$TESTBED_DIR/testbed.sh" --build-only --kernel "$kernel"; then
@@ -197,6 +208,12 @@ while [ ${#queue[@]} -gt 0 ] || [ ${#running[@]} -gt 0 ]; do
 			failed=$((failed + 1))
 			table+=("$(printf '%-44s %7s %7s %7s %8s' "$desc" - - 1 -)")
 			notes+=("$desc: not booted, the $kernel kernel's build failed (counted as 1 failure)")
+			continue
+		fi
+		if suite_wants "$TOP/tests/suites/$suite" guest && [ "${built[guest]}" != ok ]; then
+			failed=$((failed + 1))
+			table+=("$(printf '%-44s %7s %7s %7s %8s' "$desc" - - 1 -)")
+			notes+=("$desc: not booted, the guest kernel's build failed (counted as 1 failure)")
 			continue
 		fi
 		echo "==== $desc: started (log: ${logdir#"$TOP"/}/$suite.log)"

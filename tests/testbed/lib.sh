@@ -18,13 +18,16 @@ die() { printf 'testbed: error: %s\n' "$*" >&2; exit 1; }
 
 # The kernels built here: Debian's linux-source-6.1 plus config fragments.
 # Flavour "test" (the default) merges kernel.config; "debug" merges
-# kernel.config and then kernel-debug.config (KASAN, lockdep, UBSAN, ...).
+# kernel.config and then kernel-debug.config (KASAN, lockdep, UBSAN, ...);
+# "guest" merges guest-kernel.config alone: the small kernel minivmx boots
+# as a guest (no modules; cached as guest-VERSION-HASH).
 kernel_src_tarball() { ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null || true; }
 kernel_src_dir() { echo "$CACHE/src/linux-source-6.1"; }
 kernel_fragments() {	# $1: flavour
 	case "${1:-test}" in
 	test) echo "$TESTBED_DIR/kernel.config" ;;
 	debug) echo "$TESTBED_DIR/kernel.config $TESTBED_DIR/kernel-debug.config" ;;
+	guest) echo "$TESTBED_DIR/guest-kernel.config" ;;
 	*) die "unknown kernel flavour '$1'" ;;
 	esac
 }
@@ -38,6 +41,7 @@ kernel_key() {	# $1: flavour; the test kernel's key predates flavours
 kernel_build_dir() {	# $1: flavour
 	case "${1:-test}" in
 	test) echo "$CACHE/kernel-$(kernel_key test)" ;;
+	guest) echo "$CACHE/guest-$(kernel_key guest)" ;;
 	*) echo "$CACHE/kernel-$1-$(kernel_key "$1")" ;;
 	esac
 }
@@ -76,6 +80,12 @@ with_lock() {
 
 # Debian's stock kernel, extracted (not installed) into the cache.
 stock_dir() { echo "$CACHE/stock-$1"; }	# $1: ABI name, 6.1.0-N-amd64
+
+# suite_wants FILE WORD: the suite file has a "# testbed: ... WORD ..."
+# line (gdb: the second initramfs with gdb; guest: the Linux guest).
+suite_wants() {
+	grep -Eq "^#[[:space:]]*testbed:.*(^|[[:space:]:])$2([[:space:]]|\$)" "$1"
+}
 
 # Bochs serial output and the guest runner share these lines.
 DONE_MARKER=MINIVMX-TESTBED-DONE

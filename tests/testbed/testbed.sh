@@ -21,6 +21,11 @@
 # then boots in parallel).  Boots of different suites, CPU counts or
 # kernels can run at the same time: each has its own directory
 # build/run-SUITE-CPUS-KERNEL[-qemu].
+#
+# A suite marked "# testbed: gdb" boots with a second initramfs holding
+# Debian's gdb (gdb-initrd.sh); one marked "# testbed: guest" with a third
+# holding the Linux guest, /guest/bzImage and /guest/initrd.gz
+# (build-guest.sh builds it, and the guest kernel, the first time).
 . "$(dirname "$0")/lib.sh"
 
 usage() {
@@ -28,7 +33,7 @@ usage() {
 	exit 2
 }
 
-kernel=test cpus=1 timeout='' backend=bochs suite='' build=all with_gdb=
+kernel=test cpus=1 timeout='' backend=bochs suite='' build=all with_gdb='' with_guest=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build-only) build=only; shift ;;
@@ -54,7 +59,9 @@ if [ -n "$suite" ]; then
 	[ -n "$timeout" ] || timeout=$(sed -n 's/^#[[:space:]]*testbed:.*timeout=\([0-9][0-9]*\).*/\1/p' \
 		"$suite_file" | head -n 1)
 	# "# testbed: gdb": boot with the second initramfs, Debian's gdb.
-	grep -Eq '^#[[:space:]]*testbed:.*(^|[[:space:]:])gdb([[:space:]]|$)' "$suite_file" && with_gdb=1
+	suite_wants "$suite_file" gdb && with_gdb=1
+	# "# testbed: guest": and with the Linux guest (build-guest.sh).
+	suite_wants "$suite_file" guest && with_guest=1
 fi
 timeout=${timeout:-600}
 [[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout wants seconds"
@@ -93,6 +100,15 @@ else
 	bdir="$TOP/build/stock-$abi"
 fi
 [ -f "$vmlinuz" ] || die "no kernel image $vmlinuz"
+# The Linux guest, for the suites that ask: its kernel is built once
+# into the cache (under the kernel lock), like the test kernel.
+if [ -n "$with_guest" ]; then
+	if [ "$build" = none ]; then
+		guest_dir=$("$TESTBED_DIR/build-guest.sh" --no-build)
+	else
+		guest_dir=$("$TESTBED_DIR/build-guest.sh")
+	fi
+fi
 mkdir -p "$bdir"
 # One build per kernel at a time; boots of different suites run in parallel.
 exec 8>"$bdir/.lock"
@@ -232,6 +248,11 @@ if [ -n "$with_gdb" ]; then
 	[ -f "$TOP/build/gdb/initrd.gz" ] || die "no build/gdb/initrd.gz: run testbed.sh --build-only first"
 	cp "$TOP/build/gdb/initrd.gz" "$run/iso/gdb.gz"
 	initrd=$initrd,/gdb.gz
+fi
+if [ -n "$with_guest" ]; then
+	# /guest/bzImage and /guest/initrd.gz in the test kernel's root.
+	cp "$guest_dir/testbed-guest.cpio.gz" "$run/iso/guest.gz"
+	initrd=$initrd,/guest.gz
 fi
 cmdline="console=ttyS0,115200 quiet loglevel=4 nokaslr mitigations=off panic=1"
 cmdline="$cmdline oops=panic minivmx.suite=$suite minivmx.kernel=$kernel"
