@@ -638,7 +638,7 @@ static int msr_read(struct mvx_vcpu *v, u32 msr, u64 *val)
 		*val = vmcs_read(GUEST_SYSENTER_EIP);
 		break;
 	case MSR_IA32_TSC:
-		*val = rdtsc();
+		*val = mvx_guest_tsc(v);
 		break;
 	case MSR_IA32_CR_PAT:
 		*val = v->msr.pat;
@@ -650,7 +650,7 @@ static int msr_read(struct mvx_vcpu *v, u32 msr, u64 *val)
 		*val = FEAT_CTL_LOCKED;
 		break;
 	case MSR_IA32_MISC_ENABLE:
-		*val = MSR_IA32_MISC_ENABLE_FAST_STRING;
+		*val = v->msr.misc_enable;
 		break;
 	case MSR_MTRRcap:
 	case MSR_MTRRdefType:
@@ -712,10 +712,27 @@ static int msr_write(struct mvx_vcpu *v, u32 msr, u64 val)
 		v->msr.pat = val;
 		return 0;
 	case MSR_IA32_TSC:
+		/* The guest's TSC moves; the host's does not (KVM's way). */
+		if (vmx_config.proc & CPU_BASED_USE_TSC_OFFSETTING) {
+			v->tsc_offset = val - rdtsc();
+			vmcs_write(TSC_OFFSET, v->tsc_offset);
+		}
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		/*
+		 * Fast strings and xTPR messages are the guest's to switch;
+		 * the other bits describe what minivmx offers (no MWAIT, no
+		 * CPUID limit, NX on) and #GP when changed.
+		 */
+		if ((val ^ v->msr.misc_enable) &
+		    ~(MSR_IA32_MISC_ENABLE_FAST_STRING |
+		      MSR_IA32_MISC_ENABLE_XTPR_DISABLE))
+			return -EINVAL;
+		v->msr.misc_enable = val;
+		return 0;
 	case MSR_IA32_APICBASE:
 	case MSR_MTRRdefType:
 	case MSR_IA32_UCODE_REV:
-	case MSR_IA32_MISC_ENABLE:
 		return 0;	/* accepted and ignored */
 	default:
 		return -EINVAL;

@@ -339,7 +339,7 @@ static void timer_start_count(struct mvx_lapic *a)
 /* IA32_TSC_DEADLINE written in TSC-deadline mode (11.5.4.1). */
 static void timer_start_deadline(struct mvx_lapic *a, u64 deadline)
 {
-	u64 now = rdtsc(), ns = 0;
+	u64 now = mvx_guest_tsc(a->vcpu), ns = 0;
 
 	timer_stop(a);
 	WRITE_ONCE(a->tsc_deadline, deadline);
@@ -561,6 +561,40 @@ int mvx_lapic_mmio_write(struct mvx_vcpu *v, u64 gpa, unsigned int len,
 		break;
 	}
 	return 1;
+}
+
+/**
+ * mvx_get_lapic() - MINIVMX_GET_LAPIC
+ * @v: the vCPU, its mutex held
+ * @arg: user pointer to a struct minivmx_lapic_state
+ *
+ * Return: 0, -ENXIO without a local APIC, -ENOMEM or -EFAULT.
+ */
+long mvx_get_lapic(struct mvx_vcpu *v, void __user *arg)
+{
+	struct mvx_lapic *a = v->lapic;
+	struct minivmx_lapic_state *s;
+	unsigned int off;
+	long ret = 0;
+
+	if (!a)
+		return -ENXIO;
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	s->apic_base = a->base;
+	s->tsc_deadline = timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE ?
+			  READ_ONCE(a->tsc_deadline) : 0;
+	s->mp_state = a->mp_state;
+	for (off = 0; off < sizeof(s->regs); off += 16) {
+		u32 val = reg_read(a, off);
+
+		memcpy(&s->regs[off], &val, sizeof(val));
+	}
+	if (copy_to_user(arg, s, sizeof(*s)))
+		ret = -EFAULT;
+	kfree(s);
+	return ret;
 }
 
 /* ---- MSRs and CR8 ---- */

@@ -17,6 +17,7 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <asm/fpu/api.h>
+#include <asm/msr.h>
 #include <asm/vmx.h>
 #include <linux/minivmx.h>
 
@@ -307,11 +308,11 @@ struct mvx_events {
 	u32 entry_info;
 };
 
-/* What a vCPU with a local APIC is doing (lapic.c). */
+/* What a vCPU with a local APIC is doing (lapic.c), as MINIVMX_GET_LAPIC says. */
 enum mvx_mp_state {
-	MVX_MP_RUNNABLE,
-	MVX_MP_HALTED,		/* HLT with RFLAGS.IF = 1: waits for an event */
-	MVX_MP_WAIT_SIPI,	/* after INIT: waits for a start-up IPI */
+	MVX_MP_RUNNABLE = MINIVMX_MP_RUNNABLE,
+	MVX_MP_HALTED = MINIVMX_MP_HALTED,	/* HLT with RFLAGS.IF = 1 */
+	MVX_MP_WAIT_SIPI = MINIVMX_MP_WAIT_SIPI,	/* after INIT */
 };
 
 #define MVX_LAPIC_INIT	0	/* mvx_lapic.events: INIT received */
@@ -375,6 +376,7 @@ enum mvx_pending {
  * @mem_gen: the VM's @mem_gen when EPT was last flushed on @vmcs.cpu
  * @cr2: guest CR2, which VM entry and exit do not switch
  * @tpr: guest CR8 (task priority), kept here: CR8 accesses always exit
+ * @tsc_offset: guest TSC minus host TSC (TSC offsetting; 0 without it)
  * @efer: guest IA32_EFER as the guest sees it
  * @xcr0: guest XCR0
  * @db: guest DR0-DR3; loaded into the CPU only while the guest's DR7
@@ -425,11 +427,13 @@ struct mvx_vcpu {
 	unsigned long mem_gen;
 	u64 cr2;
 	u8 tpr;
+	u64 tsc_offset;
 	u64 efer;
 	u64 xcr0;
 	unsigned long db[4], dr6, dr7;
 	struct {
 		u64 kernel_gs_base, star, lstar, cstar, sfmask, pat;
+		u64 misc_enable;
 		bool syscall_used;
 	} msr;
 	struct {
@@ -462,6 +466,12 @@ struct mvx_vcpu {
 	struct mvx_lapic *lapic;
 	bool in_guest, kicked;
 };
+
+/* The guest's TSC now (RDTSC in the guest adds the same offset). */
+static inline u64 mvx_guest_tsc(struct mvx_vcpu *v)
+{
+	return rdtsc() + v->tsc_offset;
+}
 
 /* Indexes into mvx_vcpu.regs, the order of struct minivmx_regs. */
 enum {
@@ -623,6 +633,7 @@ bool mvx_lapic_runnable(struct mvx_vcpu *v);
 int mvx_lapic_block(struct mvx_vcpu *v);
 int mvx_lapic_halt(struct mvx_vcpu *v);
 long mvx_signal_msi(struct mvx_vm *vm, const void __user *arg);
+long mvx_get_lapic(struct mvx_vcpu *v, void __user *arg);
 
 /* checks.c: the VM-entry checks, MINIVMX_ENTRY_CHECKS */
 void mvx_entry_state_read(struct mvx_entry_state *st);

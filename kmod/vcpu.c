@@ -714,6 +714,9 @@ static long vcpu_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 	case MINIVMX_INTERRUPT:
 		ret = mvx_interrupt(v, uarg);
 		break;
+	case MINIVMX_GET_LAPIC:
+		ret = mvx_get_lapic(v, uarg);
+		break;
 	case MINIVMX_NMI:
 		ret = arg ? -EINVAL : mvx_nmi(v);
 		break;
@@ -819,6 +822,7 @@ static struct mvx_vcpu *vcpu_alloc(struct mvx_vm *vm, unsigned int id)
 	v->vmcs.cpu = -1;
 	INIT_LIST_HEAD(&v->vmcs.link);
 	v->msr.pat = 0x0007040600070406ULL;	/* the power-up PAT */
+	v->msr.misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING;
 	v->dr6 = DR6_RESERVED;			/* DR6 and DR7 after RESET */
 	v->dr7 = 0x400;
 	v->split_gpa = -1ULL;

@@ -228,6 +228,8 @@ int vmcs_setup(struct mvx_vcpu *v)
 		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, mvx_timer_period());
 	if (v->vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, v->vpid);
+	if (vmx_config.proc & CPU_BASED_USE_TSC_OFFSETTING)
+		vmcs_write(TSC_OFFSET, v->tsc_offset);
 	/* Every CR0/CR4 bit is host-owned: see the comment at the top. */
 	vmcs_write(CR0_GUEST_HOST_MASK, ~0UL);
 	vmcs_write(CR4_GUEST_HOST_MASK, ~0UL);

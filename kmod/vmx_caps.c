@@ -258,7 +258,8 @@ int vmx_read_config(struct vmx_config *cfg)
 			  vmx_ctl_msr(m, m->pinbased_ctls, m->true_pinbased_ctls),
 			  &cfg->pin);
 	ret |= vmx_require("primary processor-based", proc_required,
-			   ARRAY_SIZE(proc_required), 0,
+			   ARRAY_SIZE(proc_required),
+			   CPU_BASED_USE_TSC_OFFSETTING,
 			   vmx_ctl_msr(m, m->procbased_ctls, m->true_procbased_ctls),
 			   &cfg->proc);
 	ret |= vmx_require("secondary processor-based", proc2_required,

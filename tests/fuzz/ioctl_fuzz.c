@@ -275,6 +275,7 @@ static const struct {
 	{ MINIVMX_NMI, "NMI" },
 	{ MINIVMX_CREATE_LAPIC, "CREATE_LAPIC" },
 	{ MINIVMX_SIGNAL_MSI, "SIGNAL_MSI" },
+	{ MINIVMX_GET_LAPIC, "GET_LAPIC" },
 };
 
 static const char *cmd_name(unsigned long cmd)
@@ -599,6 +600,11 @@ static void op_vcpu_event(struct thr *t, const struct obj *o)
 {
 	struct minivmx_interrupt *irq = (void *)t->buf;
 
+	if (one_in(&t->rng, 4)) {
+		do_ioctl(t, o, MINIVMX_GET_LAPIC,
+			 pick_ptr(t, sizeof(struct minivmx_lapic_state)));
+		return;
+	}
 	if (one_in(&t->rng, 3)) {
 		uint64_t arg = one_in(&t->rng, 8) ? pick_int(t) : 0;
 		long ret = ioctl(o->fd, MINIVMX_NMI, (unsigned long)arg);

@@ -46,6 +46,9 @@
 #define CPUID_6		0x8068	/* EAX of leaf 6 */
 #define CPUID_15	0x8070	/* EAX, EBX, ECX of leaf 0x15 */
 #define APIC_BASE_MSR	0x807c
+#define TSC_READ	0x8080	/* RDTSC after the TSC was set to 2^60 */
+#define TSC_MSR		0x8088	/* IA32_TSC then */
+#define MISC_ENABLE	0x8090	/* IA32_MISC_ENABLE, then after clearing bit 0 */
 #define LOG		0x8100	/* the vectors taken, in order */
 #define LOG_TSC		0x8200	/* the TSC at each */
 #define IDT		0x9000
@@ -55,7 +58,7 @@
 asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	".balign 16\n"
 	"lapic_guest:\n"
-    /* One-shot, 2 ms at divide-by-1; TMCCT twice; STI; HLT. */
+	/* One-shot, 2 ms at divide-by-1; TMCCT twice; STI; HLT. */
 	"g_oneshot:\n"
 	"	mov $0xfee00000, %esi\n"
 	"	movl $0x1ff, 0xf0(%rsi)\n"		/* SVR: enabled */
@@ -78,7 +81,7 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	or %rdx, %rax\n"
 	"	mov %rax, 0x8018\n"
 	"	hlt\n"
-    /* Periodic, 1 ms: HLT until five ticks, then mask it. */
+	/* Periodic, 1 ms: HLT until five ticks, then mask it. */
 	"g_periodic:\n"
 	"	mov $0xfee00000, %esi\n"
 	"	movl $0x1ff, 0xf0(%rsi)\n"
@@ -100,7 +103,22 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	or %rdx, %rax\n"
 	"	mov %rax, 0x8018\n"
 	"	hlt\n"
-    /* TSC deadline: now + RBP; HLT; IA32_TSC_DEADLINE afterwards. */
+	/* The TSC set to 2^60 (an offset), then as g_deadline. */
+	"g_tsc:\n"
+	"	xor %eax, %eax\n"
+	"	mov $0x10000000, %edx\n"
+	"	mov $0x10, %ecx\n"
+	"	wrmsr\n"
+	"	rdtsc\n"
+	"	shl $32, %rdx\n"
+	"	or %rdx, %rax\n"
+	"	mov %rax, 0x8080\n"
+	"	mov $0x10, %ecx\n"
+	"	rdmsr\n"
+	"	shl $32, %rdx\n"
+	"	or %rdx, %rax\n"
+	"	mov %rax, 0x8088\n"
+	/* TSC deadline: now + RBP; HLT; IA32_TSC_DEADLINE afterwards. */
 	"g_deadline:\n"
 	"	mov $0xfee00000, %esi\n"
 	"	movl $0x1ff, 0xf0(%rsi)\n"
@@ -123,7 +141,7 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	or %rdx, %rax\n"
 	"	mov %rax, 0x8030\n"
 	"	hlt\n"
-    /* Self-IPIs against the TPR and the vector in service. */
+	/* Self-IPIs against the TPR and the vector in service. */
 	"g_priority:\n"
 	"	mov $0xfee00000, %esi\n"
 	"	movl $0x1ff, 0xf0(%rsi)\n"
@@ -166,7 +184,7 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	mov 0xa0(%rsi), %eax\n"
 	"	mov %eax, 0x804c\n"
 	"	hlt\n"
-    /* Enable the APIC, tell the test, wait for an interrupt. */
+	/* Enable the APIC, tell the test, wait for an interrupt. */
 	"g_wait:\n"
 	"	mov $0xfee00000, %esi\n"
 	"	movl $0x1ff, 0xf0(%rsi)\n"
@@ -175,7 +193,7 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	hlt\n"
 	"	cli\n"
 	"	hlt\n"
-    /* The BSP starts the AP (APIC ID 1) at 0x20000 and waits for it. */
+	/* The BSP starts the AP (APIC ID 1) at 0x20000 and waits for it. */
 	"g_bsp:\n"
 	"	mov $0xfee00000, %esi\n"
 	"	movl $0x1ff, 0xf0(%rsi)\n"
@@ -188,7 +206,7 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	pause\n"
 	"	loop 1b\n"
 	"2:	hlt\n"
-    /* What CPUID and IA32_APIC_BASE say. */
+	/* What CPUID and IA32_APIC_BASE say. */
 	"g_cpuid:\n"
 	"	mov $1, %eax\n"
 	"	cpuid\n"
@@ -207,8 +225,15 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	mov $0x1b, %ecx\n"
 	"	rdmsr\n"
 	"	mov %eax, 0x807c\n"
+	"	mov $0x1a0, %ecx\n"			/* IA32_MISC_ENABLE */
+	"	rdmsr\n"
+	"	mov %eax, 0x8090\n"
+	"	and $~1, %eax\n"			/* fast strings off */
+	"	wrmsr\n"
+	"	rdmsr\n"
+	"	mov %eax, 0x8094\n"
 	"	hlt\n"
-    /* A periodic timer of 1 ns, counted for RBP TSC cycles. */
+	/* A periodic timer of 1 ns, counted for RBP TSC cycles. */
 	"g_flood:\n"
 	"	mov $0xfee00000, %esi\n"
 	"	movl $0x1ff, 0xf0(%rsi)\n"
@@ -229,7 +254,7 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	cli\n"
 	"	movl $0x10000, 0x320(%rsi)\n"
 	"	hlt\n"
-    /* The interrupt handler: count, log vector and TSC, EOI. */
+	/* The interrupt handler: count, log vector and TSC, EOI. */
 	"lapic_common:\n"
 	"	push %rdx\n"
 	"	push %rsi\n"
@@ -249,7 +274,7 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	pop %rbx\n"
 	"	pop %rax\n"
 	"	iretq\n"
-    /* Stubs for vectors 0x40-0x6f, 16 bytes apart. */
+	/* Stubs for vectors 0x40-0x6f, 16 bytes apart. */
 	".balign 16\n"
 	"lapic_stubs:\n"
 	".set lapic_vec, 0x40\n"
@@ -262,7 +287,7 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	".set lapic_vec, lapic_vec + 1\n"
 	".endr\n"
 	"lapic_guest_end:\n"
-    /* The AP, in real mode after the start-up IPI (DS base 0). */
+	/* The AP, in real mode after the start-up IPI (DS base 0). */
 	".code16\n"
 	"lapic_ap:\n"
 	"	movw $0x1234, 0x8050\n"
@@ -274,6 +299,7 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 
 extern const uint8_t lapic_guest[], lapic_guest_end[], lapic_stubs[];
 extern const uint8_t g_oneshot[], g_periodic[], g_deadline[], g_priority[];
+extern const uint8_t g_tsc[];
 extern const uint8_t g_wait[], g_bsp[], g_cpuid[], g_flood[];
 extern const uint8_t lapic_ap[], lapic_ap_end[];
 
@@ -339,6 +365,19 @@ static int setup(struct tvm *t, const uint8_t *entry, uint64_t rbp)
 	    ioctl(t->vcpu, MINIVMX_SET_REGS, &r))
 		return -errno;
 	return 0;
+}
+
+static int get_lapic(int vcpu, struct minivmx_lapic_state *s)
+{
+	return ioctl(vcpu, MINIVMX_GET_LAPIC, s) ? -errno : 0;
+}
+
+static uint32_t lapic_reg(const struct minivmx_lapic_state *s, unsigned int off)
+{
+	uint32_t v;
+
+	memcpy(&v, s->regs + off, sizeof(v));
+	return v;
 }
 
 static void on_signal(int sig)
@@ -464,9 +503,30 @@ TEST_F(lapic, tsc_deadline_fires_at_or_after_its_deadline)
 	EXPECT_EQ(0, mem64(t, DEADLINE_AFTER));
 }
 
+TEST_F(lapic, tsc_write_is_an_offset_and_the_deadline_follows_it)
+{
+	struct tvm *t = &self->t;
+	uint64_t per_ms = tsc_per_ms(), host = __rdtsc();
+
+	ASSERT_EQ(0, setup(t, g_tsc, 3 * per_ms));
+	ASSERT_EQ(0, tvm_run(t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, t->run->exit_reason);
+	/* The guest's TSC runs on from 2^60; the host's was not touched. */
+	EXPECT_GE(mem64(t, TSC_READ), 1ULL << 60);
+	EXPECT_LT(mem64(t, TSC_READ) - (1ULL << 60), 1000 * per_ms);
+	EXPECT_GE(mem64(t, TSC_MSR), mem64(t, TSC_READ));
+	EXPECT_LT(__rdtsc() - host, 1000000 * per_ms);
+	EXPECT_EQ(1, mem32(t, COUNT));
+	EXPECT_GE(mem64(t, LOG_TSC), mem64(t, DEADLINE));
+	/* The deadline, in the guest's TSC, came after about 3 ms. */
+	EXPECT_LT(mem64(t, LOG_TSC) - mem64(t, DEADLINE), 1000 * per_ms);
+}
+
 TEST_F(lapic, task_priority_and_in_service_vector_hold_interrupts_back)
 {
 	struct tvm *t = &self->t;
+	struct minivmx_lapic_state s;
+	unsigned int off;
 
 	ASSERT_EQ(0, setup(t, g_priority, 0));
 	ASSERT_EQ(0, tvm_run(t));
@@ -481,6 +541,16 @@ TEST_F(lapic, task_priority_and_in_service_vector_hold_interrupts_back)
 	EXPECT_EQ(0x65, t->mem[LOG + 1]);
 	EXPECT_EQ(0x55, t->mem[LOG + 2]);
 	EXPECT_EQ(0, mem32(t, PPR_END));
+
+	/* MINIVMX_GET_LAPIC shows it: nothing pending, nothing in service. */
+	ASSERT_EQ(0, get_lapic(t->vcpu, &s));
+	EXPECT_EQ(0xfee00900, s.apic_base);
+	EXPECT_EQ(MINIVMX_MP_RUNNABLE, s.mp_state);
+	EXPECT_EQ(0x1ff, lapic_reg(&s, 0xf0));		/* SVR */
+	EXPECT_EQ(0x50014, lapic_reg(&s, 0x30));	/* version */
+	EXPECT_EQ(0, lapic_reg(&s, 0xa0));		/* PPR */
+	for (off = 0x100; off < 0x280; off += 0x10)	/* ISR, TMR, IRR */
+		EXPECT_EQ(0, lapic_reg(&s, off)) TH_LOG("offset %#x", off);
 }
 
 TEST_F(lapic, msi_from_another_thread_wakes_a_halted_vcpu)
@@ -506,6 +576,7 @@ TEST_F(lapic, msi_from_another_thread_wakes_a_halted_vcpu)
 TEST_F(lapic, signal_ends_the_run_and_the_vcpu_stays_halted)
 {
 	struct tvm *t = &self->t;
+	struct minivmx_lapic_state s;
 	struct runner r;
 
 	ASSERT_EQ(0, setup(t, g_wait, 0));
@@ -517,6 +588,8 @@ TEST_F(lapic, signal_ends_the_run_and_the_vcpu_stays_halted)
 	EXPECT_EQ(-1, r.ret);
 	EXPECT_EQ(EINTR, r.err);
 	EXPECT_EQ(MINIVMX_EXIT_INTR, t->run->exit_reason);
+	ASSERT_EQ(0, get_lapic(t->vcpu, &s));
+	EXPECT_EQ(MINIVMX_MP_HALTED, s.mp_state);
 	/* Still halted: the next run sleeps until the MSI. */
 	ASSERT_EQ(0, start_runner(&r, t->vcpu));
 	usleep(50000);
@@ -549,6 +622,7 @@ TEST_F(lapic, level_triggered_msi_reports_its_eoi)
 TEST_F(lapic, init_and_startup_ipi_start_an_application_processor)
 {
 	struct tvm *t = &self->t;
+	struct minivmx_lapic_state ls;
 	struct minivmx_run *ap_run;
 	struct minivmx_sregs s;
 	struct runner r;
@@ -561,6 +635,10 @@ TEST_F(lapic, init_and_startup_ipi_start_an_application_processor)
 	ASSERT_NE(MAP_FAILED, ap_run);
 	memcpy(t->mem + AP_CODE, lapic_ap, lapic_ap_end - lapic_ap);
 	ASSERT_EQ(0, setup(t, g_bsp, 0));
+	ASSERT_EQ(0, get_lapic(ap, &ls));
+	EXPECT_EQ(MINIVMX_MP_WAIT_SIPI, ls.mp_state);
+	EXPECT_EQ(0xfee00800, ls.apic_base);		/* no BSP flag */
+	EXPECT_EQ(1U << 24, lapic_reg(&ls, 0x20));	/* APIC ID 1 */
 
 	/* The AP waits for its start-up IPI in the kernel. */
 	ASSERT_EQ(0, start_runner(&r, ap));
@@ -598,6 +676,9 @@ TEST_F(lapic, cpuid_shows_the_apic_and_its_timer)
 	EXPECT_GE(mem32(t, CPUID_15 + 4), per_ms * 8 / 10);
 	EXPECT_LE(mem32(t, CPUID_15 + 4), per_ms * 12 / 10);
 	EXPECT_EQ(0xfee00900, mem32(t, APIC_BASE_MSR));
+	/* IA32_MISC_ENABLE: fast strings on, and the guest may turn them off. */
+	EXPECT_EQ(1, mem32(t, MISC_ENABLE));
+	EXPECT_EQ(0, mem32(t, MISC_ENABLE + 4));
 }
 
 TEST_F(lapic, periodic_timer_of_one_nanosecond_is_held_to_200_us)
@@ -618,6 +699,7 @@ TEST_F(lapic, periodic_timer_of_one_nanosecond_is_held_to_200_us)
 TEST(lapic_bad_inputs)
 {
 	struct minivmx_msi m = { .address = 0xfee00000, .data = 0x40 };
+	struct minivmx_lapic_state ls;
 	struct tvm t;
 	int ret = mvx_load();
 
@@ -628,6 +710,8 @@ TEST(lapic_bad_inputs)
 	EXPECT_EQ(-1, ioctl(t.vm, MINIVMX_CREATE_LAPIC, 0));
 	EXPECT_EQ(EBUSY, errno);
 	EXPECT_EQ(-1, ioctl(t.vm, MINIVMX_SIGNAL_MSI, &m));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(-1, ioctl(t.vcpu, MINIVMX_GET_LAPIC, &ls));
 	EXPECT_EQ(ENXIO, errno);
 	tvm_destroy(&t);
 
@@ -657,6 +741,8 @@ TEST(lapic_bad_inputs)
 	m.pad[15] = 0;
 	/* The APIC is software-disabled after reset: nobody accepts it. */
 	EXPECT_EQ(0, ioctl(t.vm, MINIVMX_SIGNAL_MSI, &m));
+	EXPECT_EQ(-1, ioctl(t.vcpu, MINIVMX_GET_LAPIC, NULL));
+	EXPECT_EQ(EFAULT, errno);
 	tvm_destroy(&t);
 	EXPECT_EQ(0, mvx_unload());
 }

@@ -400,6 +400,7 @@ ASSERT_CONST(MINIVMX_INTERRUPT, 0x4008ba2aUL);
 ASSERT_CONST(MINIVMX_NMI, 0x0000ba2bUL);
 ASSERT_CONST(MINIVMX_CREATE_LAPIC, 0x0000ba13UL);
 ASSERT_CONST(MINIVMX_SIGNAL_MSI, 0x4020ba14UL);
+ASSERT_CONST(MINIVMX_GET_LAPIC, 0x8418ba2cUL);
 
 /* The step-and-inspect structures: sizes and the run structure's part. */
 ASSERT_SIZE(struct minivmx_guest_debug, 104);
@@ -443,6 +444,10 @@ ASSERT_OFFSET(struct minivmx_msi, address, 0);
 ASSERT_OFFSET(struct minivmx_msi, data, 8);
 ASSERT_OFFSET(struct minivmx_msi, flags, 12);
 ASSERT_OFFSET(struct minivmx_msi, pad, 16);
+ASSERT_SIZE(struct minivmx_lapic_state, 1048);
+ASSERT_OFFSET(struct minivmx_lapic_state, mp_state, 16);
+ASSERT_OFFSET(struct minivmx_lapic_state, regs, 24);
+ASSERT_CONST(MINIVMX_MP_WAIT_SIPI, 2);
 ASSERT_CONST(MINIVMX_CAP_GUEST_DEBUG, 13);
 ASSERT_CONST(MINIVMX_CAP_GET_VMCS, 14);
 ASSERT_CONST(MINIVMX_CAP_EXIT_RING, 15);
@@ -871,6 +876,8 @@ TEST(ioctl_numbers)
 		  sizeof(struct minivmx_interrupt) },
 		{ "MINIVMX_NMI", MINIVMX_NMI, _IOC_NONE, 0 },
 		{ "MINIVMX_CREATE_LAPIC", MINIVMX_CREATE_LAPIC, _IOC_NONE, 0 },
+		{ "MINIVMX_GET_LAPIC", MINIVMX_GET_LAPIC, _IOC_READ,
+		  sizeof(struct minivmx_lapic_state) },
 		{ "MINIVMX_SIGNAL_MSI", MINIVMX_SIGNAL_MSI, _IOC_WRITE,
 		  sizeof(struct minivmx_msi) },
 	};

@@ -866,6 +866,29 @@ struct minivmx_msi {
 	__u8 pad[16];
 };
 
+/* struct minivmx_lapic_state.mp_state */
+#define MINIVMX_MP_RUNNABLE	0
+#define MINIVMX_MP_HALTED	1	/* HLT, waiting for an interrupt */
+#define MINIVMX_MP_WAIT_SIPI	2	/* waiting for a start-up IPI */
+
+/**
+ * struct minivmx_lapic_state - argument of MINIVMX_GET_LAPIC
+ * @apic_base: IA32_APIC_BASE
+ * @tsc_deadline: IA32_TSC_DEADLINE as the guest would read it
+ * @mp_state: MINIVMX_MP_*
+ * @pad: 0
+ * @regs: the first 1 KiB of the xAPIC register page as the guest reads it,
+ *	at the same offsets (KVM_GET_LAPIC's layout): the current count at
+ *	0x390 as it is now, EOI as 0, the delivery-status bit of ICR as 0
+ */
+struct minivmx_lapic_state {
+	__u64 apic_base;
+	__u64 tsc_deadline;
+	__u32 mp_state;
+	__u32 pad;
+	__u8 regs[1024];
+};
+
 /* ioctls on /dev/minivmx */
 #define MINIVMX_GET_API_VERSION	_IO(MINIVMX_IO, 0x00)
 #define MINIVMX_CHECK_CAP	_IO(MINIVMX_IO, 0x01)
@@ -893,5 +916,6 @@ struct minivmx_msi {
 #define MINIVMX_TRANSLATE	_IOWR(MINIVMX_IO, 0x29, struct minivmx_translate)
 #define MINIVMX_INTERRUPT	_IOW(MINIVMX_IO, 0x2a, struct minivmx_interrupt)
 #define MINIVMX_NMI		_IO(MINIVMX_IO, 0x2b)	/* arg 0 */
+#define MINIVMX_GET_LAPIC	_IOR(MINIVMX_IO, 0x2c, struct minivmx_lapic_state)
 
 #endif /* _UAPI_LINUX_MINIVMX_H */
