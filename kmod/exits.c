@@ -218,7 +218,8 @@ static bool cpuid_override(struct mvx_vcpu *v, u32 fn, u32 idx, u32 *out)
 
 /*
  * The host's answer minus what the guest cannot have: VMX (hidden), the
- * local APIC and its relatives (not emulated), MONITOR/MWAIT (they #UD),
+ * local APIC and its relatives (unless the VM has local APICs, then
+ * mvx_lapic_cpuid() adds them), IA32_TSC_ADJUST, MONITOR/MWAIT (they #UD),
  * INVPCID, XSAVES, RDTSCP and RDPID (not enabled: they #UD),
  * PKU, CET, LA57 and AMX (their state is not switched), the speculation
  * controls and ARCH_CAPABILITIES (their MSRs #GP), thermal, power and
@@ -252,8 +253,8 @@ static void cpuid_filter(struct mvx_vcpu *v, u32 fn, u32 idx, u32 *r)
 			memset(r, 0, 4 * sizeof(*r));
 			break;
 		}
-		/* SGX, INVPCID, MPX, PT */
-		r[1] &= ~(BIT(2) | BIT(10) | BIT(14) | BIT(25));
+		/* TSC_ADJUST (its MSR #GPs), SGX, INVPCID, MPX, PT */
+		r[1] &= ~(BIT(1) | BIT(2) | BIT(10) | BIT(14) | BIT(25));
 		/* PKU, OSPKE, WAITPKG, CET_SS, LA57, RDPID, SGX_LC, PKS */
 		r[2] &= ~(BIT(3) | BIT(4) | BIT(5) | BIT(7) | BIT(16) |
 			  BIT(22) | BIT(30) | BIT(31));
