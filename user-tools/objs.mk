@@ -17,4 +17,4 @@ MINIVMX_TOOL_LOGIC_OBJS += gdb-proto.o
 MINIVMX_TOOL_OBJS += gdbstub.o gdb-mem.o gdb-regs.o gdb-monitor.o gdb-proto.o
 # The kernel loaders (minivmx run --kernel): pure logic over buffers.
 MINIVMX_TOOL_LOGIC_OBJS += loader.o load-elf.o load-multiboot.o load-bzimage.o
-MINIVMX_TOOL_OBJS += loader.o load-elf.o load-multiboot.o load-bzimage.o
+MINIVMX_TOOL_OBJS += loader.o load-elf.o load-multiboot.o load-bzimage.o run-kernel.o
