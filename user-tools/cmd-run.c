@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * minivmx run: load a flat binary into a new VM and run it in one of the
- * modes Documentation/guest-abi.rst defines, until it exits.
+ * modes Documentation/guest-abi.rst defines, or a kernel by its format
+ * (run-kernel.c, Documentation/loaders.rst), until it exits.
  *
  * The vCPU loop is kvmtool's: MINIVMX_RUN, print the kernel's console
  * ring, then act on the exit: port and MMIO accesses go through the device
@@ -31,6 +32,7 @@
 #include "libminivmx.h"
 #include "parse.h"
 #include "run-debug.h"
+#include "run-kernel.h"
 #include "run-record.h"
 
 #define DEFAULT_TIMEOUT	10.0
@@ -38,6 +40,9 @@
 #define OPT_GDB			0x100	/* long options without a short one */
 #define OPT_RECORD		0x101
 #define OPT_RING_ENTRIES	0x102
+#define OPT_KERNEL		0x103
+#define OPT_INITRD		0x104
+#define OPT_APPEND		0x105
 
 static const char run_usage[] =
 	"usage: minivmx run [OPTIONS] IMAGE\n"
@@ -51,6 +56,15 @@ static const char run_usage[] =
 	"                         of 4K (default: 2M)\n"
 	"  -l, --load ADDR        where the image goes (default: 0x10000)\n"
 	"  -e, --entry ADDR       the first instruction (default: the load address)\n"
+	"      --kernel FILE      instead of IMAGE: a kernel in the format its\n"
+	"                         contents show, ELF (32- or 64-bit), Multiboot or\n"
+	"                         a Linux bzImage, loaded as that format's boot\n"
+	"                         protocol says (Documentation/loaders.rst); any\n"
+	"                         other file runs as a flat IMAGE\n"
+	"      --initrd FILE      with --kernel: the bzImage's initrd, or a\n"
+	"                         Multiboot module, repeatable; a module's string\n"
+	"                         is the whole argument (\"FILE ARGS\")\n"
+	"      --append TEXT      with --kernel: the kernel's command line\n"
 	"  -t, --timeout SECONDS  stop the guest after this long; 0: never\n"
 	"                         (default: 10)\n"
 	"  -s, --stats            at the end, print the VM exits by reason\n"
@@ -87,6 +101,8 @@ static const char run_usage[] =
 struct run_opts {
 	struct guest_layout layout;
 	bool entry_set;
+	bool layout_set;	/* --mode, --load or --entry */
+	struct run_kernel kernel;
 	double timeout;
 	bool stats;
 	const char *gdb;
@@ -113,6 +129,8 @@ struct vm {
 	struct run_devices devices;
 	struct run_debug debug;
 	struct run_record record;
+	struct loader_output boot;	/* --kernel: the first state */
+	bool booted;			/* --kernel loaded, RAM allocated */
 };
 
 /* How a run ended, and what is left to report. */
@@ -188,6 +206,8 @@ static int parse_opt(int c, struct run_opts *o, char **argv)
 {
 	struct guest_layout *l = &o->layout;
 
+	if (c == 'm' || c == 'l' || c == 'e')
+		o->layout_set = true;
 	switch (c) {
 	case 'm':
 		if (guest_mode_parse(optarg, &l->mode))
@@ -233,6 +253,14 @@ static int parse_opt(int c, struct run_opts *o, char **argv)
 		return -1;
 	case OPT_RING_ENTRIES:
 		return run_record_parse_entries(&o->record, optarg);
+	case OPT_KERNEL:
+		o->kernel.path = optarg;
+		return -1;
+	case OPT_INITRD:
+		return run_kernel_add_initrd(&o->kernel, optarg);
+	case OPT_APPEND:
+		o->kernel.append = optarg;
+		return -1;
 	case 'h':
 		fputs(run_usage, stdout);
 		return MV_EXIT_OK;
@@ -259,6 +287,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "vmcs", no_argument, NULL, 'V' },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "ring-entries", required_argument, NULL, OPT_RING_ENTRIES },
+		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		{ "initrd", required_argument, NULL, OPT_INITRD },
+		{ "append", required_argument, NULL, OPT_APPEND },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -271,12 +302,17 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		if (ret >= 0)
 			return ret;
 	}
-	if (optind >= argc)
+	if (o->kernel.path && optind < argc)
+		return usage_error("run", "unexpected argument '%s': --kernel names the image",
+				   argv[optind]);
+	if (!o->kernel.path && (o->kernel.nr_initrds || o->kernel.append))
+		return usage_error("run", "--initrd and --append need --kernel");
+	if (optind >= argc && !o->kernel.path)
 		return usage_error("run", "missing IMAGE, the flat binary to run");
 	if (optind + 1 < argc)
 		return usage_error("run", "unexpected argument '%s'",
 				   argv[optind + 1]);
-	o->image = argv[optind];
+	o->image = o->kernel.path ? o->kernel.path : argv[optind];
 	if (!o->entry_set)
 		o->layout.entry = o->layout.load;
 	if (o->gdb && run_debug_active(&o->dbg))
@@ -453,14 +489,19 @@ static int set_cpu_state(struct vm *vm, const struct run_opts *o)
 	int ret;
 
 	guest_init_sregs(&sregs, &o->layout);
+	guest_init_regs(&regs, &o->layout);
+	if (vm->booted) {
+		sregs = vm->boot.sregs;
+		regs = vm->boot.regs;
+	}
 	ret = minivmx_set_sregs(vm->vcpu_fd, &sregs);
 	if (ret) {
 		pr_err("MINIVMX_SET_SREGS refused the %s-mode state: %s",
+		       vm->booted ? vm->boot.desc :
 		       guest_mode_name(o->layout.mode), strerror(-ret));
 		report_refused_check(stderr, vm->run);
 		return MV_EXIT_FAIL;
 	}
-	guest_init_regs(&regs, &o->layout);
 	ret = minivmx_set_regs(vm->vcpu_fd, &regs);
 	if (ret) {
 		pr_err("MINIVMX_SET_REGS: %s", strerror(-ret));
@@ -503,14 +544,16 @@ static int vm_setup(struct vm *vm, const struct run_opts *o, int image_fd)
 		pr_err("MINIVMX_CREATE_VM: %s", strerror(-ret));
 		return MV_EXIT_FAIL;
 	}
-	ret = check_ram_available(mem);
-	if (!ret)
-		ret = alloc_ram(vm, mem);
-	if (!ret)
-		ret = load_image(image_fd, o, vm->ram);
-	if (ret)
-		return ret;
-	guest_build_tables(vm->ram, &o->layout);
+	if (!vm->booted) {
+		ret = check_ram_available(mem);
+		if (!ret)
+			ret = alloc_ram(vm, mem);
+		if (!ret)
+			ret = load_image(image_fd, o, vm->ram);
+		if (ret)
+			return ret;
+		guest_build_tables(vm->ram, &o->layout);
+	}
 	ret = minivmx_set_memory_region(vm->vm_fd, 0, 0, 0, mem, vm->ram);
 	if (ret) {
 		explain_region_error(mem, ret);
@@ -541,6 +584,24 @@ static int vm_setup(struct vm *vm, const struct run_opts *o, int image_fd)
 		return run_debug_setup(&vm->debug, &o->dbg, vm->dev_fd,
 				       vm->vcpu_fd, vm->run, vm->ram, mem);
 	return MV_EXIT_OK;
+}
+
+/*
+ * A kernel goes into RAM before the device is opened, so that a bad file
+ * is refused (exit code 2) without VT-x.
+ */
+static int load_kernel(struct vm *vm, struct run_opts *o)
+{
+	__u64 mem = o->layout.mem_size;
+	int ret;
+
+	ret = check_ram_available(mem);
+	if (!ret)
+		ret = alloc_ram(vm, mem);
+	if (!ret)
+		ret = run_kernel_load(&o->kernel, vm->ram, mem, &vm->boot);
+	vm->booted = !ret;
+	return ret;
 }
 
 static int start_gdb(struct vm *vm, const char *where, __u64 mem)
@@ -752,18 +813,29 @@ int cmd_run(int argc, char **argv)
 		.timeout = DEFAULT_TIMEOUT,
 	};
 	struct run_result res = { .code = MV_EXIT_FAIL };
-	int ret, image_fd;
+	int ret, image_fd = -1;
 	struct vm vm;
 
 	ret = parse_opts(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
-	ret = open_image(&o, &image_fd);
-	if (ret >= 0)
-		return ret;
 	vm_init(&vm);
+	if (o.kernel.path) {
+		ret = run_kernel_open(&o.kernel, &o.layout, o.layout_set);
+		if (!ret && o.kernel.loader)
+			ret = load_kernel(&vm, &o);
+		run_kernel_free(&o.kernel);
+		if (ret)
+			goto out_destroy;
+	}
+	if (!vm.booted) {
+		ret = open_image(&o, &image_fd);
+		if (ret >= 0)
+			goto out_destroy;
+	}
 	ret = vm_setup(&vm, &o, image_fd);
-	close(image_fd);
+	if (image_fd >= 0)
+		close(image_fd);
 	if (!ret && o.gdb)
 		ret = start_gdb(&vm, o.gdb, o.layout.mem_size);
 	if (!ret)

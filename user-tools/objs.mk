@@ -15,3 +15,6 @@ MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o cmd-trace.o \
 # The gdb stub (minivmx run --gdb): the packet layer is pure logic.
 MINIVMX_TOOL_LOGIC_OBJS += gdb-proto.o
 MINIVMX_TOOL_OBJS += gdbstub.o gdb-mem.o gdb-regs.o gdb-monitor.o gdb-proto.o
+# The kernel loaders (minivmx run --kernel): pure logic over buffers.
+MINIVMX_TOOL_LOGIC_OBJS += loader.o load-elf.o load-multiboot.o load-bzimage.o
+MINIVMX_TOOL_OBJS += loader.o load-elf.o load-multiboot.o load-bzimage.o run-kernel.o

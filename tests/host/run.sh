@@ -16,8 +16,8 @@ dir=$(cd "$(dirname "$0")" && pwd)
 	"$dir/build/guest_test" "$dir/build/devices_test" \
 	"$dir/build/debug_test" "$dir/build/trace_test" \
 	"$dir/build/tool_test" "$dir/build/run_test" "$dir/build/record_test" \
-	"$dir/build/gdb_proto_test" "$dir/install_test.sh" \
-	"$dir/guest_kernel_test.sh"
+	"$dir/build/gdb_proto_test" "$dir/build/loader_test" \
+	"$dir/install_test.sh" "$dir/guest_kernel_test.sh"
 
 passed=0 failed=0 skipped=0
 log=$(mktemp)

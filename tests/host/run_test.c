@@ -304,6 +304,36 @@ FIXTURE_VARIANT_ADD(bad_args, real_entry_outside_segment) {
 		"minivmx run: IMAGE: in real mode --entry must lie in the code segment at the load address (0x10000-0x1ffff), not at 0x20000",
 };
 
+FIXTURE_VARIANT_ADD(bad_args, initrd_without_kernel) {
+	.args = ARGS("--initrd", "IMAGE", "IMAGE"), .image_size = 4096,
+	.message =
+		"minivmx run: --initrd and --append need --kernel",
+};
+
+FIXTURE_VARIANT_ADD(bad_args, kernel_and_image) {
+	.args = ARGS("--kernel", "IMAGE", "IMAGE"), .image_size = 4096,
+	.message = "': --kernel names the image", .partial = true,
+};
+
+FIXTURE_VARIANT_ADD(bad_args, flat_kernel_with_append) {
+	.args = ARGS("--kernel", "IMAGE", "--append", "quiet"),
+	.image_size = 4096,
+	.message =
+		"minivmx run: IMAGE: a flat binary takes no --initrd or --append (Multiboot and bzImage kernels do)",
+};
+
+FIXTURE_VARIANT_ADD(bad_args, kernel_missing) {
+	.args = ARGS("--kernel", "/nonexistent/kernel"), .image_size = 4096,
+	.message =
+		"minivmx run: /nonexistent/kernel: cannot open it: No such file or directory",
+};
+
+FIXTURE_VARIANT_ADD(bad_args, kernel_mem_too_small) {
+	.args = ARGS("--mem", "512K", "--kernel", "IMAGE"), .image_size = 4096,
+	.message =
+		"minivmx run: IMAGE: --mem 0x80000 is too small: the guest needs at least 1 MiB",
+};
+
 FIXTURE_VARIANT_ADD(bad_args, empty_image) {
 	.args = ARGS("IMAGE"), .image_size = 0,
 	.message = "minivmx run: IMAGE: the image is empty",

@@ -185,8 +185,9 @@ if [ "$build" != none ]; then
 	for f in "$TOP"/tests/guest/*.sh "$TOP"/tests/bench/*.sh; do
 		[ -f "$f" ] && install -m 755 "$f" "$root/minivmx/tests/"
 	done
-	# The VMX guest programs (flat binaries, tests/guests/).
-	for f in "$TOP"/build/static/guests/*.bin; do
+	# The VMX guest programs (flat binaries, tests/guests/) and the
+	# kernels for minivmx run --kernel.
+	for f in "$TOP"/build/static/guests/*.bin "$TOP"/build/static/guests/*.elf; do
 		[ -f "$f" ] && cp -p "$f" "$root/minivmx/guests/"
 	done
 	for f in "$static_bin"/*; do
