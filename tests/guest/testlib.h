@@ -58,8 +58,22 @@ static inline int unload_module(const char *name)
 static inline int mvx_load(void)
 {
 	const char *params = getenv("MINIVMX_PARAMS");
+	int ret = load_module_params(mvx_ko_path(), params ? params : "");
 
-	return load_module_params(mvx_ko_path(), params ? params : "");
+	/*
+	 * failinject.sh: from here on this process's allocations may fail
+	 * (/proc/self/make-it-fail), not in its exec and C library start.
+	 */
+	if (getenv("MINIVMX_MAKE_IT_FAIL")) {
+		int fd = open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			if (write(fd, "1", 1) != 1)
+				perror("make-it-fail");
+			close(fd);
+		}
+	}
+	return ret;
 }
 
 static inline int mvx_unload(void)
