@@ -306,7 +306,8 @@ static enum hrtimer_restart timer_fire(struct hrtimer *t)
 	if (!(lvtt & APIC_LVT_MASKED))
 		accept_irq(a, lvtt & APIC_VECTOR_MASK, false);
 	if ((lvtt & TIMER_MODES) == APIC_LVT_TIMER_PERIODIC && a->period_ns) {
-		hrtimer_add_expires_ns(t, a->period_ns);
+		/* Periods the host missed are one interrupt, not a burst. */
+		hrtimer_forward_now(t, ns_to_ktime(a->period_ns));
 		return HRTIMER_RESTART;
 	}
 	if ((lvtt & TIMER_MODES) == APIC_LVT_TIMER_TSCDEADLINE)
