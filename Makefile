@@ -25,7 +25,7 @@ TOOLS_OUT ?= $(TOP)/user-tools
 MAN_OUT := $(TOP)/build/man
 # One page for the tool and one for each command but help; gen-man.sh makes
 # them and tests/host/install_test.sh checks this list against the tool.
-MAN_PAGES := minivmx minivmx-info minivmx-run minivmx-trace
+MAN_PAGES := minivmx minivmx-info minivmx-run minivmx-stat minivmx-trace
 # The DKMS source tree, as dh_dkms lays it out.
 DKMS_SRC ?= /usr/src/minivmx-$(VERSION)
 # What DKMS needs to build the module: the top Kbuild leads to kmod/.

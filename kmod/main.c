@@ -191,16 +191,18 @@ static int __init minivmx_init(void)
 	if (ret)
 		return ret;
 
+	mvx_stat_init();
 	ret = misc_register(&minivmx_dev);
 	if (ret)
-		goto err_vmx_off;
+		goto err_stat;
 
 	pr_info("VMX enabled on %u CPUs; VMCS revision %#x, %s\n",
 		num_online_cpus(), vmx_config.vmcs_revision,
 		vmx_has_vpid() ? "EPT, VPID" : "EPT");
 	return 0;
 
-err_vmx_off:
+err_stat:
+	mvx_stat_exit();
 	vmx_cpus_disable();
 	return ret;
 }
@@ -208,6 +210,7 @@ err_vmx_off:
 static void __exit minivmx_exit(void)
 {
 	misc_deregister(&minivmx_dev);
+	mvx_stat_exit();
 	vmx_cpus_disable();
 }
 

@@ -128,8 +128,10 @@ struct mvx_slot {
  * @nr_vcpus: vCPUs created
  * @lapic: MINIVMX_CREATE_LAPIC was called: vCPUs get a local APIC; the
  *	array @vcpus is then read under RCU by senders of IPIs and MSIs
+ * @debugfs: its directory in debugfs (stat.c)
  * @users: references: the VM fd and each vCPU
  */
+struct dentry;
 struct mvx_entry_state;
 struct mvx_ring;
 struct vm_area_struct;
@@ -149,6 +151,7 @@ struct mvx_vm {
 	struct mvx_vcpu *vcpus[MINIVMX_MAX_VCPUS];
 	unsigned int nr_vcpus;
 	bool lapic;
+	struct dentry *debugfs;
 	refcount_t users;
 };
 
@@ -351,6 +354,24 @@ struct mvx_lapic {
 	wait_queue_head_t wq;
 };
 
+/**
+ * struct mvx_vcpu_stat - exit statistics for debugfs (stat.c)
+ * @exits: exits by basic reason
+ * @cycles: TSC cycles from those exits to the next entry (exit_time=1)
+ * @exit_tsc: the TSC at the last exit, 0 when not timed
+ * @last: the last exit's basic reason
+ * @link: in the list of every vCPU
+ * @debugfs: the vCPU's directory
+ */
+struct mvx_vcpu_stat {
+	u64 exits[MINIVMX_NR_VMX_EXIT_REASONS];
+	u64 cycles[MINIVMX_NR_VMX_EXIT_REASONS];
+	u64 exit_tsc;
+	u16 last;
+	struct list_head link;
+	struct dentry *debugfs;
+};
+
 /* What a userspace exit left for the next MINIVMX_RUN to complete. */
 enum mvx_pending {
 	MVX_PENDING_NONE,
@@ -410,6 +431,7 @@ enum mvx_pending {
  *	tsc_entry, or @ring_tsc_none
  * @ring_tsc_none: a sink for it before the first record
  * @lapic: the local APIC; NULL in a VM without MINIVMX_CREATE_LAPIC
+ * @stat: exit statistics
  * @in_guest: the thread is about to enter or is in the guest (IRQs off)
  * @kicked: an event for the guest arrived from another thread: look for
  *	it before the next entry
@@ -464,6 +486,7 @@ struct mvx_vcpu {
 	bool ring_on;
 	u64 *ring_tsc_entry, ring_tsc_none;
 	struct mvx_lapic *lapic;
+	struct mvx_vcpu_stat stat;
 	bool in_guest, kicked;
 };
 
@@ -634,6 +657,15 @@ int mvx_lapic_block(struct mvx_vcpu *v);
 int mvx_lapic_halt(struct mvx_vcpu *v);
 long mvx_signal_msi(struct mvx_vm *vm, const void __user *arg);
 long mvx_get_lapic(struct mvx_vcpu *v, void __user *arg);
+
+/* stat.c: exit statistics in debugfs */
+void mvx_stat_init(void);
+void mvx_stat_exit(void);
+void mvx_stat_vm_add(struct mvx_vm *vm, int fd);
+void mvx_stat_vm_remove(struct mvx_vm *vm);
+void mvx_stat_vcpu_add(struct mvx_vcpu *v);
+void mvx_stat_vcpu_remove(struct mvx_vcpu *v);
+DECLARE_STATIC_KEY_FALSE(mvx_exit_time_key);
 
 /* checks.c: the VM-entry checks, MINIVMX_ENTRY_CHECKS */
 void mvx_entry_state_read(struct mvx_entry_state *st);

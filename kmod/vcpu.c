@@ -397,6 +397,14 @@ static noinstr int vcpu_enter_exit(struct mvx_vcpu *v)
 	return ret;
 }
 
+/* exit_time=1: the time from the last exit to this entry (stat.c). */
+static void vcpu_time_exit(struct mvx_vcpu *v)
+{
+	if (v->stat.exit_tsc)
+		v->stat.cycles[v->stat.last] += rdtsc() - v->stat.exit_tsc;
+	v->stat.exit_tsc = 0;
+}
+
 /*
  * One batch.  Return: 1 to start another batch, 0 when the run structure
  * is filled for userspace, or a negative errno.
@@ -460,9 +468,13 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 
 		if (mvx_debugging(v) && v->debug.tf)
 			mvx_debug_tf_enter(v);
+		if (static_branch_unlikely(&mvx_exit_time_key))
+			vcpu_time_exit(v);
 
 		ret = vcpu_enter_exit(v);
 		WRITE_ONCE(v->in_guest, false);
+		if (static_branch_unlikely(&mvx_exit_time_key))
+			v->stat.exit_tsc = rdtsc();
 
 		if (mvx_debugging(v) && v->debug.tf)
 			mvx_debug_tf_exit(v);
@@ -777,6 +789,7 @@ static void vcpu_free(struct mvx_vcpu *v)
 	if (v->vpid)
 		ida_free(&vpid_ida, v->vpid);
 	kfree(v->cpuid);
+	mvx_stat_vcpu_remove(v);
 	mvx_lapic_free(v);
 	mvx_ring_free(v);
 	mvx_debug_free(v);
@@ -870,6 +883,7 @@ int mvx_create_vcpu(struct mvx_vm *vm, unsigned long id)
 		ret = mvx_lapic_create(v);
 	if (ret)
 		goto err_unlock;
+	mvx_stat_vcpu_add(v);
 	refcount_inc(&vm->users);
 	ret = anon_inode_getfd("minivmx-vcpu", &vcpu_fops, v, O_RDWR | O_CLOEXEC);
 	if (ret < 0) {

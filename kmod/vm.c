@@ -108,6 +108,7 @@ void mvx_vm_put(struct mvx_vm *vm)
 		if (vm->slots[i].size)
 			mvx_slot_release(vm, &vm->slots[i]);
 	ept_destroy(vm);
+	mvx_stat_vm_remove(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
 }
@@ -445,7 +446,8 @@ static const struct file_operations mvx_vm_fops = {
 int mvx_create_vm(void)
 {
 	struct mvx_vm *vm;
-	int ret;
+	struct file *file;
+	int ret, fd;
 
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
@@ -459,11 +461,23 @@ int mvx_create_vm(void)
 	ret = ept_init(vm);
 	if (ret)
 		goto err_put;
-	ret = anon_inode_getfd("minivmx-vm", &mvx_vm_fops, vm, O_RDWR | O_CLOEXEC);
-	if (ret < 0)
+	/* The fd is reserved first: it names the VM's debugfs directory. */
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
 		goto err_put;
-	return ret;
+	}
+	file = anon_inode_getfile("minivmx-vm", &mvx_vm_fops, vm, O_RDWR);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_put_fd;
+	}
+	mvx_stat_vm_add(vm, fd);
+	fd_install(fd, file);
+	return fd;
 
+err_put_fd:
+	put_unused_fd(fd);
 err_put:
 	mvx_vm_put(vm);
 	return ret;

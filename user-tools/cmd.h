@@ -38,6 +38,7 @@ void cmd_print_list(FILE *out);
 int cmd_help(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_stat(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 
 void pr_err(const char *fmt, ...) __printf(1, 2);

@@ -9,7 +9,7 @@ MINIVMX_LIB_OBJS := libminivmx.o bus.o
 # tests link directly.
 MINIVMX_TOOL_LOGIC_OBJS := devices.o exit-decode.o exit-report.o guest.o parse.o \
 	step.o trace-file.o vmcs.o vmx-bits.o vmx-names.o
-MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o cmd-trace.o \
+MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o cmd-stat.o cmd-trace.o \
 	device.o disasm.o run-debug.o run-record.o vmx-decode.o vmx-msrs.o \
 	$(MINIVMX_TOOL_LOGIC_OBJS)
 # The gdb stub (minivmx run --gdb): the packet layer is pure logic.

@@ -194,6 +194,50 @@ TEST(unknown_command_is_usage_error)
 	expect_line(_metadata, r.err, "minivmx: unknown command 'frobnicate'");
 }
 
+/* minivmx stat on a file in the module's format ($MINIVMX_DEBUGFS). */
+TEST(stat_prints_the_exit_table)
+{
+	char dir[] = "/tmp/minivmx-stat-XXXXXX", path[64], env[96];
+	FILE *f;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/exit_reasons", dir);
+	snprintf(env, sizeof(env), "MINIVMX_DEBUGFS=%s", dir);
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fputs("1 EXTERNAL_INTERRUPT 10 5000\n12 HLT 30 0\n"
+	      "30 IO_INSTRUCTION 60 120000\n", f);
+	fclose(f);
+	ASSERT_EQ(0, run(MINIVMX_BIN, ARGS("stat", "--once"), ARGS(env), NULL));
+	EXPECT_EQ(0, r.status);
+	expect_line(_metadata, r.out, "minivmx exits: 100");
+	expect_in(_metadata, r.out, " 30  IO_INSTRUCTION");
+	expect_in(_metadata, r.out, "60   60.0%");
+	expect_in(_metadata, r.out, "2000\n");		/* 120000 ns / 60 */
+	ASSERT_EQ(0, run(MINIVMX_BIN,
+			 ARGS("stat", "--count", "2", "--interval", "0.01"),
+			 ARGS(env), NULL));
+	EXPECT_EQ(0, r.status);
+	expect_in(_metadata, r.out, "minivmx exits: 100, 0/s");
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fputs("not the module's\n", f);
+	fclose(f);
+	ASSERT_EQ(0, run(MINIVMX_BIN, ARGS("stat", "--once"), ARGS(env), NULL));
+	EXPECT_EQ(1, r.status);
+	expect_in(_metadata, r.err, "not the module's exit_reasons lines");
+	unlink(path);
+	rmdir(dir);
+	ASSERT_EQ(0, run(MINIVMX_BIN, ARGS("stat", "--once"),
+			 ARGS("MINIVMX_DEBUGFS=/nonexistent"), NULL));
+	EXPECT_EQ(1, r.status);
+	expect_in(_metadata, r.err, "mount -t debugfs");
+	ASSERT_EQ(0, run(MINIVMX_BIN, ARGS("stat", "--interval", "0"), NO_ENV,
+			 NULL));
+	EXPECT_EQ(2, r.status);
+	expect_in(_metadata, r.err, "--interval '0'");
+}
+
 TEST(info_help)
 {
 	ASSERT_EQ(0, run(MINIVMX_BIN, ARGS("info", "--help"), NO_DEVICE,
