@@ -35,7 +35,7 @@ DKMS_FILES := Kbuild VERSION uapi/linux/minivmx.h \
 # The kernels "make dkms-install" builds for: every one with headers.
 DKMS_KERNELS ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
 
-.PHONY: all module tools man user-tools-static check check-quick demo bench fuzz failinject qemu clean \
+.PHONY: all module tools man user-tools-static check check-quick htmldocs demo bench fuzz failinject qemu clean \
 	guest-kernel guest-check \
 	checkpatch help install install-module install-tools uninstall uninstall-module \
 	uninstall-tools dkms-source dkms-install dkms-uninstall deb deb-check
@@ -237,6 +237,15 @@ clean:
 	@if [ -f $(TOP)/user-tools/Makefile ]; then $(MAKE) -C $(TOP)/user-tools clean; fi
 	@if [ -f $(TOP)/tests/Makefile ]; then $(MAKE) -C $(TOP)/tests clean; fi
 
+# Documentation/ as HTML with Sphinx and the kernel's kernel-doc extension
+# (the ABI reference from uapi/linux/minivmx.h); warnings are errors.
+htmldocs:
+	@$(TESTBED)/deps.sh
+	@src=$$($(TESTBED)/ksrc.sh --root) && \
+	MINIVMX_KSRC=$$src sphinx-build -q -W --keep-going -b html \
+		$(TOP)/Documentation $(TOP)/build/htmldocs && \
+	echo "htmldocs: $(TOP)/build/htmldocs/index.html"
+
 checkpatch:
 	@files=$$(cd $(TOP) && ls kmod/*.c kmod/*.h uapi/linux/*.h \
 		user-tools/*.c user-tools/*.h 2>/dev/null); \
@@ -265,6 +274,7 @@ help:
 	@echo "make guest-kernel   the Linux guest for minivmx (kernel and initramfs, cached)"
 	@echo "make guest-check    make guest-kernel, then boot it under QEMU TCG on the host"
 	@echo "make checkpatch     scripts/checkpatch.pl --strict on the sources"
+	@echo "make htmldocs       Documentation/ as HTML in build/htmldocs (Sphinx, kernel-doc)"
 	@echo "make clean          remove build/ and the build products"
 	@echo "make user-tools-static   static tool and test programs into build/static/bin"
 	@echo

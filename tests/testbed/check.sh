@@ -4,7 +4,7 @@
 #
 #   check.sh [--quick | --fuzz] [--jobs N]
 #
-# 1. the host-side tests (make -C tests host-check);
+# 1. the host-side tests (make -C tests host-check) and make htmldocs;
 # 2. once, what every boot needs: Bochs, each kernel, the module built
 #    against it, the static programs and the initramfs
 #    (testbed.sh --build-only); the Linux guest (build-guest.sh) only if
@@ -125,6 +125,8 @@ if [ -n "$fuzz" ]; then
 elif [ -f "$TOP/tests/Makefile" ]; then
 	export KSELFTEST_DIR=${KSELFTEST_DIR:-$("$TESTBED_DIR/ksrc.sh")}
 	step "host tests" -- make -s -C "$TOP/tests" host-check || true
+	step "htmldocs (Sphinx, warnings are errors)" -- \
+		make -s -C "$TOP" htmldocs || true
 else
 	notes+=("host tests: no tests/Makefile yet: skipped")
 fi

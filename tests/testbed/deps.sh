@@ -20,6 +20,8 @@ pkgs=(
 	# tests/host/install_test.sh: dkms add and build from dkms.conf,
 	# against the 6.1 headers stock-kernel.sh installs
 	dkms
+	# make htmldocs: Sphinx, with the kernel's kernel-doc from linux-source
+	python3-sphinx
 )
 # Debian's gdb without Python, for the suites that run gdb against
 # minivmx run --gdb (gdb-initrd.sh).  It conflicts with the full gdb:
