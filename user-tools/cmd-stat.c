@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +34,11 @@ struct stat_sample {
 	char name[MINIVMX_NR_VMX_EXIT_REASONS][32];
 };
 
-static volatile sig_atomic_t stop;
+static atomic_bool stop;
 
 static void on_sigint(int sig __always_unused)
 {
-	stop = 1;
+	atomic_store(&stop, true);
 }
 
 /* Read @path into @s: 0, or -errno (-EINVAL for a line it cannot read). */
@@ -65,6 +66,20 @@ static int stat_read(const char *path, struct stat_sample *s)
 	}
 	fclose(f);
 	return ret;
+}
+
+/* What to do about stat_read()'s error. */
+static const char *stat_hint(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return " (load minivmx; mount -t debugfs none /sys/kernel/debug)";
+	case -EACCES:
+		return " (debugfs is root's)";
+	case -EINVAL:
+		return " (not the module's exit_reasons lines)";
+	}
+	return "";
 }
 
 /* The table: totals, and with @prev the rate over @secs seconds. */
@@ -166,10 +181,7 @@ int cmd_stat(int argc, char **argv)
 	prev = cur + 1;
 	ret = stat_read(path, cur);
 	if (ret) {
-		pr_err("%s: %s%s", path, strerror(-ret),
-		       ret == -ENOENT ? " (is minivmx loaded and debugfs mounted? mount -t debugfs none /sys/kernel/debug)" :
-		       ret == -EACCES ? " (debugfs is root's)" :
-		       ret == -EINVAL ? " (not the module's exit_reasons lines)" : "");
+		pr_err("%s: %s%s", path, strerror(-ret), stat_hint(ret));
 		free(cur);
 		return MV_EXIT_FAIL;
 	}
@@ -179,7 +191,7 @@ int cmd_stat(int argc, char **argv)
 		return MV_EXIT_OK;
 	}
 	signal(SIGINT, on_sigint);
-	for (n = 0; !stop && (!count || n < count); n++) {
+	for (n = 0; !atomic_load(&stop) && (!count || n < count); n++) {
 		struct timespec ts = { (time_t)interval,
 				       (long)((interval - (time_t)interval) * 1e9) };
 		struct stat_sample *t = prev;
@@ -187,7 +199,7 @@ int cmd_stat(int argc, char **argv)
 		prev = cur;
 		cur = t;
 		nanosleep(&ts, NULL);
-		if (stop)
+		if (atomic_load(&stop))
 			break;
 		ret = stat_read(path, cur);
 		if (ret) {
