@@ -22,6 +22,8 @@ pkgs=(
 	dkms
 	# make htmldocs: Sphinx, with the kernel's kernel-doc from linux-source
 	python3-sphinx
+	# the tracepoints through Debian's tracer (tests/guest/tracecmd.sh)
+	trace-cmd
 )
 # Debian's gdb without Python, for the suites that run gdb against
 # minivmx run --gdb (gdb-initrd.sh).  It conflicts with the full gdb:

@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the second initramfs that suites marked "# testbed: gdb" boot
-# with: Debian's gdb-minimal as /usr/bin/gdb, the shared libraries it
-# needs (its ldd closure) and the dynamic loader, and the gdbtarget
-# guests' ELF files (symbols for gdb).  The kernel unpacks it over the
-# main initramfs.  Prints the path of the archive.
+# with, Debian's debugging tools: gdb-minimal as /usr/bin/gdb and
+# trace-cmd as /usr/bin/trace-cmd, the shared libraries they need (their
+# ldd closure) and the dynamic loader, and the gdbtarget guests' ELF
+# files (symbols for gdb).  The kernel unpacks it over the main
+# initramfs.  Prints the path of the archive.
 #
 #   gdb-initrd.sh
 #
@@ -45,13 +46,16 @@ else
 	gdb="$dir/root/usr/bin/gdb"
 fi
 
+tracecmd=/usr/bin/trace-cmd
+[ -x "$tracecmd" ] || die "no $tracecmd (deps.sh installs trace-cmd)"
+
 guests=("$TOP"/build/static/guests/obj/gdbtarget-*.elf)
 [ -f "${guests[0]}" ] || die "no gdbtarget ELF files under build/static/guests/obj (make user-tools-static)"
 
 # Rebuild only when gdb or a guest is newer than the archive.
 if [ -f "$archive" ]; then
 	stale=
-	for f in "$gdb" "${guests[@]}" "$0"; do
+	for f in "$gdb" "$tracecmd" "${guests[@]}" "$0"; do
 		[ "$f" -nt "$archive" ] && stale=1
 	done
 	[ -z "$stale" ] && { echo "$archive"; exit 0; }
@@ -61,11 +65,13 @@ root="$out/root"
 rm -rf "$root"
 mkdir -p "$root/usr/bin" "$root/minivmx/guests"
 cp "$gdb" "$root/usr/bin/gdb"
+cp "$tracecmd" "$root/usr/bin/trace-cmd"
 # Every library ldd names (resolved through symlinks) and the loader, at
-# the paths the binary asks for.
-missing=$(ldd "$gdb" | awk '/not found/ { print $1 }')
-[ -z "$missing" ] || die "$gdb needs libraries this machine lacks: $missing (apt-get install gdb-minimal's dependencies)"
-libs=$(ldd "$gdb" | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]*ld-linux/ { print $1 }')
+# the paths the binaries ask for.
+missing=$(ldd "$gdb" "$tracecmd" | awk '/not found/ { print $1 }')
+[ -z "$missing" ] || die "gdb or trace-cmd needs libraries this machine lacks: $missing (apt-get install their dependencies)"
+libs=$(ldd "$gdb" "$tracecmd" |
+	awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]*ld-linux/ { print $1 }' | sort -u)
 [ -n "$libs" ] || die "ldd found no libraries for $gdb"
 for l in $libs; do
 	mkdir -p "$root$(dirname "$l")"
@@ -83,5 +89,5 @@ cp "${guests[@]}" "$root/minivmx/guests/"
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$archive.new"
 mv "$archive.new" "$archive"
-log "built $archive ($(du -k "$archive" | cut -f1) KiB; gdb and $(echo "$libs" | wc -w) libraries, $(du -sk "$root" | cut -f1) KiB unpacked)"
+log "built $archive ($(du -k "$archive" | cut -f1) KiB; gdb, trace-cmd and $(echo "$libs" | wc -w) libraries, $(du -sk "$root" | cut -f1) KiB unpacked)"
 echo "$archive"
