@@ -336,13 +336,14 @@ bool mvx_events_inject(struct mvx_vcpu *v)
 	u32 info = 0, windows = 0, intr;
 	int vec = -1;
 
-	if (v->lapic)
-		lapic_collect(v);
 	if (likely(!mvx_event_queued(v) && !e->nmi_pending &&
 		   !e->irq_pending && !e->triple_fault && !e->windows &&
 		   !e->entry_info && !v->run->request_interrupt_window &&
-		   !(v->lapic && READ_ONCE(v->lapic->irr_pending))))
+		   (!v->lapic || (!READ_ONCE(v->kicked) &&
+				  !READ_ONCE(v->lapic->irr_pending)))))
 		return true;
+	if (v->lapic)
+		lapic_collect(v);
 	if (unlikely(e->triple_fault)) {
 		e->triple_fault = false;
 		e->nmi_injected = false;

@@ -1266,7 +1266,6 @@ int mvx_handle_exit(struct mvx_vcpu *v, u32 reason)
 		basic = array_index_nospec(basic, MINIVMX_NR_VMX_EXIT_REASONS);
 		run->exit_count[basic]++;
 		v->stat.exits[basic]++;
-		v->stat.last = basic;
 	}
 	/* The VMREAD is volatile asm: only pay for it while tracing. */
 	if (trace_minivmx_exit_enabled())

@@ -400,7 +400,7 @@ static noinstr int vcpu_enter_exit(struct mvx_vcpu *v)
 /* exit_time=1: the time from the last exit to this entry (stat.c). */
 static void vcpu_time_exit(struct mvx_vcpu *v)
 {
-	if (v->stat.exit_tsc)
+	if (v->stat.exit_tsc && v->stat.last < MINIVMX_NR_VMX_EXIT_REASONS)
 		v->stat.cycles[v->stat.last] += rdtsc() - v->stat.exit_tsc;
 	v->stat.exit_tsc = 0;
 }
@@ -473,8 +473,10 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 
 		ret = vcpu_enter_exit(v);
 		WRITE_ONCE(v->in_guest, false);
-		if (static_branch_unlikely(&mvx_exit_time_key))
+		if (static_branch_unlikely(&mvx_exit_time_key)) {
 			v->stat.exit_tsc = rdtsc();
+			v->stat.last = vmcs_read(VM_EXIT_REASON) & 0xffff;
+		}
 
 		if (mvx_debugging(v) && v->debug.tf)
 			mvx_debug_tf_exit(v);
@@ -647,8 +649,11 @@ static long vcpu_set_regs(struct mvx_vcpu *v, const void __user *arg)
 	});
 	/* ... and a fault raised for the old ones (KVM's SET_REGS). */
 	mvx_cancel_exception(v);
-	/* New registers cancel what a userspace exit left to complete. */
+	/* New registers cancel what a userspace exit left to complete, */
 	v->pending = MVX_PENDING_NONE;
+	/* and a HLT the kernel was waiting in (not a wait for SIPI). */
+	if (v->lapic && v->lapic->mp_state == MVX_MP_HALTED)
+		v->lapic->mp_state = MVX_MP_RUNNABLE;
 	return 0;
 }
 

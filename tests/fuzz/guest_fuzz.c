@@ -6,9 +6,9 @@
  * instructions (MOV CR/DR, RDMSR/WRMSR, XSETBV, INVLPG, CPUID, port and
  * string I/O, HLT, VMX instructions, INT n/IRET, LGDT/LIDT/LTR with random
  * tables, SYSCALL/SYSENTER, RDPMC, mode switches, self-modifying code and
- * MMIO).  Every MINIVMX_RUN is bounded by a 200 us timer and each program by
- * MAX_RUNS runs; I/O, MMIO and hypercall exits are answered with random
- * data.
+ * MMIO, the local APIC's page in the VMs that have one).  Every MINIVMX_RUN
+ * is bounded by a 200 us timer and each program by MAX_RUNS runs; I/O,
+ * MMIO and hypercall exits are answered with random data.
  *
  * Fails on an errno other than the expected ones, on an exit reason that
  * the uapi header does not define, or on an exit whose fields break the
@@ -31,7 +31,8 @@ static const struct {
 
 static const char * const exit_names[] = {
 	"UNKNOWN", "IO", "MMIO", "HLT", "HYPERCALL", "SHUTDOWN", "FAIL_ENTRY",
-	"INTERNAL_ERROR", "GUEST_EXIT", "CONSOLE", "INTR",
+	"INTERNAL_ERROR", "GUEST_EXIT", "CONSOLE", "INTR", "DEBUG",
+	"IRQ_WINDOW_OPEN", "EOI",
 };
 
 static struct fuzz_opts opts = { .count = 2000 };
@@ -272,8 +273,12 @@ static void vm_destroy(struct vm *vm)
 	munmap(vm->rom, ROM_SIZE);
 }
 
-/* RAM, a read-only slot, the debug console and the exit port. */
-static int vm_create(struct vm *vm)
+/*
+ * RAM, a read-only slot, the debug console and the exit port; every other
+ * batch with a local APIC (MINIVMX_CREATE_LAPIC), whose page the programs
+ * write at random, and whose HLT sleeps until the run's timer.
+ */
+static int vm_create(struct vm *vm, bool lapic)
 {
 	struct minivmx_memory_region r = {
 		.slot = 1, .flags = MINIVMX_MEM_READONLY,
@@ -288,7 +293,7 @@ static int vm_create(struct vm *vm)
 		.handler = MINIVMX_PORT_EXIT,
 	};
 
-	if (tvm_create(&vm->t))
+	if (tvm_create_opt(&vm->t, lapic))
 		return -1;
 	vm->rom = mmap(NULL, ROM_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -394,7 +399,7 @@ static int fuzz(void)
 			vm_destroy(&vm);
 			have_vm = false;
 		}
-		if (!have_vm && vm_create(&vm))
+		if (!have_vm && vm_create(&vm, i / BATCH % 2))
 			return -1;
 		have_vm = true;
 		one_program(&vm, i);

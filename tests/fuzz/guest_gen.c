@@ -77,10 +77,15 @@ uint64_t rnd_val(struct rng *r)
 	}
 }
 
-/* An address in RAM, in the read-only slot, or above it all (MMIO). */
+/*
+ * An address in RAM, in the read-only slot, above it all (MMIO), or a
+ * register of the local APIC.
+ */
 uint64_t rnd_addr(struct prog *p)
 {
-	switch (rnd(&p->rng, 6)) {
+	switch (rnd(&p->rng, 7)) {
+	case 6:
+		return 0xfee00000 + rnd(&p->rng, 0x400);
 	case 0:
 		return G_DATA + rnd(&p->rng, 0x1000);
 	case 1:

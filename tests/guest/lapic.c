@@ -598,6 +598,22 @@ TEST_F(lapic, signal_ends_the_run_and_the_vcpu_stays_halted)
 	ASSERT_TRUE(wait_runner(&r, 10000));
 	EXPECT_EQ(MINIVMX_EXIT_HLT, t->run->exit_reason);
 	EXPECT_EQ(1, mem32(t, COUNT));
+
+	/* Halted again, then new registers: the HLT is over. */
+	ASSERT_EQ(0, setup(t, g_wait, 0));
+	ASSERT_EQ(0, tvm_run(t));			/* the OUT */
+	ASSERT_EQ(0, start_runner(&r, t->vcpu));
+	usleep(50000);
+	pthread_kill(r.thread, SIGUSR1);
+	ASSERT_TRUE(wait_runner(&r, 10000));
+	ASSERT_EQ(0, get_lapic(t->vcpu, &s));
+	ASSERT_EQ(MINIVMX_MP_HALTED, s.mp_state);
+	ASSERT_EQ(0, setup(t, g_cpuid, 0));
+	ASSERT_EQ(0, get_lapic(t->vcpu, &s));
+	EXPECT_EQ(MINIVMX_MP_RUNNABLE, s.mp_state);
+	ASSERT_EQ(0, tvm_run(t));
+	EXPECT_EQ(MINIVMX_EXIT_HLT, t->run->exit_reason);
+	EXPECT_EQ(0xfee00900, mem32(t, APIC_BASE_MSR));	/* g_cpuid ran */
 }
 
 TEST_F(lapic, level_triggered_msi_reports_its_eoi)
