@@ -3,7 +3,8 @@
  * The in-kernel local APIC (MINIVMX_CREATE_LAPIC): its timer in one-shot,
  * periodic and TSC-deadline modes waking a guest from HLT in the kernel;
  * the current count falling; self-IPIs held back by the task priority
- * (CR8) and by a higher vector in service until its EOI; MSIs from
+ * (CR8) and by a higher vector in service until its EOI; IPIs to logical
+ * destinations and an NMI IPI; MSIs from
  * userspace waking a halted vCPU from another thread, level-triggered
  * ones reported at their EOI; a signal ending a HLT without losing it;
  * an application processor started by INIT and a start-up IPI; what CPUID
@@ -206,6 +207,27 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	pause\n"
 	"	loop 1b\n"
 	"2:	hlt\n"
+	/* Logical destinations (flat) and an NMI sent to itself. */
+	"g_ipis:\n"
+	"	mov $0xfee00000, %esi\n"
+	"	movl $0x1ff, 0xf0(%rsi)\n"
+	"	movl $0x01000000, 0xd0(%rsi)\n"		/* LDR: logical bit 0 */
+	"	movl $0x01000000, 0x310(%rsi)\n"	/* ICR2: logical 0x01 */
+	"	movl $0x846, 0x300(%rsi)\n"		/* fixed, logical, 0x46 */
+	"	sti\n"
+	"	nop\n"
+	"	nop\n"
+	"	cli\n"
+	"	movl $0x02000000, 0x310(%rsi)\n"	/* logical 0x02: not us */
+	"	movl $0x847, 0x300(%rsi)\n"
+	"	sti\n"
+	"	nop\n"
+	"	nop\n"
+	"	cli\n"
+	"	movl $0x40400, 0x300(%rsi)\n"		/* NMI, to itself */
+	"	nop\n"
+	"	nop\n"
+	"	hlt\n"
 	/* What CPUID and IA32_APIC_BASE say. */
 	"g_cpuid:\n"
 	"	mov $1, %eax\n"
@@ -254,6 +276,12 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	cli\n"
 	"	movl $0x10000, 0x320(%rsi)\n"
 	"	hlt\n"
+	/* The NMI: logged as vector 2 (the EOI it writes finds nothing). */
+	"lapic_nmi:\n"
+	"	push %rax\n"
+	"	push %rbx\n"
+	"	mov $2, %eax\n"
+	"	jmp lapic_common\n"
 	/* The interrupt handler: count, log vector and TSC, EOI. */
 	"lapic_common:\n"
 	"	push %rdx\n"
@@ -299,7 +327,7 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 
 extern const uint8_t lapic_guest[], lapic_guest_end[], lapic_stubs[];
 extern const uint8_t g_oneshot[], g_periodic[], g_deadline[], g_priority[];
-extern const uint8_t g_tsc[];
+extern const uint8_t g_tsc[], g_ipis[], lapic_nmi[];
 extern const uint8_t g_wait[], g_bsp[], g_cpuid[], g_flood[];
 extern const uint8_t lapic_ap[], lapic_ap_end[];
 
@@ -354,6 +382,7 @@ static int setup(struct tvm *t, const uint8_t *entry, uint64_t rbp)
 	for (i = 0; i < NR_STUBS; i++)
 		tvm_gate64(t, IDT, FIRST_STUB + i,
 			   GUEST_ADDR(lapic_stubs) + 16 * i, 0);
+	tvm_gate64(t, IDT, 2, GUEST_ADDR(lapic_nmi), 0);
 	if (ioctl(t->vcpu, MINIVMX_GET_SREGS, &s) ||
 	    ioctl(t->vcpu, MINIVMX_GET_REGS, &r))
 		return -errno;
@@ -551,6 +580,19 @@ TEST_F(lapic, task_priority_and_in_service_vector_hold_interrupts_back)
 	EXPECT_EQ(0, lapic_reg(&s, 0xa0));		/* PPR */
 	for (off = 0x100; off < 0x280; off += 0x10)	/* ISR, TMR, IRR */
 		EXPECT_EQ(0, lapic_reg(&s, off)) TH_LOG("offset %#x", off);
+}
+
+TEST_F(lapic, ipis_to_logical_destinations_and_an_nmi)
+{
+	struct tvm *t = &self->t;
+
+	ASSERT_EQ(0, setup(t, g_ipis, 0));
+	ASSERT_EQ(0, tvm_run(t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, t->run->exit_reason);
+	/* 0x46 to logical 0x01 (ours), not 0x47 to 0x02; the NMI with IF = 0. */
+	ASSERT_EQ(2, mem32(t, COUNT));
+	EXPECT_EQ(0x46, t->mem[LOG]);
+	EXPECT_EQ(2, t->mem[LOG + 1]);
 }
 
 TEST_F(lapic, msi_from_another_thread_wakes_a_halted_vcpu)
