@@ -217,6 +217,32 @@ static bool cpuid_override(struct mvx_vcpu *v, u32 fn, u32 idx, u32 *out)
 }
 
 /*
+ * Bytes of an XSAVE area for the components in @xcr0 (SDM Vol. 1 13.4,
+ * 13.4.3): the standard format ends with the highest component; the
+ * compacted one packs them after the header, some aligned to 64 bytes
+ * (KVM's xstate_required_size()).
+ */
+static u32 xstate_size(u64 xcr0, bool compacted)
+{
+	u32 size = 512 + 64, eax, ebx, ecx, edx;	/* legacy area, header */
+	int i;
+
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		cpuid_count(0xd, i, &eax, &ebx, &ecx, &edx);
+		if (!compacted) {
+			size = max(size, ebx + eax);
+			continue;
+		}
+		if (ecx & BIT(1))
+			size = ALIGN(size, 64);
+		size += eax;
+	}
+	return size;
+}
+
+/*
  * The host's answer minus what the guest cannot have: VMX (hidden), the
  * local APIC and its relatives (unless the VM has local APICs, then
  * mvx_lapic_cpuid() adds them), IA32_TSC_ADJUST, MONITOR/MWAIT (they #UD),
@@ -263,13 +289,22 @@ static void cpuid_filter(struct mvx_vcpu *v, u32 fn, u32 idx, u32 *r)
 			  BIT(27) | BIT(28) | BIT(29) | BIT(30) | BIT(31));
 		break;
 	case 0xd:
+		/*
+		 * The sizes the host's CPU gave are for the host's XCR0 (this
+		 * runs after the exit): the guest's are computed.
+		 */
 		xcr0 = mvx_guest_supported_xcr0(v);
 		if (idx == 0) {
 			r[0] &= lower_32_bits(xcr0);
 			r[3] &= upper_32_bits(xcr0);
+			r[1] = xstate_size(v->xcr0 & xcr0, false);
+			r[2] = xstate_size(xcr0, false);
 		} else if (idx == 1) {
 			r[0] &= ~BIT(3);			/* XSAVES */
-			memset(&r[1], 0, 3 * sizeof(*r));
+			/* XCR0 | IA32_XSS in the compacted format; no XSS */
+			r[1] = r[0] & BIT(1) ? xstate_size(v->xcr0 & xcr0, true) : 0;
+			r[2] = 0;
+			r[3] = 0;
 		} else if (idx >= 64 || !(xcr0 & BIT_ULL(idx))) {
 			memset(r, 0, 4 * sizeof(*r));
 		}

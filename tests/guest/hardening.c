@@ -7,6 +7,7 @@
  * minivmx emulates an instruction (RIP wrap, single-step); a SET_SREGS
  * racing a slot deletion; and who may open /dev/minivmx.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <grp.h>
 #include <pthread.h>
@@ -320,6 +321,46 @@ TEST_F(hard, cpuid_hides_what_is_not_virtualised)
 	EXPECT_EQ(0, r.rax & (1 << 3));		/* XSAVES */
 	ASSERT_EQ(0, guest_cpuid(&self->t, 0xd, 0, &r));
 	EXPECT_EQ(0, r.rax & (1 << 9));		/* PKRU */
+}
+
+/*
+ * CPUID leaf 0xD's sizes are for the guest's XCR0, not the host's (the
+ * CPUID exit is handled with the host's XCR0 loaded): with XCR0 = x87 |
+ * SSE, the legacy area and the header, 576 bytes, in both formats.  A
+ * Linux guest sized its FPU buffers from them and warned ("XSAVE
+ * consistency problem") when the compacted size read 0.
+ */
+TEST_F(hard, cpuid_xsave_sizes_follow_the_guests_xcr0)
+{
+	static const uint8_t code[] = {
+		0x0f, 0x20, 0xe0,		/* mov %cr4, %rax */
+		0x48, 0x0f, 0xba, 0xe8, 0x12,	/* bts $18, %rax: OSXSAVE */
+		0x0f, 0x22, 0xe0,		/* mov %rax, %cr4 */
+		0x31, 0xc9,			/* xor %ecx, %ecx */
+		0x31, 0xd2,			/* xor %edx, %edx */
+		0xb8, 0x03, 0x00, 0x00, 0x00,	/* mov $3, %eax */
+		0x0f, 0x01, 0xd1,		/* xsetbv */
+		0xb8, 0x0d, 0x00, 0x00, 0x00,	/* mov $0xd, %eax */
+		0x31, 0xc9,			/* xor %ecx, %ecx */
+		0x0f, 0xa2,			/* cpuid */
+		0x89, 0xde,			/* mov %ebx, %esi */
+		0xb8, 0x0d, 0x00, 0x00, 0x00,	/* mov $0xd, %eax */
+		0xb9, 0x01, 0x00, 0x00, 0x00,	/* mov $1, %ecx */
+		0x0f, 0xa2,			/* cpuid */
+		0x89, 0xdf,			/* mov %ebx, %edi */
+		0xf4,				/* hlt */
+	};
+	unsigned int a, b, c, d;
+	struct minivmx_regs r;
+
+	__cpuid_count(0xd, 1, a, b, c, d);
+	ASSERT_EQ(0, tvm_setup(&self->t, 64, code, sizeof(code)));
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, self->t.run->exit_reason);
+	r = get_regs(&self->t);
+	EXPECT_EQ(576, r.rsi);
+	/* The compacted size, where XSAVEC is offered. */
+	EXPECT_EQ(a & 2 ? 576 : 0, r.rdi);
 }
 
 /* L4: outside 64-bit code, RIP wraps at 4 GiB after an emulated CPUID. */
