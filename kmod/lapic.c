@@ -714,8 +714,15 @@ void mvx_lapic_cpuid(struct mvx_vcpu *v, u32 fn, u32 *r)
 		r[0] |= BIT(2);
 		return;
 	case 0x15:
-		r[0] = USEC_PER_SEC;		/* TSC = ECX * EBX / EAX */
-		r[1] = tsc_khz;
+		/*
+		 * TSC = ECX * EBX / EAX.  Linux multiplies the crystal's
+		 * kHz by EBX in 32 bits (native_calibrate_tsc()): the
+		 * largest denominator up to 10^6 that keeps that product
+		 * below 2^32.
+		 */
+		r[0] = min_t(u64, USEC_PER_SEC,
+			     div_u64(U32_MAX, max(tsc_khz, 1U)));
+		r[1] = div_u64((u64)tsc_khz * r[0], USEC_PER_SEC);
 		r[2] = NSEC_PER_SEC / LAPIC_BUS_NS;
 		r[3] = 0;
 		return;
