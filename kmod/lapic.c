@@ -189,44 +189,53 @@ static bool match_dest(struct mvx_lapic *a, u32 dest, bool logical)
 	return (ldr >> 4) == (dest >> 4) && (ldr & dest & 0xf);
 }
 
+/* Is @a one that @shorthand (from @src) or @dest names? */
+static bool named(struct mvx_lapic *a, struct mvx_lapic *src, u32 shorthand,
+		  u32 dest, bool logical)
+{
+	switch (shorthand) {
+	case APIC_DEST_SELF:
+		return a == src;
+	case APIC_DEST_ALLINC:
+		return true;
+	case APIC_DEST_ALLBUT:
+		return a != src;
+	}
+	return match_dest(a, dest, logical);
+}
+
 /*
  * Send a message to every local APIC that @shorthand and @dest name
- * (APIC_DEST_SELF/ALLINC/ALLBUT from @src, or a destination).  Lowest
- * priority goes to the first match (no arbitration).  Return: how many
+ * (APIC_DEST_SELF/ALLINC/ALLBUT from @src, or a destination); lowest
+ * priority to the one among them with the lowest processor priority, the
+ * first of equals (11.6.2.4, arbitration by PPR only).  Return: how many
  * accepted it.
  */
 static int send_msg(struct mvx_vm *vm, struct mvx_lapic *src, u32 shorthand,
 		    u32 dest, bool logical, u32 mode, u8 vec, bool level)
 {
+	struct mvx_lapic *lowest = NULL;
 	int i, n = 0;
 
 	rcu_read_lock();
 	for (i = 0; i < MINIVMX_MAX_VCPUS; i++) {
 		struct mvx_vcpu *t = READ_ONCE(vm->vcpus[i]);
 		struct mvx_lapic *a = t ? t->lapic : NULL;
-		bool hit;
 
-		if (!a || !hw_enabled(a))
+		if (!a || !hw_enabled(a) ||
+		    !named(a, src, shorthand, dest, logical))
 			continue;
-		switch (shorthand) {
-		case APIC_DEST_SELF:
-			hit = a == src;
-			break;
-		case APIC_DEST_ALLINC:
-			hit = true;
-			break;
-		case APIC_DEST_ALLBUT:
-			hit = a != src;
-			break;
-		default:
-			hit = match_dest(a, dest, logical);
+		if (mode != APIC_DM_LOWEST) {
+			n += deliver(a, mode, vec, level);
+			continue;
 		}
-		if (hit && deliver(a, mode, vec, level)) {
-			n++;
-			if (mode == APIC_DM_LOWEST)
-				break;
-		}
+		if (sw_enabled(a) &&
+		    (!lowest || (reg_get(a, APIC_PROCPRI) & 0xf0) <
+				(reg_get(lowest, APIC_PROCPRI) & 0xf0)))
+			lowest = a;
 	}
+	if (lowest)
+		n = deliver(lowest, mode, vec, level);
 	rcu_read_unlock();
 	return n;
 }
