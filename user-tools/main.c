@@ -17,7 +17,7 @@ static const struct cmd commands[] = {
 	{ "help", cmd_help, "show the help of the tool or of a command" },
 	{ "info", cmd_info, "explain this CPU's VMX capabilities and minivmx's per-CPU state" },
 	{ "run", cmd_run, "run a flat binary in a new VM (real, protected, paged or long mode)" },
-	{ "stat", cmd_stat, "live table of every VM's exits by reason, from the module's debugfs counters" },
+	{ "stat", cmd_stat, "a live table of every VM's exits by reason (debugfs)" },
 	{ "trace", cmd_trace, "print the exits 'run --record' wrote, in words, with their cycles" },
 };
 
