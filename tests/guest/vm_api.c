@@ -760,6 +760,7 @@ TEST_F(vm, other_process_cannot_drive)
 	pid_t pid = fork();
 	int status;
 
+	ASSERT_LE(0, pid) TH_LOG("fork: %s", strerror(errno));
 	if (!pid) {
 		struct minivmx_regs r;
 		int bad = ioctl(self->t.vcpu, MINIVMX_GET_REGS, &r) == 0 ||
@@ -805,6 +806,8 @@ TEST_F(vm, killed_while_running)
 	pid_t pid = fork();
 	int status;
 
+	/* kill(-1, SIGKILL) would end every process (failinject.sh's runs). */
+	ASSERT_LE(0, pid) TH_LOG("fork: %s", strerror(errno));
 	if (!pid) {
 		struct tvm t;
 
