@@ -355,8 +355,13 @@ static void timer_start_deadline(struct mvx_lapic *a, u64 deadline)
 	WRITE_ONCE(a->tsc_deadline, deadline);
 	if (!deadline)
 		return;
-	if (deadline > now && tsc_khz)
-		ns = mul_u64_u32_div(deadline - now, USEC_PER_SEC, tsc_khz);
+	if (deadline > now && tsc_khz) {
+		u64 cycles = deadline - now;
+
+		/* A deadline centuries away must not wrap into the past. */
+		ns = cycles > div_u64(KTIME_MAX, USEC_PER_SEC) ? KTIME_MAX / 2 :
+		     div_u64(cycles * USEC_PER_SEC, tsc_khz);
+	}
 	hrtimer_start(&a->timer, ktime_add_ns(ktime_get(), ns),
 		      HRTIMER_MODE_ABS_HARD);
 }

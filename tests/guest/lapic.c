@@ -142,6 +142,32 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	or %rdx, %rax\n"
 	"	mov %rax, 0x8030\n"
 	"	hlt\n"
+	/* A deadline of 2^62: still armed after RBP cycles with IF = 1. */
+	"g_far:\n"
+	"	mov $0xfee00000, %esi\n"
+	"	movl $0x1ff, 0xf0(%rsi)\n"
+	"	movl $0x40042, 0x320(%rsi)\n"
+	"	rdtsc\n"
+	"	shl $32, %rdx\n"
+	"	or %rdx, %rax\n"
+	"	lea (%rax,%rbp), %rdi\n"
+	"	mov $0x6e0, %ecx\n"
+	"	xor %eax, %eax\n"
+	"	mov $0x40000000, %edx\n"
+	"	wrmsr\n"
+	"	sti\n"
+	"1:	rdtsc\n"
+	"	shl $32, %rdx\n"
+	"	or %rdx, %rax\n"
+	"	cmp %rdi, %rax\n"
+	"	jb 1b\n"
+	"	cli\n"
+	"	mov $0x6e0, %ecx\n"
+	"	rdmsr\n"
+	"	shl $32, %rdx\n"
+	"	or %rdx, %rax\n"
+	"	mov %rax, 0x8030\n"
+	"	hlt\n"
 	/* Self-IPIs against the TPR and the vector in service. */
 	"g_priority:\n"
 	"	mov $0xfee00000, %esi\n"
@@ -327,7 +353,7 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 
 extern const uint8_t lapic_guest[], lapic_guest_end[], lapic_stubs[];
 extern const uint8_t g_oneshot[], g_periodic[], g_deadline[], g_priority[];
-extern const uint8_t g_tsc[], g_ipis[], lapic_nmi[];
+extern const uint8_t g_tsc[], g_ipis[], lapic_nmi[], g_far[];
 extern const uint8_t g_wait[], g_bsp[], g_cpuid[], g_flood[];
 extern const uint8_t lapic_ap[], lapic_ap_end[];
 
@@ -530,6 +556,17 @@ TEST_F(lapic, tsc_deadline_fires_at_or_after_its_deadline)
 	EXPECT_GE(mem64(t, LOG_TSC), mem64(t, DEADLINE));
 	/* IA32_TSC_DEADLINE reads 0 once it fired. */
 	EXPECT_EQ(0, mem64(t, DEADLINE_AFTER));
+}
+
+TEST_F(lapic, tsc_deadline_centuries_away_does_not_fire)
+{
+	struct tvm *t = &self->t;
+
+	ASSERT_EQ(0, setup(t, g_far, 5 * tsc_per_ms()));
+	ASSERT_EQ(0, tvm_run(t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, t->run->exit_reason);
+	EXPECT_EQ(0, mem32(t, COUNT));
+	EXPECT_EQ(1ULL << 62, mem64(t, DEADLINE_AFTER));	/* still armed */
 }
 
 TEST_F(lapic, tsc_write_is_an_offset_and_the_deadline_follows_it)
