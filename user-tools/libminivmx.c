@@ -273,6 +273,38 @@ int minivmx_set_port_route(int vm_fd, __u16 first_port, __u16 nr_ports,
 }
 
 /**
+ * minivmx_create_lapic() - MINIVMX_CREATE_LAPIC
+ * @vm_fd: the VM descriptor
+ *
+ * Every vCPU created afterwards has a local APIC in the kernel
+ * (Documentation/interrupts.rst).
+ *
+ * Return: 0, or -errno (-EEXIST: called before; -EBUSY: a vCPU exists).
+ */
+int minivmx_create_lapic(int vm_fd)
+{
+	return minivmx_ioctl(vm_fd, MINIVMX_CREATE_LAPIC, 0);
+}
+
+/**
+ * minivmx_signal_msi() - MINIVMX_SIGNAL_MSI
+ * @vm_fd: the VM descriptor
+ * @address: the message address (0xFEExxxxx)
+ * @data: the message data
+ *
+ * Any thread may call it.
+ *
+ * Return: the number of local APICs that accepted the message, or -errno
+ * (-ENXIO: the VM has no local APICs; -EINVAL: a malformed message).
+ */
+int minivmx_signal_msi(int vm_fd, __u64 address, __u32 data)
+{
+	struct minivmx_msi msi = { .address = address, .data = data };
+
+	return minivmx_ioctl(vm_fd, MINIVMX_SIGNAL_MSI, (unsigned long)&msi);
+}
+
+/**
  * minivmx_create_vcpu() - MINIVMX_CREATE_VCPU and map its run structure
  * @vm_fd: the VM descriptor
  * @id: the vCPU index, below MINIVMX_MAX_VCPUS
