@@ -154,7 +154,9 @@ TEST_F(dev, uart_registers_latch)
 
 	for (i = 0; i < ARRAY_SIZE(latched); i++) {
 		ASSERT_EQ(0, out8(&self->bus, latched[i], 0x11 + i));
-		EXPECT_EQ(0x11 + i, in8(&self->bus, latched[i]))
+		/* IER has four bits; its upper nibble reads 0. */
+		EXPECT_EQ(latched[i] == 0x3f9 ? 0x01 : 0x11 + i,
+			  in8(&self->bus, latched[i]))
 			TH_LOG("port %#x", latched[i]);
 	}
 	/* IIR: no interrupt pending; FIFO bits once FCR enables them */
