@@ -8,6 +8,10 @@
  * ring, then act on the exit: port and MMIO accesses go through the device
  * registry (bus.c, devices.c), HLT resumes the guest, user hypercalls are
  * answered here.  A run ends with one summary line on stderr.
+ *
+ * With --lapic (or --cpus N > 1) the VM gets the kernel's local APICs,
+ * the platform devices and an MP table; HLT with interrupts off ends the
+ * run then, and vCPUs 1 to N - 1 run in threads of their own (run-smp.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,10 +34,12 @@
 #include "gdbstub.h"
 #include "guest.h"
 #include "libminivmx.h"
+#include "mptable.h"
 #include "parse.h"
 #include "run-debug.h"
 #include "run-kernel.h"
 #include "run-record.h"
+#include "run-smp.h"
 
 #define DEFAULT_TIMEOUT	10.0
 #define HUGE_PAGE	(2ULL << 20)	/* EPT maps 2 MiB pages when aligned */
@@ -43,6 +49,8 @@
 #define OPT_KERNEL		0x103
 #define OPT_INITRD		0x104
 #define OPT_APPEND		0x105
+#define OPT_LAPIC		0x110
+#define OPT_CPUS		0x111
 
 static const char run_usage[] =
 	"usage: minivmx run [OPTIONS] IMAGE\n"
@@ -72,6 +80,15 @@ static const char run_usage[] =
 	"                         socket PATH, the guest stopped at its first\n"
 	"                         instruction (Documentation/gdb.rst); no\n"
 	"                         timeout unless --timeout is given\n"
+	"      --lapic            give the VM local APICs in the kernel, an I/O\n"
+	"                         APIC, the UART's interrupt (IRQ 4), the legacy\n"
+	"                         PC ports and an MP table at 0xf0000\n"
+	"                         (Documentation/guest-abi.rst); a HLT with\n"
+	"                         interrupts off then ends the run\n"
+	"      --cpus N           N vCPUs, 1 to 8, one thread each (implies\n"
+	"                         --lapic when N > 1): vCPU 0 starts at the\n"
+	"                         entry, the others wait for INIT and start-up\n"
+	"                         IPIs (default: 1)\n"
 	"  -u, --user-devices     handle the debug console (0xe9) and the exit\n"
 	"                         port (0xf4) in the tool instead of the kernel\n"
 	"  -T, --trace            print each exit that reaches the tool\n"
@@ -94,7 +111,8 @@ static const char run_usage[] =
 	"UART reads stdin.  Traces, statistics, steps, breaks, the VMCS and the\n"
 	"final summary line go to stderr.\n"
 	"\n"
-	"Exit codes: the guest's exit status (0-255) when it exits; 1 runtime\n"
+	"Exit codes: the guest's exit status (0-255) when it exits; 0 when it\n"
+	"halts with interrupts off or resets the machine (--lapic); 1 runtime\n"
 	"failure; 2 usage error; 3 the guest triple-faulted; 4 VM entry failed\n"
 	"or minivmx met an exit it cannot handle; 124 timeout.\n";
 
@@ -108,6 +126,8 @@ struct run_opts {
 	const char *gdb;
 	bool timeout_set;
 	bool user_devices;
+	bool lapic;
+	unsigned int cpus;
 	bool trace;
 	int argc;
 	struct run_debug_opts dbg;
@@ -131,6 +151,9 @@ struct vm {
 	struct run_record record;
 	struct loader_output boot;	/* --kernel: the first state */
 	bool booted;			/* --kernel loaded, RAM allocated */
+	struct run_smp smp;		/* --cpus: vCPUs 1 to N - 1 */
+	bool lapic;
+	struct run_result *ap_res;	/* one per vCPU, for the APs */
 };
 
 /* How a run ended, and what is left to report. */
@@ -138,6 +161,9 @@ struct run_result {
 	int code;		/* the tool's exit code */
 	bool guest_exited;	/* the guest wrote its status */
 	__u64 status;
+	bool halted;		/* --lapic: HLT with interrupts off */
+	bool reset;		/* --lapic: 0xfe to port 0x64 */
+	unsigned int ended_by;	/* the vCPU whose exit ended the run */
 	bool timed_out;
 	__u64 user_exits[NR_MINIVMX_EXITS];
 	__u64 nr_user_exits;
@@ -201,6 +227,22 @@ static int parse_break(struct run_opts *o, const char *arg)
 	return -1;
 }
 
+static int parse_cpus(struct run_opts *o, const char *arg)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (*end || errno || !n || n > MINIVMX_MAX_VCPUS || arg[0] == '-')
+		return usage_error("run", "--cpus '%s': expected 1 to %d vCPUs",
+				   arg, MINIVMX_MAX_VCPUS);
+	o->cpus = n;
+	if (n > 1)
+		o->lapic = true;
+	return -1;
+}
+
 /* Return: -1 to go on, else the exit code to return at once. */
 static int parse_opt(int c, struct run_opts *o, char **argv)
 {
@@ -238,6 +280,11 @@ static int parse_opt(int c, struct run_opts *o, char **argv)
 	case 'u':
 		o->user_devices = true;
 		return -1;
+	case OPT_LAPIC:
+		o->lapic = true;
+		return -1;
+	case OPT_CPUS:
+		return parse_cpus(o, optarg);
 	case 'T':
 		o->trace = true;
 		return -1;
@@ -281,6 +328,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "stats", no_argument, NULL, 's' },
 		{ "gdb", required_argument, NULL, OPT_GDB },
 		{ "user-devices", no_argument, NULL, 'u' },
+		{ "lapic", no_argument, NULL, OPT_LAPIC },
+		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ "trace", no_argument, NULL, 'T' },
 		{ "step", optional_argument, NULL, 'S' },
 		{ "break-exit", required_argument, NULL, 'B' },
@@ -322,6 +371,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	if (o->gdb && o->record.path)
 		return usage_error("run",
 				   "--gdb with --record: gdb's \"monitor exits\" reads the exit-record ring then");
+	/* The stub and the debugging options drive vCPU 0 alone. */
+	if (o->cpus > 1 && (o->gdb || run_debug_active(&o->dbg)))
+		return usage_error("run",
+				   "--cpus with --gdb, --step or --break-exit: they debug one vCPU");
 	if (o->gdb && !o->timeout_set)
 		o->timeout = 0;		/* a debugging session takes its time */
 	return -1;
@@ -376,12 +429,15 @@ static void vm_init(struct vm *vm)
 	vm->vm_fd = -1;
 	vm->vcpu_fd = -1;
 	vm->map = MAP_FAILED;
+	run_smp_init(&vm->smp);
 }
 
 static void vm_destroy(struct vm *vm)
 {
 	run_record_destroy(&vm->record);
 	gdb_stub_close(vm->gdb, false, 0);
+	run_smp_destroy(&vm->smp);
+	free(vm->ap_res);
 	minivmx_destroy_vcpu(vm->vcpu_fd, vm->run);
 	minivmx_close(vm->vm_fd);
 	if (vm->map != MAP_FAILED)
@@ -528,6 +584,46 @@ static int check_run_cap(int fd)
 	return MV_EXIT_OK;
 }
 
+static int send_msi(void *opaque, __u64 address, __u32 data)
+{
+	struct vm *vm = opaque;
+
+	return minivmx_signal_msi(vm->vm_fd, address, data);
+}
+
+/* --lapic: the local APICs (before any vCPU exists) and the MP table. */
+static int setup_lapic(struct vm *vm, const struct run_opts *o)
+{
+	int ret = minivmx_create_lapic(vm->vm_fd);
+
+	if (ret) {
+		pr_err("MINIVMX_CREATE_LAPIC: %s%s", strerror(-ret),
+		       ret == -ENOTTY || ret == -EINVAL ?
+		       " (the loaded module has no local APICs)" : "");
+		return MV_EXIT_FAIL;
+	}
+	ret = mptable_write(vm->ram, o->layout.mem_size, o->cpus);
+	if (ret < 0) {
+		pr_err("cannot write the MP table at %#llx: %s",
+		       MPTABLE_BASE, strerror(-ret));
+		return MV_EXIT_FAIL;
+	}
+	return MV_EXIT_OK;
+}
+
+/* --cpus N: vCPUs 1 to N - 1, after vCPU 0. */
+static int setup_aps(struct vm *vm, const struct run_opts *o)
+{
+	if (o->cpus < 2)
+		return MV_EXIT_OK;
+	vm->ap_res = calloc(o->cpus, sizeof(*vm->ap_res));
+	if (!vm->ap_res) {
+		pr_err("out of memory");
+		return MV_EXIT_FAIL;
+	}
+	return run_smp_create(&vm->smp, vm->vm_fd, o->cpus);
+}
+
 /* The VM, its RAM holding the image and tables, the vCPU, the devices. */
 static int vm_setup(struct vm *vm, const struct run_opts *o, int image_fd)
 {
@@ -560,14 +656,19 @@ static int vm_setup(struct vm *vm, const struct run_opts *o, int image_fd)
 		return MV_EXIT_FAIL;
 	}
 	ret = set_routes(vm, o);
+	if (!ret && o->lapic)
+		ret = setup_lapic(vm, o);
 	if (ret)
 		return ret;
+	vm->lapic = o->lapic;
 	ret = minivmx_create_vcpu(vm->vm_fd, 0, &vm->vcpu_fd, &vm->run);
 	if (ret) {
 		pr_err("MINIVMX_CREATE_VCPU: %s", strerror(-ret));
 		return MV_EXIT_FAIL;
 	}
-	ret = set_cpu_state(vm, o);
+	ret = setup_aps(vm, o);
+	if (!ret)
+		ret = set_cpu_state(vm, o);
 	if (!ret && o->record.path)
 		ret = run_record_setup(&vm->record, &o->record, vm->dev_fd,
 				       vm->vcpu_fd);
@@ -576,6 +677,9 @@ static int vm_setup(struct vm *vm, const struct run_opts *o, int image_fd)
 	devices_init(&vm->devices, STDIN_FILENO, STDOUT_FILENO);
 	minivmx_bus_init(&vm->bus);
 	ret = devices_register(&vm->bus, &vm->devices, o->user_devices);
+	if (!ret && o->lapic)
+		ret = devices_register_platform(&vm->bus, &vm->devices,
+						send_msi, vm);
 	if (ret) {
 		pr_err("cannot register the devices: %s", strerror(-ret));
 		return MV_EXIT_FAIL;
@@ -667,20 +771,27 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Act on one exit.  Return: -1 to run the guest again, else an exit code. */
-static int handle_exit(struct vm *vm, struct run_result *res)
+/*
+ * Act on one exit of any vCPU.  Return: -1 to run the guest again, else
+ * an exit code.
+ */
+static int handle_exit(struct vm *vm, struct minivmx_run *run,
+		       struct run_result *res)
 {
-	struct minivmx_run *run = vm->run;
 	int ret;
 
 	switch (run->exit_reason) {
 	case MINIVMX_EXIT_IO:
 	case MINIVMX_EXIT_MMIO:
-		ret = minivmx_bus_handle_exit(&vm->bus, run);
+		ret = devices_handle_exit(&vm->bus, &vm->devices, run);
 		if (ret == MINIVMX_BUS_STOP && vm->devices.exited) {
 			res->guest_exited = true;
 			res->status = vm->devices.status;
 			return res->status & 0xff;
+		}
+		if (ret == MINIVMX_BUS_STOP && vm->devices.legacy.reset) {
+			res->reset = true;
+			return MV_EXIT_OK;
 		}
 		if (ret) {
 			pr_err("device error at %s %#llx: %s",
@@ -693,15 +804,22 @@ static int handle_exit(struct vm *vm, struct run_result *res)
 		}
 		return -1;
 	case MINIVMX_EXIT_HLT:
+		/* With local APICs only a HLT that never ends comes here. */
+		if (vm->lapic) {
+			res->halted = true;
+			return MV_EXIT_OK;
+		}
+		return -1;
+	case MINIVMX_EXIT_EOI:
+	case MINIVMX_EXIT_HYPERCALL:
+		devices_handle_exit(&vm->bus, &vm->devices, run);
+		return -1;
 	case MINIVMX_EXIT_CONSOLE:	/* the ring is drained already */
 	case MINIVMX_EXIT_DEBUG:	/* run-debug.c printed it */
 		return -1;
 	case MINIVMX_EXIT_INTR:		/* the loop checks for the timeout */
 		if (!atomic_load(&timed_out))
 			run->immediate_exit = 0;
-		return -1;
-	case MINIVMX_EXIT_HYPERCALL:
-		devices_hypercall(run);
 		return -1;
 	case MINIVMX_EXIT_GUEST_EXIT:
 		res->guest_exited = true;
@@ -721,6 +839,50 @@ static int handle_exit(struct vm *vm, struct run_result *res)
 		       run->exit_reason);
 		return MV_EXIT_FAIL;
 	}
+}
+
+/* An AP's exit, from its thread; each AP has its own result. */
+static int ap_exit(void *opaque, unsigned int id, struct minivmx_run *run)
+{
+	struct vm *vm = opaque;
+
+	return handle_exit(vm, run, &vm->ap_res[id]);
+}
+
+/* Did an AP end the run?  Then its result is the run's. */
+static bool ap_ended(struct vm *vm, struct run_result *res, int *code)
+{
+	const struct run_result *ap;
+	unsigned int id;
+
+	if (!run_smp_ended(&vm->smp, code, &id))
+		return false;
+	ap = &vm->ap_res[id];
+	res->guest_exited = ap->guest_exited;
+	res->status = ap->status;
+	res->halted = ap->halted;
+	res->reset = ap->reset;
+	res->ended_by = id;
+	return true;
+}
+
+/* The threads beside vCPU 0's: the APs', the UART's reader. */
+static int start_threads(struct vm *vm)
+{
+	int ret = devices_start(&vm->devices);
+
+	if (ret) {
+		pr_err("cannot start the UART's input thread: %s",
+		       strerror(-ret));
+		return MV_EXIT_FAIL;
+	}
+	return run_smp_start(&vm->smp, vm->run, ap_exit, vm);
+}
+
+static void stop_threads(struct vm *vm)
+{
+	run_smp_stop(&vm->smp);
+	devices_stop(&vm->devices);
 }
 
 /* Run until the guest exits, fails or times out; fill @res. */
@@ -744,6 +906,8 @@ static void run_loop(struct vm *vm, const struct run_opts *o,
 			code = MV_EXIT_TIMEOUT;
 			break;
 		}
+		if (ap_ended(vm, res, &code))
+			break;
 		if (dbg)
 			run_debug_before(&vm->debug);
 		ret = minivmx_run(vm->vcpu_fd);
@@ -770,7 +934,7 @@ static void run_loop(struct vm *vm, const struct run_opts *o,
 			report_trace(stderr, run);
 		if (dbg)
 			run_debug_after(&vm->debug);
-		code = handle_exit(vm, res);
+		code = handle_exit(vm, run, res);
 	}
 	res->seconds = now() - start;
 	res->code = code;
@@ -783,15 +947,23 @@ static void print_summary(struct vm *vm, const struct run_opts *o,
 	unsigned long long user = res->nr_user_exits;
 	unsigned long long hlt = res->user_exits[MINIVMX_EXIT_HLT];
 	struct minivmx_regs regs;
-	char hlts[48] = "";
+	char hlts[48] = "", who[32] = "";
 
 	if (hlt)
 		snprintf(hlts, sizeof(hlts), ", %llu HLT", hlt);
+	if (res->ended_by)
+		snprintf(who, sizeof(who), " (vCPU %u)", res->ended_by);
 	if (res->guest_exited) {
 		fprintf(stderr,
-			"minivmx: guest exited with status %llu after %llu exits (%llu to userspace%s) in %.2f s\n",
-			(unsigned long long)res->status, exits, user, hlts,
+			"minivmx: guest exited with status %llu%s after %llu exits (%llu to userspace%s) in %.2f s\n",
+			(unsigned long long)res->status, who, exits, user, hlts,
 			res->seconds);
+	} else if (res->halted || res->reset) {
+		fprintf(stderr,
+			"minivmx: the guest %s%s after %llu exits (%llu to userspace%s) in %.2f s\n",
+			res->halted ? "halted with interrupts off" :
+			"reset the machine (0xfe to port 0x64)", who, exits,
+			user, hlts, res->seconds);
 	} else if (res->timed_out) {
 		if (minivmx_get_regs(vm->vcpu_fd, &regs))
 			regs.rip = vm->run->guest_rip;
@@ -811,6 +983,7 @@ int cmd_run(int argc, char **argv)
 			.load = GUEST_LOAD_DEFAULT,
 		},
 		.timeout = DEFAULT_TIMEOUT,
+		.cpus = 1,
 	};
 	struct run_result res = { .code = MV_EXIT_FAIL };
 	int ret, image_fd = -1;
@@ -842,8 +1015,15 @@ int cmd_run(int argc, char **argv)
 		ret = arm_timeout(&vm, o.timeout);
 	if (ret)
 		goto out_destroy;
+	ret = start_threads(&vm);
+	if (ret) {
+		stop_threads(&vm);
+		disarm_timeout();
+		goto out_destroy;
+	}
 	run_loop(&vm, &o, &res);
 	disarm_timeout();
+	stop_threads(&vm);
 	if (run_debug_active(&o.dbg))
 		run_debug_finish(&vm.debug, res.guest_exited);
 	if (o.dbg.vmcs && run_debug_print_vmcs(vm.vcpu_fd, stderr))

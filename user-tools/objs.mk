@@ -11,7 +11,7 @@ MINIVMX_TOOL_LOGIC_OBJS := devices.o dev-uart.o dev-ioapic.o dev-cmos.o \
 	dev-pit.o dev-legacy.o mptable.o exit-decode.o exit-report.o guest.o parse.o \
 	step.o trace-file.o vmcs.o vmx-bits.o vmx-names.o
 MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o cmd-stat.o cmd-trace.o \
-	device.o disasm.o run-debug.o run-record.o vmx-decode.o vmx-msrs.o \
+	run-smp.o device.o disasm.o run-debug.o run-record.o vmx-decode.o vmx-msrs.o \
 	$(MINIVMX_TOOL_LOGIC_OBJS)
 # The gdb stub (minivmx run --gdb): the packet layer is pure logic.
 MINIVMX_TOOL_LOGIC_OBJS += gdb-proto.o
