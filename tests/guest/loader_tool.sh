@@ -8,24 +8,11 @@
 # Prints TAP; ends with "N passed, N failed".
 guests=${MINIVMX_GUESTS:-/minivmx/guests}
 work=${TMPDIR:-/tmp}/loader_tool.$$
-n=0 failed=0
+
+. "$(dirname "$0")/toollib.sh"
 
 mkdir -p "$work" || exit 1
 trap 'rm -rf "$work"' EXIT
-
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-}
-
-show() {
-	sed -n "${2:-1,60}p" "$1" | sed 's/^/# /'
-}
 
 # the guest's own verdict: its last line, its exit status 0, no "not ok"
 guest_passed() {

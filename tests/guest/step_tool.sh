@@ -12,30 +12,12 @@
 # and the VMCS.  Prints TAP; ends with "N passed, N failed".
 guests=${MINIVMX_GUESTS:-/minivmx/guests}
 work=${TMPDIR:-/tmp}/step_tool.$$
+
+. "$(dirname "$0")/toollib.sh"
 modes="real protected paged long"
-n=0 failed=0
 
 mkdir -p "$work" || exit 1
 trap 'rm -rf "$work"' EXIT
-
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-}
-
-# Show the lines of FILE that matter when a check fails.
-show() {
-	sed -n "${2:-1,40}p" "$1" | sed 's/^/# /'
-}
-
-has() {
-	grep -qF -- "$2" "$1"
-}
 
 # step N=1 line of instruction NUMBER in FILE: its RIP
 rip_of_step() {
