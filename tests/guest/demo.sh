@@ -6,32 +6,22 @@
 # its exits, each explained.  Prints TAP so the testbed can count what
 # worked.
 guests=${MINIVMX_GUESTS:-/minivmx/guests}
-n=0 failed=0
-
-step() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/toollib.sh"
 
 echo "1..8"
 echo "### insmod minivmx.ko"
 insmod "$MINIVMX_KO"
-step $? "minivmx loads"
+result $? "minivmx loads"
 dmesg | grep 'minivmx:' | tail -n 1
 
 echo "### minivmx info"
 minivmx info
-step $? "minivmx info"
+result $? "minivmx info"
 
 for mode in real protected paged long; do
 	echo "### minivmx run --mode $mode --stats $guests/hello-$mode.bin"
 	minivmx run --mode "$mode" --stats "$guests/hello-$mode.bin" 2>&1
-	step $? "the hello guest runs in $mode mode"
+	result $? "the hello guest runs in $mode mode"
 done
 # The count guest (tests/guests/count.S): its first instructions, each
 # with the registers it changed and the exits it caused.
@@ -39,11 +29,11 @@ echo "### minivmx run --mode long --step $guests/count-long.bin (the first 12 li
 minivmx run --mode long --step "$guests/count-long.bin" >/dev/null 2>/tmp/demo-step
 rc=$?
 head -n 12 /tmp/demo-step
-step $rc "a guest stepped instruction by instruction"
+result $rc "a guest stepped instruction by instruction"
 
 echo "### minivmx run --mode long --break-exit CPUID,IO $guests/count-long.bin"
 minivmx run --mode long --break-exit CPUID,IO "$guests/count-long.bin" 2>&1 >/dev/null
-step $? "exit breakpoints: each exit stopped at and explained"
+result $? "exit breakpoints: each exit stopped at and explained"
 rm -f /tmp/demo-step
 rmmod minivmx
 echo "$((n - failed)) passed, $failed failed"
