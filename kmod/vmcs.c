@@ -329,9 +329,12 @@ static void vmcs_set_lma(struct mvx_vcpu *v, bool lma)
  */
 int vmcs_set_cr0(struct mvx_vcpu *v, u64 cr0)
 {
-	u64 old = vmcs_guest_cr0(), cr4 = vmcs_guest_cr4();
+	u64 old = vmcs_guest_cr0(), cr4 = vmcs_guest_cr4(), efer = v->efer;
 	bool pg = cr0 & X86_CR0_PG;
 
+	/* The EFER.LMA this write makes: PG with LME activates long mode. */
+	if (efer & EFER_LME)
+		efer = pg ? efer | EFER_LMA : efer & ~EFER_LMA;
 	cr0 |= X86_CR0_ET;	/* hardwired to 1 since the i486 */
 	if ((cr0 & ~CR0_KNOWN) || (pg && !(cr0 & X86_CR0_PE)) ||
 	    ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD)))
@@ -340,16 +343,19 @@ int vmcs_set_cr0(struct mvx_vcpu *v, u64 cr0)
 	    !(cr4 & X86_CR4_PAE))
 		return -EINVAL;
 
-	/* The PDPTEs load when PG, CD or NW change (SDM 4.4.1). */
+	/*
+	 * The PDPTEs load when PG, CD or NW change (SDM 4.4.1), in PAE
+	 * paging only: not when the write turns on long mode, whose PML4
+	 * entries would fail a PDPTE's reserved-bit checks.
+	 */
 	if (((cr0 ^ old) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW)) &&
-	    vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, v->efer, false))
+	    vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, efer, false))
 		return -EINVAL;
 
 	if ((v->efer & EFER_LME) && pg != !!(old & X86_CR0_PG))
 		vmcs_set_lma(v, pg);
 	if ((cr0 ^ old) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW))
-		vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, v->efer,
-				 true);
+		vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, efer, true);
 	vmcs_write(CR0_READ_SHADOW, cr0);
 	vmcs_write(GUEST_CR0, vmcs_hw_cr0(cr0));
 	/* Paging or write protection changed: cached translations go. */

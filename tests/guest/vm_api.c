@@ -550,6 +550,42 @@ TEST_F(vm, hypercalls)
 	EXPECT_EQ(3, run->exit_count[18]);	/* VMCALL */
 }
 
+/*
+ * Long mode the way a kernel's trampoline enters it (Linux's application
+ * processors do): 32-bit protected mode with CR4.PAE, CR3 at 4-level
+ * tables and EFER.LME, then MOV to CR0 sets PG (EFER.LMA follows), then a
+ * far jump to a 64-bit code segment.  The PML4 entries must not be taken
+ * for PAE PDPTEs there (their R/W and U/S bits are reserved in a PDPTE).
+ */
+TEST_F(vm, mov_to_cr0_activates_long_mode)
+{
+	static const uint8_t code[] = {
+		0x0f, 0x20, 0xc0,			/* mov %cr0, %eax */
+		0x0d, 0x00, 0x00, 0x00, 0x80,		/* or $PG, %eax */
+		0x0f, 0x22, 0xc0,			/* mov %eax, %cr0 */
+		0xea, 0x12, 0x00, 0x01, 0x00, 0x08, 0x00, /* ljmp $8, $0x10012 */
+		0xf4,					/* hlt (64-bit) */
+	};
+	uint64_t *gdt = (uint64_t *)(self->t.mem + TVM_GDT);
+	struct minivmx_sregs s;
+
+	/* tvm_setup's long mode: its tables, then back to 32-bit code. */
+	ASSERT_EQ(0, tvm_setup(&self->t, 64, code, sizeof(code)));
+	gdt[3] = 0x00cf9a000000ffffULL;			/* 32-bit code */
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_SREGS, &s));
+	s.gdt.limit = 31;
+	tvm_seg(&s.cs, 0x18, 0xb, 32);
+	s.cr0 &= ~0x80000000ULL;			/* PG off */
+	s.efer = 0x100;					/* LME only */
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_SET_SREGS, &s));
+	ASSERT_EQ(0, tvm_run(&self->t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, self->t.run->exit_reason);
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_GET_SREGS, &s));
+	EXPECT_EQ(0x500, s.efer & 0x500);		/* LME and LMA */
+	EXPECT_EQ(1, s.cs.l);
+	EXPECT_EQ(8, s.cs.selector);
+}
+
 TEST_F(vm, triple_fault_is_a_shutdown_exit)
 {
 	/* 32-bit with an empty IDT: ud2 -> #UD -> #DF -> triple fault */
