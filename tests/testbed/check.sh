@@ -43,7 +43,8 @@ elif [ -n "$fuzz" ]; then
 	boots=("fuzz-ioctl debug 1 6000" "fuzz-guest-a debug 1 5000"
 	       "fuzz-guest-b debug 1 5000")
 else
-	boots=("debug debug 1 1500" "smp test 2 370" "stock stock 1 190" "basic test 1 130")
+	boots=("debug debug 1 1500" "smp test 2 370" "stock stock 1 190" "linux test 1 130"
+	       "basic test 1 130")
 fi
 
 logdir="$TOP/build/check"
