@@ -36,8 +36,8 @@ echo "### minivmx run --mode long --break-exit CPUID,IO $guests/count-long.bin"
 minivmx run --mode long --break-exit CPUID,IO "$guests/count-long.bin" 2>&1 >/dev/null
 result $? "exit breakpoints: each exit stopped at and explained"
 
-# One vCPU: two on the testbed's two CPUs still crash the guest now and
-# then (Documentation/linux.rst, "Not yet").
+# One vCPU: two on the testbed's two CPUs still crash the guest, most of
+# the time (Documentation/linux.rst, "Not yet").
 echo '### minivmx run --lapic --stats --kernel /guest/bzImage --initrd /guest/initrd.gz --append "console=ttyS0 minivmx.cmd=\"uname -a\"" (some lines)'
 minivmx run --lapic --stats --mem 64M --kernel /guest/bzImage \
 	--initrd /guest/initrd.gz \
