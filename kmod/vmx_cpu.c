@@ -319,10 +319,54 @@ static void vmx_resume(void)
 		       smp_processor_id());
 }
 
+/*
+ * Kernels with the reworked syscore API (Debian's 6.12.117 has it) register
+ * a struct syscore whose callbacks take a data pointer; Kbuild defines
+ * MVX_SYSCORE_DATA where <linux/syscore_ops.h> declares register_syscore().
+ */
+#ifdef MVX_SYSCORE_DATA
+static int vmx_syscore_suspend(void *data)
+{
+	return vmx_suspend();
+}
+
+static void vmx_syscore_resume(void *data)
+{
+	vmx_resume();
+}
+
+static const struct syscore_ops vmx_syscore_ops = {
+	.suspend = vmx_syscore_suspend,
+	.resume = vmx_syscore_resume,
+};
+
+static struct syscore vmx_syscore = { .ops = &vmx_syscore_ops };
+
+static void vmx_register_syscore(void)
+{
+	register_syscore(&vmx_syscore);
+}
+
+static void vmx_unregister_syscore(void)
+{
+	unregister_syscore(&vmx_syscore);
+}
+#else
 static struct syscore_ops vmx_syscore_ops = {
 	.suspend = vmx_suspend,
 	.resume = vmx_resume,
 };
+
+static void vmx_register_syscore(void)
+{
+	register_syscore_ops(&vmx_syscore_ops);
+}
+
+static void vmx_unregister_syscore(void)
+{
+	unregister_syscore_ops(&vmx_syscore_ops);
+}
+#endif
 
 static void vmx_free_regions(void)
 {
@@ -363,7 +407,7 @@ int vmx_cpus_enable(void)
 	if (ret)
 		goto err_remove_state;
 	atomic_notifier_chain_register(&panic_notifier_list, &vmx_panic_nb);
-	register_syscore_ops(&vmx_syscore_ops);
+	vmx_register_syscore();
 	return 0;
 
 err_remove_state:
@@ -378,7 +422,7 @@ err_free_regions:
  */
 void vmx_cpus_disable(void)
 {
-	unregister_syscore_ops(&vmx_syscore_ops);
+	vmx_unregister_syscore();
 	atomic_notifier_chain_unregister(&panic_notifier_list, &vmx_panic_nb);
 	unregister_reboot_notifier(&vmx_reboot_nb);
 	cpuhp_remove_state(vmx_hp_state);
