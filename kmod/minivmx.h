@@ -16,6 +16,11 @@
 #include <linux/rwsem.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+/*
+ * smp_send_reschedule() traces the IPI since Linux 6.6, with a tracepoint
+ * declared here: every file that kicks a vCPU (vm.c, lapic.c) needs it.
+ */
+#include <trace/events/ipi.h>
 #include <asm/fpu/api.h>
 #include <asm/msr.h>
 #include <asm/vmx.h>
