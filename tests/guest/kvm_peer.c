@@ -5,8 +5,12 @@
  * and succeeds once the first has let go.
  *
  * In Linux 6.1 kvm_intel turns VMX on only while a KVM VM exists (since
- * 6.12 it does so as soon as it loads), so holding a VM open is what makes
- * KVM the owner here.
+ * 6.12 it does so as soon as it loads, unless booted with
+ * kvm.enable_virt_at_load=0), so holding a VM open is what makes KVM the
+ * owner here.  The KVM modules get the kernel command line's options for
+ * them, as modprobe would give them: the stock612 suite boots 6.12 with
+ * kvm.enable_virt_at_load=0, and this test then holds there as on 6.1
+ * (vmx_owner.sh checks the default).
  */
 #include <errno.h>
 #include <unistd.h>
@@ -22,25 +26,56 @@ static const char *kvm_dir(void)
 	return d ? d : "/minivmx/kvm";
 }
 
+/*
+ * The kernel command line's options for module @name ("kvm.x=1" gives
+ * "x=1"), space-separated in @buf, as modprobe passes them.
+ */
+static void cmdline_options(const char *name, char *buf, size_t len)
+{
+	char cmdline[4096], *tok, *save;
+	size_t n = strlen(name), used = 0;
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(cmdline, sizeof(cmdline), f))
+		cmdline[0] = '\0';
+	fclose(f);
+	for (tok = strtok_r(cmdline, "\n ", &save); tok;
+	     tok = strtok_r(NULL, "\n ", &save)) {
+		if (strncmp(tok, name, n) || tok[n] != '.')
+			continue;
+		used += snprintf(buf + used, len - used, "%s%s",
+				 used ? " " : "", tok + n + 1);
+		if (used >= len) {
+			buf[0] = '\0';
+			return;
+		}
+	}
+}
+
 FIXTURE(kvm) {
 	int kvm_fd;
 };
 
 FIXTURE_SETUP(kvm)
 {
-	static const char * const mods[] = {
-		"irqbypass.ko", "kvm.ko", "kvm-intel.ko"
+	static const char * const mods[][2] = {
+		{ "irqbypass.ko", "irqbypass" }, { "kvm.ko", "kvm" },
+		{ "kvm-intel.ko", "kvm_intel" }
 	};
-	char path[256];
+	char path[256], opts[512];
 	unsigned int i;
 	int ret;
 
 	self->kvm_fd = -1;
 	for (i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", kvm_dir(), mods[i]);
-		ret = load_module(path);
+		snprintf(path, sizeof(path), "%s/%s", kvm_dir(), mods[i][0]);
+		cmdline_options(mods[i][1], opts, sizeof(opts));
+		ret = load_module_params(path, opts);
 		ASSERT_TRUE(ret == 0 || ret == -EEXIST)
-			TH_LOG("%s: %s", path, strerror(-ret));
+			TH_LOG("%s %s: %s", path, opts, strerror(-ret));
 	}
 	self->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->kvm_fd) TH_LOG("/dev/kvm: %s", strerror(errno));
@@ -81,12 +116,18 @@ TEST_F(kvm, minivmx_refused_while_kvm_holds_vmx)
 
 TEST_F(kvm, kvm_refused_while_minivmx_loaded)
 {
-	int vm;
+	int vm, err;
 
 	ASSERT_EQ(0, mvx_load());
 	vm = ioctl(self->kvm_fd, KVM_CREATE_VM, 0);
+	err = errno;
 	EXPECT_EQ(-1, vm);
-	EXPECT_EQ(EBUSY, errno);
+	/*
+	 * kvm_intel finds CR4.VMXE set: 6.1 passes its -EBUSY on, 6.12's
+	 * kvm_enable_virtualization_cpu() turns any failure into -EIO.
+	 */
+	EXPECT_TRUE(err == EBUSY || err == EIO)
+		TH_LOG("KVM_CREATE_VM: %s", strerror(err));
 	if (vm >= 0)
 		close(vm);
 
