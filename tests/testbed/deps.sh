@@ -24,6 +24,9 @@ pkgs=(
 	python3-sphinx
 	# the tracepoints through Debian's tracer (tests/guest/tracecmd.sh)
 	trace-cmd
+	# BTF for modules built against Debian's 6.12 headers (the stock612
+	# kernel; its linux-kbuild package depends on it)
+	pahole
 )
 # Debian's gdb without Python, for the suites that run gdb against
 # minivmx run --gdb (gdb-initrd.sh).  It conflicts with the full gdb:
