@@ -4,7 +4,7 @@
 # nested KVM with --backend qemu where the host has VT-x, and judge the run
 # by what the guest printed on its serial port.
 #
-#   testbed.sh [--kernel test|debug|stock] [--cpus N] [--timeout S]
+#   testbed.sh [--kernel test|debug|stock|stock612] [--cpus N] [--timeout S]
 #              [--backend bochs|qemu] [--build-only | --no-build] SUITE
 #
 # Builds what is missing (emulator, kernel, module, static tools,
@@ -15,7 +15,11 @@
 # qemu backend on a host without VT-x).
 #
 # --kernel debug boots the debug kernel (kernel-debug.config: KASAN, KFENCE,
-# lockdep, UBSAN, kmemleak, fault injection).  --build-only stops once the
+# lockdep, UBSAN, kmemleak, fault injection).  --kernel stock boots Debian's
+# 6.1 kernel, the module built against its headers with kbuild;
+# --kernel stock612 Debian's 6.12 (bookworm-backports), the module built by
+# DKMS from what "make dkms-source" lays out, as a user's machine builds
+# it (stock-kernel.sh fetches both).  --build-only stops once the
 # kernel's initramfs is built (SUITE is then optional); --no-build boots
 # with the initramfs an earlier --build-only made (check.sh builds once,
 # then boots in parallel).  Boots of different suites, CPU counts or
@@ -25,7 +29,8 @@
 # A suite marked "# testbed: gdb" boots with a second initramfs holding
 # Debian's gdb (gdb-initrd.sh); one marked "# testbed: guest" with a third
 # holding the Linux guest, /guest/bzImage and /guest/initrd.gz
-# (build-guest.sh builds it, and the guest kernel, the first time).
+# (build-guest.sh builds it, and the guest kernel, the first time).  A
+# suite's "# testbed: append=WORD" puts WORD on the kernel command line.
 . "$(dirname "$0")/lib.sh"
 
 usage() {
@@ -34,6 +39,7 @@ usage() {
 }
 
 kernel=test cpus=1 timeout='' backend=bochs suite='' build=all with_gdb='' with_guest=''
+append=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build-only) build=only; shift ;;
@@ -48,7 +54,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$suite" ] || [ "$build" = only ] || usage
-case "$kernel" in test | debug | stock) ;; *) usage ;; esac
+case "$kernel" in test | debug | stock | stock612) ;; *) usage ;; esac
 case "$backend" in bochs | qemu) ;; *) usage ;; esac
 [[ "$cpus" =~ ^[1-4]$ ]] || die "--cpus must be 1 to 4 (the test kernel has NR_CPUS=4)"
 if [ -n "$suite" ]; then
@@ -62,6 +68,9 @@ if [ -n "$suite" ]; then
 	suite_wants "$suite_file" gdb && with_gdb=1
 	# "# testbed: guest": and with the Linux guest (build-guest.sh).
 	suite_wants "$suite_file" guest && with_guest=1
+	# "# testbed: append=WORD": WORD on the kernel command line.
+	append=$(sed -n 's/^#[[:space:]]*testbed:.*append=\([^[:space:]]*\).*/\1/p' \
+		"$suite_file" | head -n 1)
 fi
 timeout=${timeout:-600}
 [[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout wants seconds"
@@ -78,7 +87,7 @@ if [ "$backend" = bochs ]; then
 	[ -x "$bochs" ] || die "no Bochs"
 fi
 
-if [ "$kernel" != stock ]; then
+if [ "$kernel" = test ] || [ "$kernel" = debug ]; then
 	# A kernel that is built already needs no lock: another worktree may
 	# hold it for a long build of the other flavour.
 	kdir=$(kernel_build_dir "$kernel")
@@ -90,7 +99,9 @@ if [ "$kernel" != stock ]; then
 	kunit_ko=$kdir/lib/kunit/kunit.ko
 	bdir="$TOP/build/${kdir##*/}"
 else
-	s=$("$TESTBED_DIR/stock-kernel.sh")
+	series=6.1
+	[ "$kernel" = stock612 ] && series=6.12
+	s=$("$TESTBED_DIR/stock-kernel.sh" "$series")
 	{ read -r vmlinuz; read -r kdir; } <<<"$s"
 	abi=${kdir##*/linux-headers-}
 	m="$(stock_dir "$abi")/lib/modules/$abi/kernel"
@@ -132,6 +143,38 @@ sync_tree() {
 	done
 }
 
+# The module as DKMS builds it for a user (dkms.conf), for the stock
+# kernel $abi whose headers are $kdir: "make dkms-source" lays the source
+# out in the build directory, and "dkms add" and "dkms build" work in a DKMS
+# tree of its own there, so the system's DKMS state is untouched; unsigned
+# (DKMS would make a signing key in /var/lib/dkms first).  The source is
+# the tree's own: MINIVMX_KMOD_SRC does not apply.  Prints the module.
+dkms_build() {
+	local ver d=$bdir/dkms f
+	ver=$(cat "$TOP/VERSION")
+	rm -rf "$d"
+	mkdir -p "$d/tree"
+	{
+		make -s -C "$TOP" dkms-source DESTDIR="$d/src" &&
+		dkms add -m minivmx -v "$ver" --sourcetree "$d/src/usr/src" --dkmstree "$d/tree" &&
+		sign_file=/nonexistent dkms build -m minivmx -v "$ver" -k "$abi" \
+			--sourcetree "$d/src/usr/src" --dkmstree "$d/tree" --kernelsourcedir "$kdir"
+	} >"$bdir/kmod.log" 2>&1 || {
+		cat "$bdir/kmod.log" "$d/tree/minivmx/$ver/build/make.log" >&2 2>/dev/null
+		return 1
+	}
+	# Compiler warnings are worth seeing.
+	f=$(find "$d/tree/minivmx/$ver/$abi" -name make.log | head -n 1)
+	[ -n "$f" ] && grep -E 'warning:|error:' "$f" >&2
+	f=$(find "$d/tree/minivmx/$ver/$abi" -name 'minivmx.ko*' | head -n 1)
+	case "$f" in
+	*.ko) ;;
+	*.ko.xz) xz -d -k -c "$f" >"$d/minivmx.ko" && f=$d/minivmx.ko ;;
+	*) echo "testbed: DKMS built no minivmx.ko" >&2; return 1 ;;
+	esac
+	echo "$f"
+}
+
 if [ "$build" != none ]; then
 	# ---- the module, built out of the source tree for this kernel ----
 	kmod_src=${MINIVMX_KMOD_SRC:-$TOP/kmod}
@@ -141,13 +184,17 @@ if [ "$build" != none ]; then
 		[ -d "$TOP/uapi" ] && sync_tree "$TOP/uapi" "$bdir/uapi"
 		# kmod/Kbuild may read ../VERSION (MODULE_VERSION).
 		cmp -s "$TOP/VERSION" "$bdir/VERSION" || cp "$TOP/VERSION" "$bdir/VERSION"
-		if ! make -s -C "$kdir" M="$bdir/kmod" -j"$JOBS" modules >"$bdir/kmod.log" 2>&1; then
-			cat "$bdir/kmod.log" >&2
-			die "building the module against $kdir failed"
+		if [ "$kernel" = stock612 ]; then
+			ko=$(dkms_build) || die "DKMS could not build the module for $abi"
+		else
+			if ! make -s -C "$kdir" M="$bdir/kmod" -j"$JOBS" modules >"$bdir/kmod.log" 2>&1; then
+				cat "$bdir/kmod.log" >&2
+				die "building the module against $kdir failed"
+			fi
+			# Compiler warnings are worth seeing.
+			grep -v "^Skipping BTF generation" "$bdir/kmod.log" >&2 || true
+			ko="$bdir/kmod/minivmx.ko"
 		fi
-		# Compiler warnings are worth seeing.
-		grep -v "^Skipping BTF generation" "$bdir/kmod.log" >&2 || true
-		ko="$bdir/kmod/minivmx.ko"
 		[ -f "$ko" ] || die "the module build made no minivmx.ko"
 	else
 		log "no $kmod_src/Kbuild yet: the initramfs has no minivmx.ko"
@@ -263,7 +310,7 @@ cmdline="$cmdline oops=panic minivmx.suite=$suite minivmx.kernel=$kernel"
 # for PROVE_RCU's 21-second grace-period check to warn.  Give RCU its
 # longest stall timeout there.
 [ "$kernel" = debug ] && cmdline="$cmdline rcupdate.rcu_cpu_stall_timeout=300"
-cmdline="$cmdline ${MINIVMX_APPEND:-}"
+cmdline="$cmdline $append ${MINIVMX_APPEND:-}"
 cat >"$run/iso/isolinux/isolinux.cfg" <<EOF
 DEFAULT minivmx
 PROMPT 0
