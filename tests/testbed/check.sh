@@ -12,8 +12,9 @@
 # 3. the boots, independent of each other, at most N at a time (default 2,
 #    or $MINIVMX_CHECK_JOBS: Bochs runs a boot on one host thread), the
 #    longest first (by the last run's times in build/check/times):
-#    debug (the debug kernel, 1 CPU), smp (2 CPUs), stock (Debian's
-#    kernel), basic (1 CPU).  Each boot writes build/check/SUITE.log; the
+#    debug (the debug kernel, 1 CPU), smp (2 CPUs), stock (Debian's 6.1
+#    kernel), stock612 (Debian's 6.12, the module built by DKMS), linux
+#    (Linux under minivmx), basic (1 CPU).  Each boot writes build/check/SUITE.log; the
 #    log is shown whole once the boot ends.
 # --quick: the host tests and the basic suite only.
 # --fuzz: no host tests; the long fuzzing runs on the debug kernel, as
@@ -43,8 +44,8 @@ elif [ -n "$fuzz" ]; then
 	boots=("fuzz-ioctl debug 1 6000" "fuzz-guest-a debug 1 5000"
 	       "fuzz-guest-b debug 1 5000")
 else
-	boots=("debug debug 1 1500" "smp test 2 370" "stock stock 1 190" "linux test 1 130"
-	       "basic test 1 130")
+	boots=("debug debug 1 1500" "smp test 2 370" "stock stock 1 190"
+	       "stock612 stock612 1 185" "linux test 1 130" "basic test 1 130")
 fi
 
 logdir="$TOP/build/check"
