@@ -262,7 +262,8 @@ help:
 	@echo "make deb            the Debian packages minivmx-dkms and minivmx-tools in build/deb/"
 	@echo "make deb-check      make deb, then lintian (errors and warnings fail)"
 	@echo "make check          host tests, then the suites debug (the debug kernel), smp"
-	@echo "                    (2 CPUs), stock (Debian's kernel), linux (Linux booted"
+	@echo "                    (2 CPUs), stock (Debian's 6.1), stock612 (Debian's 6.12,"
+	@echo "                    the module built by DKMS), linux (Linux booted"
 	@echo "                    under minivmx) and basic (1 CPU) in"
 	@echo "                    Bochs, two at a time; a time table and one summary line"
 	@echo "make check-quick    host tests and the basic suite only (about 5 minutes)"
@@ -279,6 +280,6 @@ help:
 	@echo "make clean          remove build/ and the build products"
 	@echo "make user-tools-static   static tool and test programs into build/static/bin"
 	@echo
-	@echo "One suite: tests/testbed/testbed.sh [--kernel test|debug|stock] [--cpus N]"
+	@echo "One suite: tests/testbed/testbed.sh [--kernel test|debug|stock|stock612] [--cpus N]"
 	@echo "           [--timeout S] [--backend bochs|qemu] SUITE"
 	@echo "Slow things (Bochs, kernels) are cached in ~/.cache/minivmx (MINIVMX_CACHE)."
