@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Build Bochs 3.0 (VMX level 2, EPT, VPID, MTF) from Debian trixie's source
-# package into the cache.  If that fails, fall back to bookworm's packaged
+# package into the cache, with the fixes in bochs-patches/.  If that fails, fall back to bookworm's packaged
 # Bochs 2.7 and say so.  Prints "3.0 PATH" or "2.7 PATH".
 . "$(dirname "$0")/lib.sh"
 
@@ -37,6 +37,11 @@ build() {
 	rm -rf "$srcdir"
 	mkdir -p "$srcdir"
 	tar -C "$srcdir" --strip-components=1 -xf "$tarball"
+	# Fixes for Bochs bugs minivmx ran into (each patch says which).
+	local p
+	for p in $(bochs_patches); do
+		patch -d "$srcdir" -p1 -s <"$p" || { log "cannot apply ${p##*/}"; return 1; }
+	done
 	log "building Bochs 3.0 (about 2 minutes)"
 	(cd "$srcdir" &&
 		./configure --prefix="$dir" --enable-x86-64 --enable-vmx=2 \

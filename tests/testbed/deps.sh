@@ -6,8 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(
-	# compilers and build tools (module, tools, tests, Bochs)
-	build-essential g++ make perl
+	# compilers and build tools (module, tools, tests, Bochs and its
+	# patches)
+	build-essential g++ make perl patch
 	# the test kernel
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev lz4 xz-utils kmod
 	cpio

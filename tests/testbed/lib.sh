@@ -47,7 +47,14 @@ kernel_build_dir() {	# $1: flavour
 }
 
 # Bochs 3.0 built from Debian's source package, or the packaged 2.7.
-bochs_dir() { echo "$CACHE/bochs-3.0"; }
+# Bochs 3.0 with tests/testbed/bochs-patches applied: the directory name
+# carries a hash of the patches, so changing them rebuilds it.
+bochs_patches() { ls "$TESTBED_DIR"/bochs-patches/*.patch 2>/dev/null; }
+bochs_dir() {
+	local sum
+	sum=$(bochs_patches | xargs -r cat | sha1sum | cut -c1-8)
+	echo "$CACHE/bochs-3.0-$sum"
+}
 
 # Unpack Debian's linux-source-6.1 into the cache once (the same steps and
 # marker as build-kernel.sh) and print the source directory.
