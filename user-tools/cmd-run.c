@@ -75,7 +75,8 @@ static const char run_usage[] =
 	"      --append TEXT      with --kernel: the kernel's command line\n"
 	"  -t, --timeout SECONDS  stop the guest after this long; 0: never\n"
 	"                         (default: 10)\n"
-	"  -s, --stats            at the end, print the VM exits by reason\n"
+	"  -s, --stats            at the end, print the VM exits by reason (a\n"
+	"                         column per vCPU with --cpus)\n"
 	"      --gdb PORT|PATH    wait for gdb on 127.0.0.1:PORT or the unix\n"
 	"                         socket PATH, the guest stopped at its first\n"
 	"                         instruction (Documentation/gdb.rst); no\n"
@@ -845,8 +846,28 @@ static int handle_exit(struct vm *vm, struct minivmx_run *run,
 static int ap_exit(void *opaque, unsigned int id, struct minivmx_run *run)
 {
 	struct vm *vm = opaque;
+	struct run_result *res = &vm->ap_res[id];
 
-	return handle_exit(vm, run, &vm->ap_res[id]);
+	res->nr_user_exits++;
+	if (run->exit_reason < NR_MINIVMX_EXITS)
+		res->user_exits[run->exit_reason]++;
+	return handle_exit(vm, run, res);
+}
+
+/* --stats: every vCPU's table, vCPU 0's counts in @res. */
+static void print_stats(struct vm *vm, const struct run_result *res)
+{
+	__u64 user[MINIVMX_MAX_VCPUS][NR_MINIVMX_EXITS];
+	struct minivmx_run *runs[MINIVMX_MAX_VCPUS];
+	unsigned int id, nr = vm->smp.nr_cpus;
+
+	runs[0] = vm->run;
+	memcpy(user[0], res->user_exits, sizeof(user[0]));
+	for (id = 1; id < nr; id++) {
+		runs[id] = vm->smp.run[id];
+		memcpy(user[id], vm->ap_res[id].user_exits, sizeof(user[id]));
+	}
+	report_stats(stderr, runs, user, nr);
 }
 
 /* Did an AP end the run?  Then its result is the run's. */
@@ -945,10 +966,15 @@ static void print_summary(struct vm *vm, const struct run_opts *o,
 {
 	unsigned long long exits = total_exits(vm->run);
 	unsigned long long user = res->nr_user_exits;
+	unsigned int id;
 	unsigned long long hlt = res->user_exits[MINIVMX_EXIT_HLT];
 	struct minivmx_regs regs;
 	char hlts[48] = "", who[32] = "";
 
+	for (id = 1; id < vm->smp.nr_cpus; id++) {
+		exits += total_exits(vm->smp.run[id]);
+		user += vm->ap_res[id].nr_user_exits;
+	}
 	if (hlt)
 		snprintf(hlts, sizeof(hlts), ", %llu HLT", hlt);
 	if (res->ended_by)
@@ -1031,7 +1057,7 @@ int cmd_run(int argc, char **argv)
 	if (o.record.path && run_record_finish(&vm.record))
 		res.code = res.code ? res.code : MV_EXIT_FAIL;
 	if (o.stats)
-		report_stats(stderr, vm.run, res.user_exits);
+		print_stats(&vm, &res);
 	print_summary(&vm, &o, &res);
 	gdb_stub_close(vm.gdb, res.guest_exited, res.status);
 	vm.gdb = NULL;

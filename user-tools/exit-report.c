@@ -3,6 +3,7 @@
  * What `minivmx run` says about exits.  Every function writes whole lines
  * starting "minivmx: " and takes the run structure as MINIVMX_RUN left it.
  */
+#include <stdbool.h>
 #include <linux/minivmx.h>
 
 #include "exit-report.h"
@@ -253,34 +254,86 @@ __u64 total_exits(const struct minivmx_run *run)
 	return sum;
 }
 
-/**
- * report_stats() - the --stats tables
- * @out: where to write
- * @run: the run structure (its exit_count[])
- * @user_exits: NR_MINIVMX_EXITS counts of the exits that reached the
- *	tool, by MINIVMX_EXIT_* number
- *
- * Only reasons that occurred are listed.
- */
-void report_stats(FILE *out, const struct minivmx_run *run,
-		  const __u64 *user_exits)
+/* One row: a name, a count per vCPU and, for more than one, their sum. */
+static void stats_row(FILE *out, const char *head, const __u64 *counts,
+		      unsigned int nr)
 {
 	unsigned long long sum = 0;
 	unsigned int i;
 
-	fprintf(out, "minivmx: VM exits by reason (%llu in all):\n",
-		(unsigned long long)total_exits(run));
-	for (i = 0; i < MINIVMX_NR_VMX_EXIT_REASONS; i++)
-		if (run->exit_count[i])
-			fprintf(out, "minivmx:   %3u %-22s %12llu\n", i,
-				vmx_name(i),
-				(unsigned long long)run->exit_count[i]);
-	for (i = 0; i < NR_MINIVMX_EXITS; i++)
-		sum += user_exits[i];
+	fprintf(out, "minivmx: %s", head);
+	for (i = 0; i < nr; i++) {
+		fprintf(out, " %12llu", (unsigned long long)counts[i]);
+		sum += counts[i];
+	}
+	if (nr > 1)
+		fprintf(out, " %12llu", sum);
+	fputc('\n', out);
+}
+
+/* With more than one vCPU, the columns' names. */
+static void stats_columns(FILE *out, unsigned int nr)
+{
+	unsigned int i;
+
+	if (nr < 2)
+		return;
+	fprintf(out, "minivmx: %28s", "");
+	for (i = 0; i < nr; i++)
+		fprintf(out, "       vCPU %u", i);
+	fprintf(out, "          all\n");
+}
+
+/**
+ * report_stats() - the --stats tables
+ * @out: where to write
+ * @runs: the vCPUs' run structures (their exit_count[])
+ * @user_exits: for each vCPU, NR_MINIVMX_EXITS counts of its exits that
+ *	reached the tool, by MINIVMX_EXIT_* number
+ * @nr: how many vCPUs, 1 to MINIVMX_MAX_VCPUS
+ *
+ * Only reasons that occurred are listed; with more than one vCPU, each
+ * has a column and the last one is their sum.
+ */
+void report_stats(FILE *out, struct minivmx_run *const *runs,
+		  const __u64 (*user_exits)[NR_MINIVMX_EXITS], unsigned int nr)
+{
+	unsigned long long total = 0, sum = 0;
+	__u64 counts[MINIVMX_MAX_VCPUS];
+	unsigned int i, v;
+	char head[32];
+	bool seen;
+
+	for (v = 0; v < nr; v++) {
+		total += total_exits(runs[v]);
+		for (i = 0; i < NR_MINIVMX_EXITS; i++)
+			sum += user_exits[v][i];
+	}
+	fprintf(out, "minivmx: VM exits by reason (%llu in all):\n", total);
+	stats_columns(out, nr);
+	for (i = 0; i < MINIVMX_NR_VMX_EXIT_REASONS; i++) {
+		seen = false;
+		for (v = 0; v < nr; v++) {
+			counts[v] = runs[v]->exit_count[i];
+			seen |= counts[v] != 0;
+		}
+		if (!seen)
+			continue;
+		snprintf(head, sizeof(head), "  %3u %-22s", i, vmx_name(i));
+		stats_row(out, head, counts, nr);
+	}
 	fprintf(out, "minivmx: exits to userspace (%llu in all):\n", sum);
-	for (i = 0; i < NR_MINIVMX_EXITS; i++)
-		if (user_exits[i])
-			fprintf(out, "minivmx:       %-22s %12llu\n",
-				or_unknown(minivmx_exit_name(i)),
-				(unsigned long long)user_exits[i]);
+	stats_columns(out, nr);
+	for (i = 0; i < NR_MINIVMX_EXITS; i++) {
+		seen = false;
+		for (v = 0; v < nr; v++) {
+			counts[v] = user_exits[v][i];
+			seen |= counts[v] != 0;
+		}
+		if (!seen)
+			continue;
+		snprintf(head, sizeof(head), "      %-22s",
+			 or_unknown(minivmx_exit_name(i)));
+		stats_row(out, head, counts, nr);
+	}
 }

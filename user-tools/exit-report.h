@@ -17,8 +17,8 @@ void report_shutdown(FILE *out, const struct minivmx_run *run);
 void report_fail_entry(FILE *out, const struct minivmx_run *run);
 void report_refused_check(FILE *out, const struct minivmx_run *run);
 void report_internal(FILE *out, const struct minivmx_run *run);
-void report_stats(FILE *out, const struct minivmx_run *run,
-		  const __u64 *user_exits);
+void report_stats(FILE *out, struct minivmx_run *const *runs,
+		  const __u64 (*user_exits)[NR_MINIVMX_EXITS], unsigned int nr);
 __u64 total_exits(const struct minivmx_run *run);
 
 #endif /* MINIVMX_EXIT_REPORT_H */

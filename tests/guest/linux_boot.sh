@@ -12,7 +12,7 @@ mkdir -p "$work"
 # shellcheck source=tests/guest/toollib.sh
 . "$(dirname "$0")/toollib.sh"
 
-echo "1..16"
+echo "1..17"
 load_module
 base="--lapic --stats --mem 64M --timeout 600 --kernel /guest/bzImage --initrd /guest/initrd.gz"
 cmdline="console=ttyS0 panic=-1"
@@ -68,6 +68,11 @@ has "$work/two" ", 2 CPU(s),"
 result $? "two vCPUs: the guest's /init sees both"
 common two
 ticks two
+# --stats: a column per vCPU, then their sum; vCPU 1 ran too.
+awk '$1 == "minivmx:" && NF == 6 && $5 > 0 && $6 == $4 + $5 { ok = 1 }
+     END { exit !ok }' "$work/two"
+result $? "two vCPUs: --stats has a column per vCPU (vCPU 1's exits) and their sum"
+grep '^minivmx:' "$work/two" | sed 's/^/# /'
 
 # The shell reads its input from the serial console: the tool's UART
 # takes stdin, here a FIFO written once the guest's shell is up (bytes

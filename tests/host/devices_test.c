@@ -463,13 +463,14 @@ TEST(internal_errors)
 
 TEST(stats)
 {
-	__u64 user[NR_MINIVMX_EXITS] = { 0 };
+	__u64 user[1][NR_MINIVMX_EXITS] = { 0 };
+	struct minivmx_run *runs[1] = { &page.run };
 
 	memset(&page, 0, sizeof(page));
 	page.run.exit_count[10] = 100000;
 	page.run.exit_count[30] = 10167;
-	user[MINIVMX_EXIT_IO] = 10166;
-	user[MINIVMX_EXIT_GUEST_EXIT] = 1;
+	user[0][MINIVMX_EXIT_IO] = 10166;
+	user[0][MINIVMX_EXIT_GUEST_EXIT] = 1;
 	EXPECT_EQ(110167ULL, total_exits(&page.run));
 	EXPECT_STREQ("minivmx: VM exits by reason (110167 in all):\n"
 		     "minivmx:    10 CPUID                        100000\n"
@@ -477,7 +478,33 @@ TEST(stats)
 		     "minivmx: exits to userspace (10167 in all):\n"
 		     "minivmx:       IO                            10166\n"
 		     "minivmx:       GUEST_EXIT                        1\n",
-		     REPORT(report_stats, &page.run, user));
+		     REPORT(report_stats, runs, user, 1));
+}
+
+/* With two vCPUs: a column each, then the sum; a reason either had. */
+TEST(stats_by_vcpu)
+{
+	static struct minivmx_run ap;
+	__u64 user[2][NR_MINIVMX_EXITS] = { 0 };
+	struct minivmx_run *runs[2] = { &page.run, &ap };
+
+	memset(&page, 0, sizeof(page));
+	page.run.exit_count[1] = 70;
+	page.run.exit_count[30] = 5;
+	ap.exit_count[1] = 30;
+	ap.exit_count[12] = 2;
+	user[0][MINIVMX_EXIT_IO] = 5;
+	user[1][MINIVMX_EXIT_HLT] = 1;
+	EXPECT_STREQ("minivmx: VM exits by reason (107 in all):\n"
+		     "minivmx:                                    vCPU 0       vCPU 1          all\n"
+		     "minivmx:     1 EXTERNAL_INTERRUPT               70           30          100\n"
+		     "minivmx:    12 HLT                               0            2            2\n"
+		     "minivmx:    30 IO_INSTRUCTION                    5            0            5\n"
+		     "minivmx: exits to userspace (6 in all):\n"
+		     "minivmx:                                    vCPU 0       vCPU 1          all\n"
+		     "minivmx:       IO                                5            0            5\n"
+		     "minivmx:       HLT                               0            1            1\n",
+		     REPORT(report_stats, runs, user, 2));
 }
 
 TEST_HARNESS_MAIN
