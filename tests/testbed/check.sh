@@ -45,7 +45,7 @@ elif [ -n "$fuzz" ]; then
 	       "fuzz-guest-b debug 1 5000")
 else
 	boots=("debug debug 1 1500" "smp test 2 370" "stock stock 1 190"
-	       "stock612 stock612 1 185" "linux test 1 130" "basic test 1 130")
+	       "stock612 stock612 1 185" "linux test 2 260" "basic test 1 130")
 fi
 
 logdir="$TOP/build/check"
