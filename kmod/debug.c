@@ -386,7 +386,7 @@ void mvx_debug_tf_enter(struct mvx_vcpu *v)
 
 	if ((vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK) &&
 	    (vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER)) {
-		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, 0);
+		mvx_set_preemption_timer(v, 0);
 		dbg->tf_entry = MVX_TF_EVENT;
 		return;
 	}
@@ -412,7 +412,7 @@ void mvx_debug_tf_exit(struct mvx_vcpu *v)
 	u64 rflags;
 
 	if (dbg->tf_entry == MVX_TF_EVENT) {
-		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, mvx_timer_period());
+		mvx_set_preemption_timer(v, mvx_timer_period());
 		return;
 	}
 	if (dbg->tf_entry != MVX_TF_STEP || dbg->tf_guest)

@@ -420,6 +420,8 @@ static int handle_external_interrupt(struct mvx_vcpu *v)
 
 static int handle_preemption_timer(struct mvx_vcpu *v)
 {
+	if (v->lapic)
+		mvx_lapic_timer_due(v);
 	if (mvx_debugging(v))
 		return mvx_debug_preemption_timer(v);
 	return 1;	/* the run loop checks need_resched and signals */

@@ -307,28 +307,68 @@ static u32 timer_divide(struct mvx_lapic *a)
 	return i == 7 ? 1 : 2U << i;
 }
 
-static enum hrtimer_restart timer_fire(struct hrtimer *t)
+/* Nanoseconds from now as host TSC cycles, rounded up. */
+static u64 ns_to_tsc(u64 ns)
 {
-	struct mvx_lapic *a = container_of(t, struct mvx_lapic, timer);
+	return mul_u64_u32_div(ns, tsc_khz, NSEC_PER_MSEC) + 1;
+}
+
+/*
+ * The timer expired: its interrupt, and a periodic one goes on (periods
+ * the host missed are one interrupt, not a burst).  From the hrtimer's
+ * callback, or from the vCPU's thread in a batch (mvx_lapic_timer_due()).
+ * Return: true when it is armed again, at @a->expires.
+ */
+static bool timer_expired(struct mvx_lapic *a)
+{
 	u32 lvtt = reg_get(a, APIC_LVTT);
+	ktime_t now;
 
 	if (!(lvtt & APIC_LVT_MASKED))
 		accept_irq(a, lvtt & APIC_VECTOR_MASK, false);
 	if ((lvtt & TIMER_MODES) == APIC_LVT_TIMER_PERIODIC && a->period_ns) {
-		/* Periods the host missed are one interrupt, not a burst. */
-		hrtimer_forward_now(t, ns_to_ktime(a->period_ns));
-		return HRTIMER_RESTART;
+		now = ktime_get();
+		a->expires = ktime_add_ns(a->expires, a->period_ns);
+		if (ktime_before(a->expires, now))
+			a->expires = ktime_add_ns(now, a->period_ns);
+		WRITE_ONCE(a->expire_tsc, rdtsc() +
+			   ns_to_tsc(ktime_to_ns(ktime_sub(a->expires, now))));
+		return true;
 	}
 	if ((lvtt & TIMER_MODES) == APIC_LVT_TIMER_TSCDEADLINE)
 		WRITE_ONCE(a->tsc_deadline, 0);	/* it reads 0 once fired */
 	a->period_ns = 0;
-	return HRTIMER_NORESTART;
+	WRITE_ONCE(a->expire_tsc, 0);
+	return false;
+}
+
+static enum hrtimer_restart timer_fire(struct hrtimer *t)
+{
+	struct mvx_lapic *a = container_of(t, struct mvx_lapic, timer);
+
+	if (!timer_expired(a))
+		return HRTIMER_NORESTART;
+	hrtimer_set_expires(t, a->expires);
+	return HRTIMER_RESTART;
 }
 
 static void timer_stop(struct mvx_lapic *a)
 {
 	hrtimer_cancel(&a->timer);
 	a->period_ns = 0;
+	WRITE_ONCE(a->expire_tsc, 0);
+}
+
+/*
+ * Arm it @ns from now: on the hrtimer, or, while the vCPU's thread runs
+ * the guest, on the VMX-preemption timer alone (mvx_lapic_fold_timer()).
+ */
+static void timer_arm(struct mvx_lapic *a, u64 ns)
+{
+	a->expires = ktime_add_ns(ktime_get(), ns);
+	WRITE_ONCE(a->expire_tsc, rdtsc() + ns_to_tsc(ns));
+	if (!a->in_batch)
+		hrtimer_start(&a->timer, a->expires, HRTIMER_MODE_ABS_HARD);
 }
 
 /* TMICT written in one-shot or periodic mode: count down from it. */
@@ -342,8 +382,7 @@ static void timer_start_count(struct mvx_lapic *a)
 	if (timer_mode(a) == APIC_LVT_TIMER_PERIODIC)
 		ns = max_t(u64, ns, MIN_PERIOD_NS);
 	a->period_ns = ns;
-	hrtimer_start(&a->timer, ktime_add_ns(ktime_get(), ns),
-		      HRTIMER_MODE_ABS_HARD);
+	timer_arm(a, ns);
 }
 
 /* IA32_TSC_DEADLINE written in TSC-deadline mode (11.5.4.1). */
@@ -362,8 +401,10 @@ static void timer_start_deadline(struct mvx_lapic *a, u64 deadline)
 		ns = cycles > div_u64(KTIME_MAX, USEC_PER_SEC) ? KTIME_MAX / 2 :
 		     div_u64(cycles * USEC_PER_SEC, tsc_khz);
 	}
-	hrtimer_start(&a->timer, ktime_add_ns(ktime_get(), ns),
-		      HRTIMER_MODE_ABS_HARD);
+	timer_arm(a, ns);
+	/* Exactly the host TSC at which the guest's reaches the deadline. */
+	if (deadline > now)
+		WRITE_ONCE(a->expire_tsc, deadline - a->vcpu->tsc_offset);
 }
 
 /* TMCCT: what is left of the count (0 when stopped or in deadline mode). */
@@ -372,10 +413,9 @@ static u32 timer_current(struct mvx_lapic *a)
 	s64 left;
 	u64 ns_per_count = (u64)timer_divide(a) * LAPIC_BUS_NS;
 
-	if (!a->period_ns || !hrtimer_active(&a->timer))
+	if (!a->period_ns || !READ_ONCE(a->expire_tsc))
 		return 0;
-	left = ktime_to_ns(ktime_sub(hrtimer_get_expires(&a->timer),
-				     ktime_get()));
+	left = ktime_to_ns(ktime_sub(a->expires, ktime_get()));
 	if (left < 0)
 		left = 0;
 	return min_t(u64, div64_u64(left, ns_per_count),
@@ -894,6 +934,83 @@ int mvx_lapic_halt(struct mvx_vcpu *v)
 {
 	v->lapic->mp_state = MVX_MP_HALTED;
 	return 1;
+}
+
+/**
+ * mvx_lapic_timer_enter() - a batch begins: the timer moves off its hrtimer
+ * @v: the vCPU, with a local APIC, preemption disabled
+ *
+ * While the thread runs the guest, the timer's interrupt comes from a
+ * VMX-preemption-timer exit at the expiry (mvx_lapic_fold_timer()), not
+ * from a host interrupt, an IPI and an external-interrupt exit: KVM's "hv
+ * timer".  A callback running on another CPU finishes first.
+ */
+void mvx_lapic_timer_enter(struct mvx_vcpu *v)
+{
+	struct mvx_lapic *a = v->lapic;
+
+	if (!(vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER))
+		return;
+	if (READ_ONCE(a->expire_tsc))
+		hrtimer_cancel(&a->timer);
+	a->in_batch = true;
+}
+
+/**
+ * mvx_lapic_timer_leave() - a batch ends: the hrtimer takes the timer back
+ * @v: the vCPU, with a local APIC, preemption disabled
+ *
+ * It wakes a halted vCPU and fires while the thread is elsewhere.
+ */
+void mvx_lapic_timer_leave(struct mvx_vcpu *v)
+{
+	struct mvx_lapic *a = v->lapic;
+
+	if (!a->in_batch)
+		return;
+	a->in_batch = false;
+	if (READ_ONCE(a->expire_tsc))
+		hrtimer_start(&a->timer, a->expires, HRTIMER_MODE_ABS_HARD);
+}
+
+/**
+ * mvx_lapic_fold_timer() - end the next entry when the APIC timer expires
+ * @v: the vCPU, with a local APIC, its VMCS current, interrupts off
+ *
+ * Called before every entry of a batch: the VMX-preemption timer counts
+ * to the expiry or a full period (mvx_timer_period()), whichever is
+ * sooner.
+ */
+void mvx_lapic_fold_timer(struct mvx_vcpu *v)
+{
+	u64 when = READ_ONCE(v->lapic->expire_tsc), now, ticks;
+	u32 value = mvx_timer_period();
+
+	if (!v->lapic->in_batch)
+		return;
+	if (when) {
+		now = rdtsc();
+		ticks = when > now ?
+			((when - now) >> (vmx_config.msrs.misc & 0x1f)) + 1 : 0;
+		value = min_t(u64, value, ticks);
+	}
+	mvx_set_preemption_timer(v, value);
+}
+
+/**
+ * mvx_lapic_timer_due() - after a VMX-preemption-timer exit: fire the timer
+ * @v: the vCPU, with a local APIC
+ *
+ * In a batch the timer has no hrtimer armed: it fires here once the host
+ * TSC reaches its expiry.
+ */
+void mvx_lapic_timer_due(struct mvx_vcpu *v)
+{
+	struct mvx_lapic *a = v->lapic;
+	u64 when = READ_ONCE(a->expire_tsc);
+
+	if (a->in_batch && when && rdtsc() >= when)
+		timer_expired(a);
 }
 
 /**

@@ -335,6 +335,10 @@ enum mvx_mp_state {
  * @timer: the APIC timer
  * @period_ns: the running one-shot or periodic count, in nanoseconds
  * @tsc_deadline: IA32_TSC_DEADLINE; 0 when disarmed
+ * @expires: when the timer expires, while it is armed
+ * @expire_tsc: the host TSC at which it expires; 0 when it is not armed
+ * @in_batch: the vCPU's thread runs the guest: the timer is on the
+ *	VMX-preemption timer, @timer is not armed (mvx_lapic_timer_enter())
  * @esr: errors since the last ESR write (bits of ESR)
  * @irr_pending: IRR may hold a vector the next entry can deliver
  * @nmi_queued: NMIs sent by IPIs and MSIs, not yet queued for injection
@@ -350,6 +354,9 @@ struct mvx_lapic {
 	struct hrtimer timer;
 	u64 period_ns;
 	u64 tsc_deadline;
+	ktime_t expires;
+	u64 expire_tsc;
+	bool in_batch;
 	unsigned long esr;
 	bool irr_pending;
 	atomic_t nmi_queued;
@@ -397,6 +404,8 @@ enum mvx_pending {
  * @regs: guest general registers, indexed like struct minivmx_regs (the
  *	RSP slot is unused: RSP lives in the VMCS)
  * @host_rsp: HOST_RSP as last written, to skip a VMWRITE
+ * @preemption_timer: VMX_PREEMPTION_TIMER_VALUE as last written, to skip
+ *	a VMWRITE (mvx_set_preemption_timer())
  * @guest_fpu: the guest's FPU/SSE/AVX state
  * @vpid: VPID tagging the guest's TLB entries, 0 if none
  * @mem_gen: the VM's @mem_gen when EPT was last flushed on @vmcs.cpu
@@ -449,6 +458,7 @@ struct mvx_vcpu {
 	struct minivmx_run *run;
 	unsigned long regs[16];
 	unsigned long host_rsp;
+	u32 preemption_timer;
 	struct fpu_guest guest_fpu;
 	u16 vpid;
 	unsigned long mem_gen;
@@ -550,6 +560,7 @@ int vmcs_set_cr4(struct mvx_vcpu *v, u64 cr4);
 int vmcs_set_efer(struct mvx_vcpu *v, u64 efer);
 u64 vmcs_guest_cr0(void);
 u32 mvx_timer_period(void);
+void mvx_set_preemption_timer(struct mvx_vcpu *v, u32 value);
 u64 vmcs_guest_cr4(void);
 int vmcs_set_cr3(struct mvx_vcpu *v, u64 cr3);
 void vmcs_init_cr4_reserved(void);
@@ -660,6 +671,10 @@ void mvx_lapic_ack(struct mvx_vcpu *v, u8 vector);
 bool mvx_lapic_runnable(struct mvx_vcpu *v);
 int mvx_lapic_block(struct mvx_vcpu *v);
 int mvx_lapic_halt(struct mvx_vcpu *v);
+void mvx_lapic_timer_enter(struct mvx_vcpu *v);
+void mvx_lapic_timer_leave(struct mvx_vcpu *v);
+void mvx_lapic_fold_timer(struct mvx_vcpu *v);
+void mvx_lapic_timer_due(struct mvx_vcpu *v);
 long mvx_signal_msi(struct mvx_vm *vm, const void __user *arg);
 long mvx_get_lapic(struct mvx_vcpu *v, void __user *arg);
 

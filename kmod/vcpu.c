@@ -465,6 +465,8 @@ static int vcpu_run_batch(struct mvx_vcpu *v)
 			vcpu_load_dr(v, dr);
 		if (mvx_recording(v))
 			*v->ring_tsc_entry = rdtsc();
+		if (v->lapic)
+			mvx_lapic_fold_timer(v);
 
 		if (mvx_debugging(v) && v->debug.tf)
 			mvx_debug_tf_enter(v);
@@ -572,7 +574,11 @@ static int vcpu_run(struct mvx_vcpu *v)
 		ret = mvx_complete_pending(v);
 		if (ret > 0) {
 			vcpu_switch_to_guest(v);
+			if (v->lapic)
+				mvx_lapic_timer_enter(v);
 			ret = vcpu_run_batch(v);
+			if (v->lapic)
+				mvx_lapic_timer_leave(v);
 			vcpu_switch_to_host(v);
 			mvx_events_cancel(v);
 		}

@@ -186,6 +186,23 @@ u32 mvx_timer_period(void)
 }
 
 /**
+ * mvx_set_preemption_timer() - the VMX-preemption timer for the next entries
+ * @v: the vCPU, its VMCS current
+ * @value: in the timer's units (the TSC shifted right by IA32_VMX_MISC[4:0]);
+ *	0 exits before the guest's first instruction
+ *
+ * VM entry loads the value each time (the exit does not save what is
+ * left), so it holds until it is set again.
+ */
+void mvx_set_preemption_timer(struct mvx_vcpu *v, u32 value)
+{
+	if (value != v->preemption_timer) {
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, value);
+		v->preemption_timer = value;
+	}
+}
+
+/**
  * vmcs_setup() - initialize the current VMCS for @v
  * @v: the vCPU
  *
@@ -224,8 +241,10 @@ int vmcs_setup(struct mvx_vcpu *v)
 	 * guest running with RFLAGS.IF = 0).  The value is not saved on exit,
 	 * so every entry starts a full period (SDM 26.5.1).
 	 */
-	if (vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
-		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, mvx_timer_period());
+	if (vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER) {
+		v->preemption_timer = mvx_timer_period();
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, v->preemption_timer);
+	}
 	if (v->vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, v->vpid);
 	if (vmx_config.proc & CPU_BASED_USE_TSC_OFFSETTING)

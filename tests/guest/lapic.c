@@ -8,7 +8,9 @@
  * userspace waking a halted vCPU from another thread, level-triggered
  * ones reported at their EOI; a signal ending a HLT without losing it;
  * an application processor started by INIT and a start-up IPI; what CPUID
- * says; a periodic timer that asks for 1 ns held to 200 us; bad ioctls.
+ * says; a periodic timer that asks for 1 ns held to 200 us; TSC deadlines
+ * reaching a guest that runs through VMX-preemption-timer exits; bad
+ * ioctls.
  *
  * The guest is 64-bit code assembled with this test (lapic_guest below),
  * copied to TVM_CODE; every interrupt vector 0x40-0x6f goes through a
@@ -52,9 +54,14 @@
 #define MISC_ENABLE	0x8090	/* IA32_MISC_ENABLE, then after clearing bit 0 */
 #define LOG		0x8100	/* the vectors taken, in order */
 #define LOG_TSC		0x8200	/* the TSC at each */
+#define DEADLINES	0x8300	/* g_spin's deadlines */
 #define IDT		0x9000
 #define AP_CODE		0x20000	/* start-up vector 0x20 */
 #define READY_PORT	0x10
+
+/* Basic exit reasons (SDM Vol. 3D, Appendix C) the tests count. */
+#define EXIT_REASON_EXTERNAL_INTERRUPT	1
+#define EXIT_REASON_PREEMPTION_TIMER	52
 
 asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	".balign 16\n"
@@ -167,6 +174,32 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 	"	shl $32, %rdx\n"
 	"	or %rdx, %rax\n"
 	"	mov %rax, 0x8030\n"
+	"	hlt\n"
+	/*
+	 * Twenty TSC deadlines RBP cycles apart, each awaited spinning with
+	 * IF = 1 (no HLT): the vCPU's thread stays in the guest meanwhile.
+	 */
+	"g_spin:\n"
+	"	mov $0xfee00000, %esi\n"
+	"	movl $0x1ff, 0xf0(%rsi)\n"
+	"	movl $0x40042, 0x320(%rsi)\n"
+	"	xor %ebx, %ebx\n"
+	"	sti\n"
+	"1:	rdtsc\n"
+	"	shl $32, %rdx\n"
+	"	or %rdx, %rax\n"
+	"	add %rbp, %rax\n"
+	"	mov %rax, 0x8300(,%rbx,8)\n"		/* the deadlines */
+	"	mov %rax, %rdx\n"
+	"	shr $32, %rdx\n"
+	"	mov $0x6e0, %ecx\n"
+	"	wrmsr\n"
+	"	inc %ebx\n"
+	"2:	cmpl %ebx, 0x8000\n"
+	"	jb 2b\n"
+	"	cmp $20, %ebx\n"
+	"	jb 1b\n"
+	"	cli\n"
 	"	hlt\n"
 	/* Self-IPIs against the TPR and the vector in service. */
 	"g_priority:\n"
@@ -354,7 +387,7 @@ asm(".pushsection .rodata.lapic_guest, \"a\"\n"
 extern const uint8_t lapic_guest[], lapic_guest_end[], lapic_stubs[];
 extern const uint8_t g_oneshot[], g_periodic[], g_deadline[], g_priority[];
 extern const uint8_t g_tsc[], g_ipis[], lapic_nmi[], g_far[];
-extern const uint8_t g_wait[], g_bsp[], g_cpuid[], g_flood[];
+extern const uint8_t g_wait[], g_bsp[], g_cpuid[], g_flood[], g_spin[];
 extern const uint8_t lapic_ap[], lapic_ap_end[];
 
 #define GUEST_ADDR(sym)	(TVM_CODE + (uint64_t)((sym) - lapic_guest))
@@ -556,6 +589,32 @@ TEST_F(lapic, tsc_deadline_fires_at_or_after_its_deadline)
 	EXPECT_GE(mem64(t, LOG_TSC), mem64(t, DEADLINE));
 	/* IA32_TSC_DEADLINE reads 0 once it fired. */
 	EXPECT_EQ(0, mem64(t, DEADLINE_AFTER));
+}
+
+/*
+ * While the guest runs, its timer is the VMX-preemption timer's: each of
+ * twenty deadlines 0.2 ms apart ends an entry by a preemption-timer exit
+ * (without the folding, the timer's own period gives about four in those
+ * 4 ms), and each interrupt comes at or after its deadline.
+ */
+TEST_F(lapic, tsc_deadline_in_a_running_guest_comes_by_the_preemption_timer)
+{
+	struct tvm *t = &self->t;
+	int i;
+
+	ASSERT_EQ(0, setup(t, g_spin, tsc_per_ms() / 5));
+	ASSERT_EQ(0, tvm_run(t));
+	ASSERT_EQ(MINIVMX_EXIT_HLT, t->run->exit_reason);
+	EXPECT_EQ(20, mem32(t, COUNT));
+	for (i = 0; i < 20; i++) {
+		EXPECT_EQ(0x42, t->mem[LOG + i]);
+		EXPECT_GE(mem64(t, LOG_TSC + 8 * i), mem64(t, DEADLINES + 8 * i))
+			TH_LOG("interrupt %d before its deadline", i);
+	}
+	EXPECT_GE(t->run->exit_count[EXIT_REASON_PREEMPTION_TIMER], 20)
+		TH_LOG("%llu preemption-timer and %llu external-interrupt exits",
+		       (unsigned long long)t->run->exit_count[EXIT_REASON_PREEMPTION_TIMER],
+		       (unsigned long long)t->run->exit_count[EXIT_REASON_EXTERNAL_INTERRUPT]);
 }
 
 TEST_F(lapic, tsc_deadline_centuries_away_does_not_fire)
