@@ -11,92 +11,39 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "term.h"
+#include "../guest/ptylib.h"
 
 #define TEXT_MAX	8192
 
 FIXTURE(pty) {
-	int master;
-	int slave;		/* without O_NOCTTY nowhere: never ours */
-	char name[64];
-	struct termios cooked;	/* what the pty starts with */
+	struct pty p;
+	int slave;
 };
 
 FIXTURE_SETUP(pty)
 {
-	self->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	ASSERT_LE(0, self->master);
-	ASSERT_EQ(0, grantpt(self->master));
-	ASSERT_EQ(0, unlockpt(self->master));
-	ASSERT_EQ(0, ptsname_r(self->master, self->name, sizeof(self->name)));
-	self->slave = open(self->name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	ASSERT_LE(0, self->slave);
-	ASSERT_EQ(0, tcgetattr(self->slave, &self->cooked));
+	ASSERT_EQ(0, pty_open(&self->p));
+	self->slave = self->p.slave;
 	/* a pty starts cooked: the tests below would prove nothing else */
-	ASSERT_TRUE(!!(self->cooked.c_lflag & ICANON));
-	ASSERT_TRUE(!!(self->cooked.c_lflag & ECHO));
-	ASSERT_TRUE(!!(self->cooked.c_lflag & ISIG));
-	ASSERT_TRUE(!!(self->cooked.c_oflag & OPOST));
+	ASSERT_TRUE(!!(self->p.cooked.c_lflag & ICANON));
+	ASSERT_TRUE(!!(self->p.cooked.c_lflag & ECHO));
+	ASSERT_TRUE(!!(self->p.cooked.c_lflag & ISIG));
+	ASSERT_TRUE(!!(self->p.cooked.c_oflag & OPOST));
 }
 
 FIXTURE_TEARDOWN(pty)
 {
-	close(self->slave);
-	close(self->master);
-}
-
-static bool same_settings(const struct termios *a, const struct termios *b)
-{
-	return a->c_iflag == b->c_iflag && a->c_oflag == b->c_oflag &&
-	       a->c_cflag == b->c_cflag && a->c_lflag == b->c_lflag &&
-	       !memcmp(a->c_cc, b->c_cc, sizeof(a->c_cc));
-}
-
-/* Raw input as term.c promises it: keys one at a time, no echo, no signals. */
-static bool is_raw(int fd, const struct termios *cooked)
-{
-	struct termios tio;
-
-	if (tcgetattr(fd, &tio))
-		return false;
-	return !(tio.c_lflag & (ICANON | ECHO | ISIG | IEXTEN)) &&
-	       !(tio.c_iflag & (ICRNL | IXON | ISTRIP)) &&
-	       (tio.c_cflag & CSIZE) == CS8 && tio.c_cc[VMIN] == 1 &&
-	       tio.c_cc[VTIME] == 0 && tio.c_oflag == cooked->c_oflag;
-}
-
-static bool is_restored(int fd, const struct termios *cooked)
-{
-	struct termios tio;
-
-	return !tcgetattr(fd, &tio) && same_settings(&tio, cooked);
-}
-
-/* Read what is there within @ms milliseconds, up to @len bytes. */
-static ssize_t read_for(int fd, char *buf, size_t len, int ms)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	ssize_t n, got = 0;
-
-	while (got < (ssize_t)len && poll(&pfd, 1, ms) > 0) {
-		n = read(fd, buf + got, len - got);
-		if (n <= 0)
-			break;
-		got += n;
-	}
-	return got;
+	pty_close(&self->p);
 }
 
 static atomic_int quits;
@@ -135,12 +82,12 @@ TEST_F(pty, raw_while_started_and_restored_by_stop)
 	ASSERT_EQ(0, term_start(&t, count_quit, NULL));
 	EXPECT_NE(self->slave, t.in_fd);
 	EXPECT_EQ(self->slave, t.tty_fd);
-	EXPECT_TRUE(is_raw(self->slave, &self->cooked));
+	EXPECT_TRUE(pty_is_raw(&self->p));
 	term_stop(&t);
 	EXPECT_EQ(self->slave, t.in_fd);
-	EXPECT_TRUE(is_restored(self->slave, &self->cooked));
+	EXPECT_TRUE(pty_is_restored(&self->p));
 	term_stop(&t);		/* again: nothing */
-	EXPECT_TRUE(is_restored(self->slave, &self->cooked));
+	EXPECT_TRUE(pty_is_restored(&self->p));
 }
 
 TEST_F(pty, keys_go_through_the_escape)
@@ -153,19 +100,19 @@ TEST_F(pty, keys_go_through_the_escape)
 	atomic_store(&quits, 0);
 	term_init(&t, self->slave);
 	ASSERT_EQ(0, term_start(&t, count_quit, NULL));
-	ASSERT_EQ((ssize_t)sizeof(keys) - 1, write(self->master, keys, sizeof(keys) - 1));
+	ASSERT_EQ((ssize_t)sizeof(keys) - 1, write(self->p.master, keys, sizeof(keys) - 1));
 	ASSERT_EQ((ssize_t)sizeof(want) - 1,
-		  read_for(t.in_fd, buf, sizeof(want) - 1, 2000));
+		  pty_read_for(t.in_fd, buf, sizeof(want) - 1, 2000));
 	EXPECT_EQ(0, memcmp(buf, want, sizeof(want) - 1));
 	/* nothing echoed by the host */
-	EXPECT_EQ(0, read_for(self->master, buf, sizeof(buf), 100));
+	EXPECT_EQ(0, pty_read_for(self->p.master, buf, sizeof(buf), 100));
 	EXPECT_EQ(0, atomic_load(&quits));
-	ASSERT_EQ(2, write(self->master, "\x01x", 2));
+	ASSERT_EQ(2, write(self->p.master, "\x01x", 2));
 	/* the quit closes the UART's input */
-	EXPECT_EQ(0, read_for(t.in_fd, buf, sizeof(buf), 2000));
+	EXPECT_EQ(0, pty_read_for(t.in_fd, buf, sizeof(buf), 2000));
 	EXPECT_EQ(1, atomic_load(&quits));
 	term_stop(&t);
-	EXPECT_TRUE(is_restored(self->slave, &self->cooked));
+	EXPECT_TRUE(pty_is_restored(&self->p));
 }
 
 TEST_F(pty, help_goes_to_stderr)
@@ -178,10 +125,10 @@ TEST_F(pty, help_goes_to_stderr)
 	ASSERT_EQ(STDERR_FILENO, dup2(err[1], STDERR_FILENO));
 	term_init(&t, self->slave);
 	ASSERT_EQ(0, term_start(&t, count_quit, NULL));
-	ASSERT_EQ(3, write(self->master, "\x01hq", 3));
-	ASSERT_EQ(1, read_for(t.in_fd, buf, 1, 2000));
+	ASSERT_EQ(3, write(self->p.master, "\x01hq", 3));
+	ASSERT_EQ(1, pty_read_for(t.in_fd, buf, 1, 2000));
 	EXPECT_EQ('q', buf[0]);
-	read_for(err[0], buf, strlen(TERM_HELP), 2000);
+	pty_read_for(err[0], buf, strlen(TERM_HELP), 2000);
 	EXPECT_STREQ(TERM_HELP, buf);
 	term_stop(&t);
 }
@@ -203,7 +150,7 @@ TEST(no_terminal_is_left_alone)
 }
 
 /* In a child, start raw on @fd and leave by @how; return its status. */
-static int leave_raw(int fd, const struct termios *cooked, int how)
+static int leave_raw(const struct pty *p, int how)
 {
 	struct term t;
 	int status;
@@ -211,8 +158,8 @@ static int leave_raw(int fd, const struct termios *cooked, int how)
 
 	pid = fork();
 	if (pid == 0) {
-		term_init(&t, fd);
-		if (term_start(&t, count_quit, NULL) || !is_raw(fd, cooked))
+		term_init(&t, p->slave);
+		if (term_start(&t, count_quit, NULL) || !pty_is_raw(p))
 			_exit(99);
 		if (how == SIGABRT)
 			abort();
@@ -231,15 +178,15 @@ TEST_F(pty, restored_by_exit_and_fatal_signals)
 	unsigned int i;
 	int status;
 
-	status = leave_raw(self->slave, &self->cooked, 0);
+	status = leave_raw(&self->p, 0);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 7)
 		TH_LOG("status %#x", status);
-	EXPECT_TRUE(is_restored(self->slave, &self->cooked));
+	EXPECT_TRUE(pty_is_restored(&self->p));
 	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
-		status = leave_raw(self->slave, &self->cooked, sigs[i]);
+		status = leave_raw(&self->p, sigs[i]);
 		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == sigs[i])
 			TH_LOG("signal %d: status %#x", sigs[i], status);
-		EXPECT_TRUE(is_restored(self->slave, &self->cooked))
+		EXPECT_TRUE(pty_is_restored(&self->p))
 			TH_LOG("signal %d", sigs[i]);
 	}
 }
@@ -249,58 +196,69 @@ TEST_F(pty, restored_by_exit_and_fatal_signals)
  * terminal and stdin as in an interactive shell.
  */
 struct tool_run {
-	pid_t pid;
 	FILE *out, *err;
+	pid_t pid;
 	int status;
 	char err_text[TEXT_MAX];
 };
 
-static int start_tool(struct tool_run *tr, const char *tty,
-		      const char *image, const char *script,
-		      const char *timeout)
+FIXTURE(tool) {
+	struct pty p;
+	char image[64];
+	struct tool_run tr;
+};
+
+FIXTURE_SETUP(tool)
 {
-	char script_env[512];
+	char zero[4096] = { 0 };
 	int fd;
+
+	ASSERT_EQ(0, pty_open(&self->p));
+	strcpy(self->image, "/tmp/minivmx-term-XXXXXX");
+	fd = mkstemp(self->image);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)sizeof(zero), write(fd, zero, sizeof(zero)));
+	close(fd);
+	self->tr.out = tmpfile();
+	self->tr.err = tmpfile();
+	ASSERT_TRUE(self->tr.out && self->tr.err);
+}
+
+FIXTURE_TEARDOWN(tool)
+{
+	unlink(self->image);
+	fclose(self->tr.out);
+	fclose(self->tr.err);
+	pty_close(&self->p);
+}
+
+/*
+ * minivmx-fakedev run --timeout @timeout @image with @script on @p.
+ * Return: true once the terminal is raw.
+ */
+static bool start_tool(struct tool_run *tr, const struct pty *p,
+		       char *image, const char *script, char *timeout)
+{
+	static char script_env[512];
+	char *argv[6], *envp[5];
 
 	snprintf(script_env, sizeof(script_env), "FAKE_MINIVMX_SCRIPT=%s",
 		 script);
-	tr->out = tmpfile();
-	tr->err = tmpfile();
-	if (!tr->out || !tr->err)
-		return -1;
+	argv[0] = FAKEDEV_BIN;
+	argv[1] = "run";
+	argv[2] = "--timeout";
+	argv[3] = timeout;
+	argv[4] = image;
+	argv[5] = NULL;
+	envp[0] = "LC_ALL=C";
+	envp[1] = "MINIVMX_DEVICE=/dev/null";
+	envp[2] = "FAKE_MINIVMX_LOG=1";
+	envp[3] = script_env;
+	envp[4] = NULL;
 	fflush(stdout);
 	fflush(stderr);
-	tr->pid = fork();
-	if (tr->pid)
-		return tr->pid < 0 ? -1 : 0;
-	/* A session of its own, the pty its controlling terminal. */
-	setsid();
-	fd = open(tty, O_RDWR);
-	if (fd < 0)
-		_exit(126);
-	dup2(fd, STDIN_FILENO);
-	dup2(fileno(tr->out), STDOUT_FILENO);
-	dup2(fileno(tr->err), STDERR_FILENO);
-	clearenv();
-	setenv("LC_ALL", "C", 1);
-	setenv("MINIVMX_DEVICE", "/dev/null", 1);
-	setenv("FAKE_MINIVMX_LOG", "1", 1);
-	putenv(script_env);
-	execl(FAKEDEV_BIN, FAKEDEV_BIN, "run", "--timeout", timeout, image,
-	      NULL);
-	_exit(127);
-}
-
-static bool wait_raw(int fd, const struct termios *cooked)
-{
-	int i;
-
-	for (i = 0; i < 5000; i++) {
-		if (is_raw(fd, cooked))
-			return true;
-		usleep(1000);
-	}
-	return false;
+	tr->pid = pty_spawn(p, argv, envp, fileno(tr->out), fileno(tr->err));
+	return tr->pid > 0 && pty_wait_raw(p, 5000);
 }
 
 static void finish_tool(struct tool_run *tr)
@@ -312,106 +270,56 @@ static void finish_tool(struct tool_run *tr)
 	rewind(tr->err);
 	n = fread(tr->err_text, 1, sizeof(tr->err_text) - 1, tr->err);
 	tr->err_text[n] = '\0';
-	fclose(tr->out);
-	fclose(tr->err);
-}
-
-FIXTURE(tool) {
-	int master;
-	int slave;
-	char name[64];
-	char image[64];
-	struct termios cooked;
-	struct tool_run tr;
-};
-
-FIXTURE_SETUP(tool)
-{
-	char zero[4096] = { 0 };
-	int fd;
-
-	self->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	ASSERT_LE(0, self->master);
-	ASSERT_EQ(0, grantpt(self->master));
-	ASSERT_EQ(0, unlockpt(self->master));
-	ASSERT_EQ(0, ptsname_r(self->master, self->name, sizeof(self->name)));
-	self->slave = open(self->name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	ASSERT_LE(0, self->slave);
-	ASSERT_EQ(0, tcgetattr(self->slave, &self->cooked));
-	strcpy(self->image, "/tmp/minivmx-term-XXXXXX");
-	fd = mkstemp(self->image);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ((ssize_t)sizeof(zero), write(fd, zero, sizeof(zero)));
-	close(fd);
-}
-
-FIXTURE_TEARDOWN(tool)
-{
-	unlink(self->image);
-	close(self->slave);
-	close(self->master);
 }
 
 TEST_F(tool, ctrl_a_x_ends_the_run)
 {
-	struct tool_run *tr = &self->tr;
-
-	ASSERT_EQ(0, start_tool(tr, self->name, self->image, "spin", "10"));
-	EXPECT_TRUE(wait_raw(self->slave, &self->cooked));
-	ASSERT_EQ(2, write(self->master, "\x01x", 2));
-	finish_tool(tr);
-	EXPECT_TRUE(WIFEXITED(tr->status) && WEXITSTATUS(tr->status) == 130)
-		TH_LOG("status %#x: %s", tr->status, tr->err_text);
-	EXPECT_NE(NULL, strstr(tr->err_text, "\nminivmx: Ctrl-A x: the run ended after "))
-		TH_LOG("%s", tr->err_text);
-	EXPECT_TRUE(is_restored(self->slave, &self->cooked));
+	ASSERT_TRUE(start_tool(&self->tr, &self->p, self->image, "spin", "10"));
+	ASSERT_EQ(2, write(self->p.master, "\x01x", 2));
+	finish_tool(&self->tr);
+	EXPECT_TRUE(WIFEXITED(self->tr.status) && WEXITSTATUS(self->tr.status) == 130)
+		TH_LOG("status %#x: %s", self->tr.status, self->tr.err_text);
+	EXPECT_NE(NULL, strstr(self->tr.err_text, "\nminivmx: Ctrl-A x: the run ended after "))
+		TH_LOG("%s", self->tr.err_text);
+	EXPECT_TRUE(pty_is_restored(&self->p));
 }
 
 TEST_F(tool, keys_reach_the_guest_as_bytes)
 {
-	struct tool_run *tr = &self->tr;
-
-	ASSERT_EQ(0, start_tool(tr, self->name, self->image,
-				"sleep:1000;in:0x3fd:1;in:0x3f8:1;in:0x3fd:1;in:0x3f8:1;in:0x3fd:1;out:0xf4:1:0",
-				"10"));
-	EXPECT_TRUE(wait_raw(self->slave, &self->cooked));
+	ASSERT_TRUE(start_tool(&self->tr, &self->p, self->image,
+			       "sleep:1000;in:0x3fd:1;in:0x3f8:1;in:0x3fd:1;in:0x3f8:1;in:0x3fd:1;out:0xf4:1:0",
+			       "10"));
 	/* Ctrl-A Ctrl-A, Ctrl-C: with ISIG on, SIGINT would end the tool */
-	ASSERT_EQ(3, write(self->master, "\x01\x01\x03", 3));
-	finish_tool(tr);
-	EXPECT_TRUE(WIFEXITED(tr->status) && WEXITSTATUS(tr->status) == 0)
-		TH_LOG("status %#x: %s", tr->status, tr->err_text);
-	EXPECT_NE(NULL, strstr(tr->err_text,
+	ASSERT_EQ(3, write(self->p.master, "\x01\x01\x03", 3));
+	finish_tool(&self->tr);
+	EXPECT_TRUE(WIFEXITED(self->tr.status) && WEXITSTATUS(self->tr.status) == 0)
+		TH_LOG("status %#x: %s", self->tr.status, self->tr.err_text);
+	EXPECT_NE(NULL, strstr(self->tr.err_text,
 			       "fake: in 0x3fd -> 0x61\n"
 			       "fake: in 0x3f8 -> 0x1\n"
 			       "fake: in 0x3fd -> 0x61\n"
 			       "fake: in 0x3f8 -> 0x3\n"
-			       "fake: in 0x3fd -> 0x60\n")) TH_LOG("%s", tr->err_text);
-	EXPECT_TRUE(is_restored(self->slave, &self->cooked));
+			       "fake: in 0x3fd -> 0x60\n")) TH_LOG("%s", self->tr.err_text);
+	EXPECT_TRUE(pty_is_restored(&self->p));
 }
 
 TEST_F(tool, timeout_restores_the_terminal)
 {
-	struct tool_run *tr = &self->tr;
-
-	ASSERT_EQ(0, start_tool(tr, self->name, self->image, "spin", "0.5"));
-	EXPECT_TRUE(wait_raw(self->slave, &self->cooked));
-	finish_tool(tr);
-	EXPECT_TRUE(WIFEXITED(tr->status) && WEXITSTATUS(tr->status) == 124)
-		TH_LOG("status %#x: %s", tr->status, tr->err_text);
-	EXPECT_TRUE(is_restored(self->slave, &self->cooked));
+	ASSERT_TRUE(start_tool(&self->tr, &self->p, self->image, "spin", "0.5"));
+	finish_tool(&self->tr);
+	EXPECT_TRUE(WIFEXITED(self->tr.status) && WEXITSTATUS(self->tr.status) == 124)
+		TH_LOG("status %#x: %s", self->tr.status, self->tr.err_text);
+	EXPECT_TRUE(pty_is_restored(&self->p));
 }
 
 TEST_F(tool, sigterm_restores_the_terminal)
 {
-	struct tool_run *tr = &self->tr;
-
-	ASSERT_EQ(0, start_tool(tr, self->name, self->image, "spin", "10"));
-	EXPECT_TRUE(wait_raw(self->slave, &self->cooked));
-	kill(tr->pid, SIGTERM);
-	finish_tool(tr);
-	EXPECT_TRUE(WIFSIGNALED(tr->status) && WTERMSIG(tr->status) == SIGTERM)
-		TH_LOG("status %#x: %s", tr->status, tr->err_text);
-	EXPECT_TRUE(is_restored(self->slave, &self->cooked));
+	ASSERT_TRUE(start_tool(&self->tr, &self->p, self->image, "spin", "10"));
+	kill(self->tr.pid, SIGTERM);
+	finish_tool(&self->tr);
+	EXPECT_TRUE(WIFSIGNALED(self->tr.status) && WTERMSIG(self->tr.status) == SIGTERM)
+		TH_LOG("status %#x: %s", self->tr.status, self->tr.err_text);
+	EXPECT_TRUE(pty_is_restored(&self->p));
 }
 
 TEST_HARNESS_MAIN
