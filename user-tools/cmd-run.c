@@ -40,6 +40,7 @@
 #include "run-kernel.h"
 #include "run-record.h"
 #include "run-smp.h"
+#include "term.h"
 
 #define DEFAULT_TIMEOUT	10.0
 #define HUGE_PAGE	(2ULL << 20)	/* EPT maps 2 MiB pages when aligned */
@@ -112,10 +113,16 @@ static const char run_usage[] =
 	"UART reads stdin.  Traces, statistics, steps, breaks, the VMCS and the\n"
 	"final summary line go to stderr.\n"
 	"\n"
+	"When stdin is a terminal, the UART has it in raw mode, as a serial\n"
+	"console: each key goes to the guest as it is typed, unechoed, Ctrl-C\n"
+	"and Ctrl-Z included.  Ctrl-A is the escape: Ctrl-A x ends the run (exit\n"
+	"code 130), Ctrl-A Ctrl-A sends one Ctrl-A, Ctrl-A h prints these keys.\n"
+	"The terminal gets its settings back when the run ends.\n"
+	"\n"
 	"Exit codes: the guest's exit status (0-255) when it exits; 0 when it\n"
 	"halts with interrupts off or resets the machine (--lapic); 1 runtime\n"
 	"failure; 2 usage error; 3 the guest triple-faulted; 4 VM entry failed\n"
-	"or minivmx met an exit it cannot handle; 124 timeout.\n";
+	"or minivmx met an exit it cannot handle; 124 timeout; 130 Ctrl-A x.\n";
 
 struct run_opts {
 	struct guest_layout layout;
@@ -155,6 +162,7 @@ struct vm {
 	struct run_smp smp;		/* --cpus: vCPUs 1 to N - 1 */
 	bool lapic;
 	struct run_result *ap_res;	/* one per vCPU, for the APs */
+	struct term term;		/* stdin, raw if a terminal */
 };
 
 /* How a run ended, and what is left to report. */
@@ -166,6 +174,7 @@ struct run_result {
 	bool reset;		/* --lapic: 0xfe to port 0x64 */
 	unsigned int ended_by;	/* the vCPU whose exit ended the run */
 	bool timed_out;
+	bool user_quit;		/* Ctrl-A x */
 	__u64 user_exits[NR_MINIVMX_EXITS];
 	__u64 nr_user_exits;
 	double seconds;
@@ -178,6 +187,14 @@ struct run_result {
  */
 static atomic_bool timed_out;
 static struct minivmx_run *alarm_run;
+
+/*
+ * Ctrl-A x, from the terminal's thread (term.c): it sets user_quit and
+ * sends vCPU 0's thread the timer's signal, whose handler stops the run as
+ * a timeout does; the loop looks at user_quit first.
+ */
+static atomic_bool user_quit;
+static pthread_t main_thread;
 
 /* Return: -1 to go on, else the exit code to return at once. */
 static int parse_number(const char *opt, const char *arg, __u64 *val)
@@ -431,10 +448,12 @@ static void vm_init(struct vm *vm)
 	vm->vcpu_fd = -1;
 	vm->map = MAP_FAILED;
 	run_smp_init(&vm->smp);
+	term_init(&vm->term, STDIN_FILENO);
 }
 
 static void vm_destroy(struct vm *vm)
 {
+	term_stop(&vm->term);
 	run_record_destroy(&vm->record);
 	gdb_stub_close(vm->gdb, false, 0);
 	run_smp_destroy(&vm->smp);
@@ -742,14 +761,20 @@ static int arm_timeout(struct vm *vm, double seconds)
 
 	atomic_store(&timed_out, false);
 	alarm_run = vm->run;
+	main_thread = pthread_self();
+	/* Ctrl-A x sends it without a timeout too. */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL)) {
+		pr_err("cannot handle SIGALRM: %s", strerror(errno));
+		return MV_EXIT_FAIL;
+	}
 	if (seconds <= 0)
 		return MV_EXIT_OK;
-	sigemptyset(&sa.sa_mask);
 	it.it_value.tv_sec = (time_t)seconds;
 	it.it_value.tv_usec = (suseconds_t)((seconds - it.it_value.tv_sec) * 1e6);
 	if (!it.it_value.tv_sec && !it.it_value.tv_usec)
 		it.it_value.tv_usec = 1;
-	if (sigaction(SIGALRM, &sa, NULL) || setitimer(ITIMER_REAL, &it, NULL)) {
+	if (setitimer(ITIMER_REAL, &it, NULL)) {
 		pr_err("cannot set the timeout: %s", strerror(errno));
 		return MV_EXIT_FAIL;
 	}
@@ -887,11 +912,29 @@ static bool ap_ended(struct vm *vm, struct run_result *res, int *code)
 	return true;
 }
 
-/* The threads beside vCPU 0's: the APs', the UART's reader. */
+static void on_user_quit(void *opaque __always_unused)
+{
+	atomic_store(&user_quit, true);
+	pthread_kill(main_thread, SIGALRM);
+}
+
+/*
+ * The threads beside vCPU 0's: the terminal's, the APs', the UART's
+ * reader.  After arm_timeout(): Ctrl-A x needs its handler.
+ */
 static int start_threads(struct vm *vm)
 {
-	int ret = devices_start(&vm->devices);
+	struct uart16550 *uart = &vm->devices.uart;
+	int ret;
 
+	ret = term_start(&vm->term, on_user_quit, NULL);
+	if (ret) {
+		pr_err("cannot put the terminal in raw mode: %s",
+		       strerror(-ret));
+		return MV_EXIT_FAIL;
+	}
+	uart->in_fd = vm->term.in_fd;
+	ret = devices_start(&vm->devices);
 	if (ret) {
 		pr_err("cannot start the UART's input thread: %s",
 		       strerror(-ret));
@@ -904,6 +947,7 @@ static void stop_threads(struct vm *vm)
 {
 	run_smp_stop(&vm->smp);
 	devices_stop(&vm->devices);
+	term_stop(&vm->term);
 }
 
 /* Run until the guest exits, fails or times out; fill @res. */
@@ -921,6 +965,11 @@ static void run_loop(struct vm *vm, const struct run_opts *o,
 			code = gdb_stub_before_run(vm->gdb);
 			if (code >= 0)
 				break;
+		}
+		if (atomic_load(&user_quit)) {
+			res->user_quit = true;
+			code = MV_EXIT_QUIT;
+			break;
 		}
 		if (atomic_load(&timed_out)) {
 			res->timed_out = true;
@@ -990,13 +1039,19 @@ static void print_summary(struct vm *vm, const struct run_opts *o,
 			res->halted ? "halted with interrupts off" :
 			"reset the machine (0xfe to port 0x64)", who, exits,
 			user, hlts, res->seconds);
-	} else if (res->timed_out) {
+	} else if (res->timed_out || res->user_quit) {
 		if (minivmx_get_regs(vm->vcpu_fd, &regs))
 			regs.rip = vm->run->guest_rip;
-		fprintf(stderr,
-			"minivmx: timeout: the guest was still running after %g s (%llu exits, %llu to userspace%s), stopped at rip %#llx\n",
-			o->timeout, exits, user, hlts,
-			(unsigned long long)regs.rip);
+		if (res->user_quit)
+			fprintf(stderr,
+				"minivmx: Ctrl-A x: the run ended after %.2f s (%llu exits, %llu to userspace%s), the guest stopped at rip %#llx\n",
+				res->seconds, exits, user, hlts,
+				(unsigned long long)regs.rip);
+		else
+			fprintf(stderr,
+				"minivmx: timeout: the guest was still running after %g s (%llu exits, %llu to userspace%s), stopped at rip %#llx\n",
+				o->timeout, exits, user, hlts,
+				(unsigned long long)regs.rip);
 	}
 }
 

@@ -49,6 +49,7 @@
  *	internal:SUB:D0:D1:D2	an internal error with three data words
  *	console:TEXT		TEXT into the ring, then a full-ring exit
  *	spin			run until immediate_exit: -EINTR
+ *	sleep:MS		wait MS milliseconds, then the next step
  *	errno:N			MINIVMX_RUN fails with N
  *	step:LEN:RAX		a single-step stop: RIP moved by LEN, RAX set
  *	brk:REASON:QUAL		an exit-breakpoint stop (MINIVMX_DEBUG_EXIT)

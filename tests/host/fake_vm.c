@@ -474,6 +474,10 @@ static int play(const char *step)
 
 	if (!strcmp(step, "spin"))
 		return spin();
+	if (!strncmp(step, "sleep:", 6)) {
+		usleep(num(step, 1) * 1000);
+		return 0;
+	}
 	if (!strncmp(step, "errno:", 6))
 		return fail(num(step, 1));
 	if (!strncmp(step, "outs:", 5))
