@@ -381,7 +381,16 @@ tail -n +1 -F -s 0.2 --pid="$vm_pid" "$serial" 2>/dev/null |
 	$0 ~ done { exit }
 	# (QEMU leaves a terminal reset sequence in front of the first line.)
 	!on && /TAP version 13$/ && !/^#/ { on = 1; print "TAP version 13"; next }
-	on { print; fflush() }' &
+	on { print; fflush() }' |
+	# The host's clock at the runner's start and at each test's result
+	# (to 0.2 s, tail's period), for the table of slow tests below.
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case "$line" in
+		"TAP version 13" | "ok "* | "not ok "*)
+			echo "$((($(usec) - t0) / 1000)) $line" >>"$run/wall" ;;
+		esac
+	done &
 stream_pid=$!
 
 timed_out='' stop_at=''
@@ -431,6 +440,22 @@ tails() {
 	echo "----"
 } >&2
 
+# Where the wall-clock time went: the boot up to the runner, and the
+# slowest tests (guest seconds, in each result line, are emulated time and
+# say little about the host's).
+wall_table() {
+	[ -s "$run/wall" ] || return 0
+	awk '{ t = $1 / 1000; $1 = ""; sub(/^ /, "")
+		if ($0 == "TAP version 13") { boot = t; prev = t; next }
+		name = $0; sub(/^(not )?ok [0-9]+ /, "", name); sub(/ #.*/, "", name)
+		printf "%.1f %s\n", t - prev, name; prev = t }
+		END { if (boot != "") printf "%.1f (boot to the runner)\n", boot }' \
+		"$run/wall" | sort -rn | head -n 6 |
+		awk '{ s = $1; $1 = ""; printf "%s%s %s s", n++ ? "," : "", $0, s }
+		END { if (n) print "" }' |
+		sed 's/^/testbed: wall clock, the slowest:/' >&2
+}
+
 if [ -n "$timed_out" ]; then
 	echo "TIMEOUT after $timeout s: $desc" >&2
 	tails all
@@ -461,7 +486,9 @@ if [ "$failed" -ne 0 ] || [ "$marker" != "$DONE_MARKER rc=0" ]; then
 		log "the $kernel kernel reported problems: ${dirty#*# }"
 		log "the reports are the '# ' lines above that result; the whole log: $serial"
 	fi
+	wall_table
 	log "FAIL: $desc: $summary ($secs s)"
 	exit 1
 fi
+wall_table
 log "PASS: $desc: $summary ($secs s)"
