@@ -66,17 +66,8 @@ rm -rf "$root"
 mkdir -p "$root/usr/bin" "$root/minivmx/guests"
 cp "$gdb" "$root/usr/bin/gdb"
 cp "$tracecmd" "$root/usr/bin/trace-cmd"
-# Every library ldd names (resolved through symlinks) and the loader, at
-# the paths the binaries ask for.
-missing=$(ldd "$gdb" "$tracecmd" | awk '/not found/ { print $1 }')
-[ -z "$missing" ] || die "gdb or trace-cmd needs libraries this machine lacks: $missing (apt-get install their dependencies)"
-libs=$(ldd "$gdb" "$tracecmd" |
-	awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]*ld-linux/ { print $1 }' | sort -u)
-[ -n "$libs" ] || die "ldd found no libraries for $gdb"
-for l in $libs; do
-	mkdir -p "$root$(dirname "$l")"
-	cp -L "$l" "$root$l"
-done
+# Every library ldd names and the loader, at the paths the binaries ask for.
+nlibs=$(copy_closure "$root" "$gdb" "$tracecmd")
 # gdb converts names to UTF-32 (its target-wide-charset) through iconv:
 # glibc's gconv modules for UTF-16 and UTF-32 and their index, or gdb
 # warns on every symbol it looks up.
@@ -89,5 +80,5 @@ cp "${guests[@]}" "$root/minivmx/guests/"
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$archive.new"
 mv "$archive.new" "$archive"
-log "built $archive ($(du -k "$archive" | cut -f1) KiB; gdb, trace-cmd and $(echo "$libs" | wc -w) libraries, $(du -sk "$root" | cut -f1) KiB unpacked)"
+log "built $archive ($(du -k "$archive" | cut -f1) KiB; gdb, trace-cmd and $nlibs libraries, $(du -sk "$root" | cut -f1) KiB unpacked)"
 echo "$archive"

@@ -97,3 +97,21 @@ suite_wants() {
 # Bochs serial output and the guest runner share these lines.
 DONE_MARKER=MINIVMX-TESTBED-DONE
 SUMMARY_RE='^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'
+
+# copy_closure ROOT BINARY...: every shared library the binaries need (their
+# ldd closure, resolved through symlinks) and the dynamic loader, copied
+# into ROOT at the paths the binaries ask for.  Prints how many libraries.
+copy_closure() {
+	local root=$1 missing libs l
+	shift
+	missing=$(ldd "$@" | awk '/not found/ { print $1 }')
+	[ -z "$missing" ] || die "$* need libraries this machine lacks: $missing (apt-get install their dependencies)"
+	libs=$(ldd "$@" |
+		awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]*ld-linux/ { print $1 }' | sort -u)
+	[ -n "$libs" ] || die "ldd found no libraries for $*"
+	for l in $libs; do
+		mkdir -p "$root$(dirname "$l")"
+		cp -L "$l" "$root$l"
+	done
+	echo "$libs" | wc -w
+}

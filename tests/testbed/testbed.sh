@@ -29,8 +29,10 @@
 # A suite marked "# testbed: gdb" boots with a second initramfs holding
 # Debian's gdb (gdb-initrd.sh); one marked "# testbed: guest" with a third
 # holding the Linux guest, /guest/bzImage and /guest/initrd.gz
-# (build-guest.sh builds it, and the guest kernel, the first time).  A
-# suite's "# testbed: append=WORD" puts WORD on the kernel command line.
+# (build-guest.sh builds it, and the guest kernel, the first time); one
+# marked "# testbed: qemu" with Debian's QEMU and its libraries
+# (qemu-initrd.sh), the peer the bench boots Linux with.  A suite's
+# "# testbed: append=WORD" puts WORD on the kernel command line.
 . "$(dirname "$0")/lib.sh"
 
 usage() {
@@ -38,7 +40,7 @@ usage() {
 	exit 2
 }
 
-kernel=test cpus=1 timeout='' backend=bochs suite='' build=all with_gdb='' with_guest=''
+kernel=test cpus=1 timeout='' backend=bochs suite='' build=all with_gdb='' with_guest='' with_qemu=''
 append=''
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -68,6 +70,8 @@ if [ -n "$suite" ]; then
 	suite_wants "$suite_file" gdb && with_gdb=1
 	# "# testbed: guest": and with the Linux guest (build-guest.sh).
 	suite_wants "$suite_file" guest && with_guest=1
+	# "# testbed: qemu": and with QEMU (qemu-initrd.sh).
+	suite_wants "$suite_file" qemu && with_qemu=1
 	# "# testbed: append=WORD": WORD on the kernel command line.
 	append=$(sed -n 's/^#[[:space:]]*testbed:.*append=\([^[:space:]]*\).*/\1/p' \
 		"$suite_file" | head -n 1)
@@ -119,6 +123,9 @@ if [ -n "$with_guest" ]; then
 	else
 		guest_dir=$("$TESTBED_DIR/build-guest.sh")
 	fi
+fi
+if [ -n "$with_qemu" ]; then
+	qemu_initrd=$("$TESTBED_DIR/qemu-initrd.sh")
 fi
 mkdir -p "$bdir"
 # One build per kernel at a time; boots of different suites run in parallel.
@@ -301,6 +308,10 @@ if [ -n "$with_guest" ]; then
 	# /guest/bzImage and /guest/initrd.gz in the test kernel's root.
 	cp "$guest_dir/testbed-guest.cpio.gz" "$run/iso/guest.gz"
 	initrd=$initrd,/guest.gz
+fi
+if [ -n "$with_qemu" ]; then
+	cp "$qemu_initrd" "$run/iso/qemu.gz"
+	initrd=$initrd,/qemu.gz
 fi
 cmdline="console=ttyS0,115200 quiet loglevel=4 nokaslr mitigations=off panic=1"
 cmdline="$cmdline oops=panic minivmx.suite=$suite minivmx.kernel=$kernel"
