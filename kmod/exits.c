@@ -791,9 +791,12 @@ static int handle_rdmsr(struct mvx_vcpu *v)
 static int handle_wrmsr(struct mvx_vcpu *v)
 {
 	u64 val = (v->regs[MVX_RDX] << 32) | lower_32_bits(v->regs[MVX_RAX]);
+	int ret = msr_write(v, v->regs[MVX_RCX], val);
 
-	if (msr_write(v, v->regs[MVX_RCX], val))
+	if (ret < 0)
 		return inject_gp(v);
+	if (ret)	/* an x2APIC EOI for userspace's I/O APIC */
+		return skip_after_user(v, MINIVMX_EXIT_EOI);
 	return skip_and_resume(v);
 }
 

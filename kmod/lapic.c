@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The local APIC, one per vCPU once MINIVMX_CREATE_LAPIC was called (SDM
- * Vol. 3A chapter 11), in xAPIC mode: the register page at IA32_APIC_BASE
- * handled in the kernel as it is touched (EPT violations, exits.c), the
- * task priority also through CR8, interrupts in IRR/ISR/TMR with their
+ * Vol. 3A chapter 11): in xAPIC mode the register page at IA32_APIC_BASE
+ * handled in the kernel as it is touched (EPT violations, exits.c), in
+ * x2APIC mode the MSRs 0x800-0x83f (11.12), the task priority also
+ * through CR8, interrupts in IRR/ISR/TMR with their
  * priorities, EOI, the timer in one-shot, periodic and TSC-deadline modes
  * on an hrtimer, IPIs (fixed, lowest priority, NMI, INIT, start-up;
- * physical and flat or cluster logical destinations; the shorthands) and
+ * physical and flat or cluster logical destinations, x2APIC's 32-bit
+ * ones; the shorthands) and
  * the MSIs of userspace devices.  It is in the kernel because it is on
  * the hot path of every interrupt and crosses vCPU threads; the I/O APIC
  * is in userspace and reaches it through MINIVMX_SIGNAL_MSI and the
@@ -22,6 +24,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/nospec.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -39,6 +42,9 @@
 			 APIC_LVT_LEVEL_TRIGGER)
 #define TIMER_MODES	(APIC_LVT_TIMER_PERIODIC | APIC_LVT_TIMER_TSCDEADLINE)
 #define APIC_SHORT_MASK	0xc0000		/* ICR destination shorthand */
+#define X2APIC_BROADCAST	0xffffffff	/* physical destination: all */
+/* ICR bits that #GP in x2APIC mode: 31:20, 17:16, 13 (KVM's, 11.12.9) */
+#define X2APIC_ICR_RSVD	(GENMASK_ULL(31, 20) | GENMASK_ULL(17, 16) | BIT(13))
 /* ESR bits (11.5.3), as bit numbers */
 #define ESR_SEND_ILLEGAL	5
 #define ESR_RECV_ILLEGAL	6
@@ -88,7 +94,13 @@ static bool sw_enabled(struct mvx_lapic *a)
 
 static bool hw_enabled(struct mvx_lapic *a)
 {
-	return a->base & MSR_IA32_APICBASE_ENABLE;
+	return READ_ONCE(a->base) & MSR_IA32_APICBASE_ENABLE;
+}
+
+/* IA32_APIC_BASE.EXTD: the registers are MSRs, the IDs 32 bits (11.12). */
+static bool x2apic_mode(struct mvx_lapic *a)
+{
+	return READ_ONCE(a->base) & X2APIC_ENABLE;
 }
 
 /* PPR: the higher of TPR and the class of the vector in service (11.8.3.1). */
@@ -173,16 +185,27 @@ static bool deliver(struct mvx_lapic *a, u32 mode, u8 vec, bool level)
 	return true;
 }
 
-/* Does @dest name @a (11.6.2)? */
-static bool match_dest(struct mvx_lapic *a, u32 dest, bool logical)
+/*
+ * Does @dest name @a (11.6.2; 11.12.10 in x2APIC mode)?  As KVM's
+ * kvm_apic_match_dest(): the broadcast is the one of @a's mode, 0xff or
+ * 0xffffffff, and an MSI's 0xff (@msi) reaches x2APIC mode too, whose
+ * messages have 8-bit destinations; a physical destination above 0xff
+ * is the 32-bit ID, the vCPU's id, in either mode.  x2APIC logical
+ * destinations are clusters: bits 31:16 the cluster, 15:0 its CPUs.
+ */
+static bool match_dest(struct mvx_lapic *a, u32 dest, bool logical, bool msi)
 {
-	u32 id = reg_get(a, APIC_ID) >> 24;
-	u32 ldr = reg_get(a, APIC_LDR) >> 24;
+	bool x2 = x2apic_mode(a);
+	u32 ldr = reg_get(a, APIC_LDR);
 
-	if (!logical)
-		return dest == 0xff || dest == id;
-	if (dest == 0xff)
+	if (dest == (x2 ? X2APIC_BROADCAST : 0xff) || (msi && x2 && dest == 0xff))
 		return true;
+	if (!logical)
+		return dest == (x2 || dest > 0xff ? a->vcpu->id :
+				reg_get(a, APIC_ID) >> 24);
+	if (x2)
+		return (ldr >> 16) == (dest >> 16) && (ldr & dest & 0xffff);
+	ldr >>= 24;
 	if ((reg_get(a, APIC_DFR) >> 28) == 0xf)	/* flat */
 		return ldr & dest;
 	/* cluster: the high nibble names the cluster, the low one the CPUs */
@@ -201,7 +224,7 @@ static bool named(struct mvx_lapic *a, struct mvx_lapic *src, u32 shorthand,
 	case APIC_DEST_ALLBUT:
 		return a != src;
 	}
-	return match_dest(a, dest, logical);
+	return match_dest(a, dest, logical, !src);
 }
 
 /*
@@ -240,8 +263,11 @@ static int send_msg(struct mvx_vm *vm, struct mvx_lapic *src, u32 shorthand,
 	return n;
 }
 
-/* A write of ICR's low half sends the IPI (11.6.1). */
-static void send_ipi(struct mvx_lapic *a, u32 icr)
+/*
+ * A write of ICR's low half sends the IPI (11.6.1) to @dest: ICR2's bits
+ * 31:24 in xAPIC mode, ICR's bits 63:32 in x2APIC mode (11.12.9).
+ */
+static void send_ipi(struct mvx_lapic *a, u32 icr, u32 dest)
 {
 	u32 mode = icr & APIC_MODE_MASK, shorthand = icr & APIC_SHORT_MASK;
 	u8 vec = icr & APIC_VECTOR_MASK;
@@ -254,9 +280,8 @@ static void send_ipi(struct mvx_lapic *a, u32 icr)
 		set_bit(ESR_SEND_ILLEGAL, &a->esr);
 		return;
 	}
-	send_msg(a->vcpu->vm, a, shorthand, reg_get(a, APIC_ICR2) >> 24,
-		 icr & APIC_DEST_LOGICAL, mode, vec,
-		 icr & APIC_INT_LEVELTRIG);
+	send_msg(a->vcpu->vm, a, shorthand, dest, icr & APIC_DEST_LOGICAL,
+		 mode, vec, icr & APIC_INT_LEVELTRIG);
 }
 
 /**
@@ -424,18 +449,36 @@ static u32 timer_current(struct mvx_lapic *a)
 
 /* ---- registers ---- */
 
+/*
+ * The IDs of the mode (KVM's kvm_apic_set_x2apic_id()): in x2APIC mode the
+ * ID is the vCPU's id in 32 bits and the logical ID follows from it,
+ * cluster id >> 4 and bit id & 0xf (11.12.10.2); in xAPIC mode the ID is
+ * in bits 31:24 and LDR the guest's.
+ */
+static void set_ids(struct mvx_lapic *a, bool x2)
+{
+	u32 id = a->vcpu->id;
+
+	if (!x2) {
+		reg_set(a, APIC_ID, id << 24);
+		return;
+	}
+	reg_set(a, APIC_ID, id);
+	reg_set(a, APIC_LDR, (id >> 4) << 16 | BIT(id & 0xf));
+}
+
+/* Power-up or INIT (9.1.1, 11.4.7.3); INIT keeps the mode (11.12.5.1). */
 static void lapic_reset(struct mvx_lapic *a)
 {
 	static const unsigned int lvts[] = {
 		APIC_LVTT, APIC_LVTTHMR, APIC_LVTPC, APIC_LVT0, APIC_LVT1,
 		APIC_LVTERR,
 	};
-	struct mvx_vcpu *v = a->vcpu;
 	unsigned int i;
 
 	timer_stop(a);
 	memset(a->regs, 0, PAGE_SIZE);
-	reg_set(a, APIC_ID, v->id << 24);
+	set_ids(a, x2apic_mode(a));
 	reg_set(a, APIC_LVR, LAPIC_VERSION);
 	reg_set(a, APIC_DFR, APIC_DFR_FLAT);
 	reg_set(a, APIC_SPIV, 0xff);
@@ -452,14 +495,16 @@ static void lapic_reset(struct mvx_lapic *a)
  * @v: the vCPU
  * @gpa: an unbacked guest-physical address
  *
- * Return: true while the APIC is enabled in IA32_APIC_BASE and @gpa is in
- * its 4 KiB page.
+ * Return: true while the APIC is enabled in IA32_APIC_BASE in xAPIC mode
+ * and @gpa is in its 4 KiB page.  In x2APIC mode the page is no APIC's:
+ * an access behaves as with the APIC disabled (11.12.2), the VMM's MMIO
+ * (KVM's without KVM_X86_QUIRK_LAPIC_MMIO_HOLE).
  */
 bool mvx_lapic_is_mmio(struct mvx_vcpu *v, u64 gpa)
 {
 	struct mvx_lapic *a = v->lapic;
 
-	return a && hw_enabled(a) &&
+	return a && hw_enabled(a) && !x2apic_mode(a) &&
 	       (gpa & PAGE_MASK) == (a->base & MSR_IA32_APICBASE_BASE);
 }
 
@@ -539,25 +584,13 @@ static void write_lvt(struct mvx_lapic *a, unsigned int reg, u32 val)
 	reg_set(a, reg, val & mask);
 }
 
-/**
- * mvx_lapic_mmio_write() - a guest store to the APIC page
- * @v: the vCPU, mvx_lapic_is_mmio() true
- * @gpa: the address
- * @len: bytes stored; only aligned 32-bit stores are defined (11.4.1),
- *	others are dropped
- * @val: the value
- *
- * Return: 1 to go on, 0 when @v->run is filled (MINIVMX_EXIT_EOI).
+/*
+ * A write of register @reg (an offset in the page, 16-byte aligned), in
+ * either mode; what x2APIC mode refuses, x2apic_write() refused.  Return:
+ * 1 to go on, 0 when @a's run struct is filled (MINIVMX_EXIT_EOI).
  */
-int mvx_lapic_mmio_write(struct mvx_vcpu *v, u64 gpa, unsigned int len,
-			 u64 val)
+static int reg_write(struct mvx_lapic *a, unsigned int reg, u32 x)
 {
-	struct mvx_lapic *a = v->lapic;
-	unsigned int reg = gpa & 0xfff;
-	u32 x = val;
-
-	if (len != 4 || (reg & 0xf))
-		return 1;
 	switch (reg) {
 	case APIC_ID:
 		reg_set(a, reg, x & 0xff000000);
@@ -592,7 +625,7 @@ int mvx_lapic_mmio_write(struct mvx_vcpu *v, u64 gpa, unsigned int len,
 		break;
 	case APIC_ICR:
 		reg_set(a, reg, x & ~APIC_ICR_BUSY);
-		send_ipi(a, x);
+		send_ipi(a, x, reg_get(a, APIC_ICR2) >> 24);
 		break;
 	case APIC_LVTT:
 	case APIC_LVTTHMR:
@@ -616,6 +649,26 @@ int mvx_lapic_mmio_write(struct mvx_vcpu *v, u64 gpa, unsigned int len,
 		break;
 	}
 	return 1;
+}
+
+/**
+ * mvx_lapic_mmio_write() - a guest store to the APIC page
+ * @v: the vCPU, mvx_lapic_is_mmio() true
+ * @gpa: the address
+ * @len: bytes stored; only aligned 32-bit stores are defined (11.4.1),
+ *	others are dropped
+ * @val: the value
+ *
+ * Return: 1 to go on, 0 when @v->run is filled (MINIVMX_EXIT_EOI).
+ */
+int mvx_lapic_mmio_write(struct mvx_vcpu *v, u64 gpa, unsigned int len,
+			 u64 val)
+{
+	unsigned int reg = gpa & 0xfff;
+
+	if (len != 4 || (reg & 0xf))
+		return 1;
+	return reg_write(v->lapic, reg, val);
 }
 
 /**
@@ -654,18 +707,135 @@ long mvx_get_lapic(struct mvx_vcpu *v, void __user *arg)
 
 /* ---- MSRs and CR8 ---- */
 
+/*
+ * x2APIC mode's registers are the MSRs 0x800-0x83f, MSR 0x800 + offset /
+ * 16 (11.12.1.2 and its table): a bit per MSR, what RDMSR reads and what
+ * WRMSR writes; any other, and any in xAPIC mode, #GPs.  There is no DFR,
+ * ICR2 or arbitration priority; ID and LDR are read-only; EOI and
+ * SELF_IPI write-only; ICR is one 64-bit MSR, its destination in bits
+ * 63:32.  KVM's kvm_lapic_readable_reg_mask() and kvm_lapic_reg_write().
+ */
+#define X2APIC_NR	64
+#define XR(reg)		BIT_ULL((reg) >> 4)
+#define X2APIC_LVTS	(XR(APIC_LVTT) | XR(APIC_LVTTHMR) | XR(APIC_LVTPC) | \
+			 XR(APIC_LVT0) | XR(APIC_LVT1) | XR(APIC_LVTERR))
+#define X2APIC_READABLE	(XR(APIC_ID) | XR(APIC_LVR) | XR(APIC_TASKPRI) | \
+			 XR(APIC_PROCPRI) | XR(APIC_LDR) | XR(APIC_SPIV) | \
+			 GENMASK_ULL((APIC_IRR >> 4) + 7, APIC_ISR >> 4) | \
+			 XR(APIC_ESR) | XR(APIC_ICR) | X2APIC_LVTS | \
+			 XR(APIC_TMICT) | XR(APIC_TMCCT) | XR(APIC_TDCR))
+#define X2APIC_WRITABLE	(XR(APIC_TASKPRI) | XR(APIC_EOI) | XR(APIC_SPIV) | \
+			 XR(APIC_ESR) | XR(APIC_ICR) | X2APIC_LVTS | \
+			 XR(APIC_TMICT) | XR(APIC_TDCR) | XR(APIC_SELF_IPI))
+
+/*
+ * The bits WRMSR may set in each writable register but ICR; a reserved
+ * bit set #GPs (11.12.1.3): EOI and ESR take only 0.  An LVT's delivery
+ * status and remote IRR are read-only, not reserved: ignored.
+ */
+static const u32 x2apic_bits[X2APIC_NR] = {
+	[APIC_TASKPRI >> 4]	= 0xff,
+	[APIC_SPIV >> 4]	= 0x3ff,
+	[APIC_LVTT >> 4]	= 0x710ff,
+	[APIC_LVTTHMR >> 4]	= 0x117ff,
+	[APIC_LVTPC >> 4]	= 0x117ff,
+	[APIC_LVT0 >> 4]	= 0x1f7ff,
+	[APIC_LVT1 >> 4]	= 0x1f7ff,
+	[APIC_LVTERR >> 4]	= 0x110ff,
+	[APIC_TMICT >> 4]	= 0xffffffff,
+	[APIC_TDCR >> 4]	= 0xb,
+	[APIC_SELF_IPI >> 4]	= 0xff,
+};
+
+/* RDMSR of x2APIC register MSR @msr (0x800-0x8ff).  Return: 0 or -EINVAL. */
+static int x2apic_read(struct mvx_lapic *a, u32 msr, u64 *val)
+{
+	unsigned int i = msr - APIC_BASE_MSR;
+
+	if (!x2apic_mode(a) || i >= X2APIC_NR || !(X2APIC_READABLE & BIT_ULL(i)))
+		return -EINVAL;
+	i = array_index_nospec(i, X2APIC_NR);
+	*val = reg_read(a, i << 4);
+	if (i << 4 == APIC_ICR)
+		*val |= (u64)reg_get(a, APIC_ICR2) << 32;
+	return 0;
+}
+
+/*
+ * WRMSR of x2APIC register MSR @msr (0x800-0x8ff).  Return: 0, 1 when @a's
+ * run struct is filled (MINIVMX_EXIT_EOI), or -EINVAL for a #GP.
+ */
+static int x2apic_write(struct mvx_lapic *a, u32 msr, u64 val)
+{
+	unsigned int i = msr - APIC_BASE_MSR;
+
+	if (!x2apic_mode(a) || i >= X2APIC_NR || !(X2APIC_WRITABLE & BIT_ULL(i)))
+		return -EINVAL;
+	i = array_index_nospec(i, X2APIC_NR);
+	if (i << 4 == APIC_ICR) {
+		/* No delivery status in x2APIC mode: bit 12 is ignored. */
+		if (val & X2APIC_ICR_RSVD)
+			return -EINVAL;
+		reg_set(a, APIC_ICR, lower_32_bits(val) & ~APIC_ICR_BUSY);
+		reg_set(a, APIC_ICR2, upper_32_bits(val));
+		send_ipi(a, val, upper_32_bits(val));
+		return 0;
+	}
+	if (val & ~(u64)x2apic_bits[i])
+		return -EINVAL;
+	/* SELF_IPI: a fixed, edge-triggered IPI to itself (11.12.11). */
+	if (i << 4 == APIC_SELF_IPI) {
+		send_ipi(a, APIC_DEST_SELF | val, 0);
+		return 0;
+	}
+	return !reg_write(a, i << 4, val);
+}
+
+/*
+ * IA32_APIC_BASE (11.4.4; 11.12.5, the x2APIC state transitions): the base
+ * may move; EN disables the APIC and enables it again (which resets it,
+ * 11.4.3); EXTD enters x2APIC mode from xAPIC mode only, and x2APIC mode
+ * is left by disabling the APIC.  EXTD without EN, x2APIC to xAPIC, and
+ * reserved bits #GP (KVM's kvm_set_apic_base()).  The BSP flag is
+ * read-only.  Return: 0 or -EINVAL.
+ */
+static int set_base(struct mvx_lapic *a, u64 val)
+{
+	u64 rsvd = ~(MSR_IA32_APICBASE_BSP | MSR_IA32_APICBASE_ENABLE |
+		     X2APIC_ENABLE |
+		     GENMASK_ULL(boot_cpu_data.x86_phys_bits - 1, 12));
+	bool en = val & MSR_IA32_APICBASE_ENABLE, x2 = val & X2APIC_ENABLE;
+
+	if ((val & rsvd) || (x2 && (!en || !hw_enabled(a))) ||
+	    (en && !x2 && x2apic_mode(a)))
+		return -EINVAL;
+	val = (val & ~MSR_IA32_APICBASE_BSP) |
+	      (a->base & MSR_IA32_APICBASE_BSP);
+	if (en && !hw_enabled(a))
+		lapic_reset(a);
+	else if (!en)
+		timer_stop(a);
+	if (x2 && !x2apic_mode(a))
+		set_ids(a, true);
+	WRITE_ONCE(a->base, val);
+	return 0;
+}
+
 /**
- * mvx_lapic_rdmsr() - IA32_APIC_BASE and IA32_TSC_DEADLINE
+ * mvx_lapic_rdmsr() - IA32_APIC_BASE, IA32_TSC_DEADLINE, the x2APIC MSRs
  * @v: the vCPU, with a local APIC
  * @msr: the MSR
  * @val: its value
  *
- * Return: 0, or -ENOENT when @msr is not the APIC's.
+ * Return: 0, -EINVAL for a #GP (an x2APIC MSR outside x2APIC mode, one
+ * that is not readable), or -ENOENT when @msr is not the APIC's.
  */
 int mvx_lapic_rdmsr(struct mvx_vcpu *v, u32 msr, u64 *val)
 {
 	struct mvx_lapic *a = v->lapic;
 
+	if (msr - APIC_BASE_MSR <= 0xff)
+		return x2apic_read(a, msr, val);
 	switch (msr) {
 	case MSR_IA32_APICBASE:
 		*val = a->base;
@@ -679,35 +849,24 @@ int mvx_lapic_rdmsr(struct mvx_vcpu *v, u32 msr, u64 *val)
 }
 
 /**
- * mvx_lapic_wrmsr() - IA32_APIC_BASE and IA32_TSC_DEADLINE
+ * mvx_lapic_wrmsr() - IA32_APIC_BASE, IA32_TSC_DEADLINE, the x2APIC MSRs
  * @v: the vCPU, with a local APIC
  * @msr: the MSR
  * @val: the value
  *
- * IA32_APIC_BASE: the base may move and the APIC be disabled and enabled
- * again (which resets it, 11.4.3); x2APIC mode and reserved bits #GP.
- * The BSP flag is read-only.
- *
- * Return: 0, -EINVAL for a #GP, or -ENOENT when @msr is not the APIC's.
+ * Return: 0; 1 when @v->run is filled (MINIVMX_EXIT_EOI: the x2APIC EOI
+ * of a level-triggered vector); -EINVAL for a #GP; or -ENOENT when @msr
+ * is not the APIC's.
  */
 int mvx_lapic_wrmsr(struct mvx_vcpu *v, u32 msr, u64 val)
 {
 	struct mvx_lapic *a = v->lapic;
-	u64 rsvd = ~(MSR_IA32_APICBASE_BSP | MSR_IA32_APICBASE_ENABLE |
-		     (GENMASK_ULL(boot_cpu_data.x86_phys_bits - 1, 12)));
 
+	if (msr - APIC_BASE_MSR <= 0xff)
+		return x2apic_write(a, msr, val);
 	switch (msr) {
 	case MSR_IA32_APICBASE:
-		if (val & rsvd)
-			return -EINVAL;
-		val = (val & ~MSR_IA32_APICBASE_BSP) |
-		      (a->base & MSR_IA32_APICBASE_BSP);
-		if ((val & MSR_IA32_APICBASE_ENABLE) && !hw_enabled(a))
-			lapic_reset(a);
-		else if (!(val & MSR_IA32_APICBASE_ENABLE))
-			timer_stop(a);
-		a->base = val;
-		return 0;
+		return set_base(a, val);
 	case MSR_IA32_TSC_DEADLINE:
 		if (timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE)
 			timer_start_deadline(a, val);
@@ -745,8 +904,8 @@ void mvx_lapic_set_cr8(struct mvx_vcpu *v, u8 cr8)
  * @fn: the leaf
  * @r: EAX, EBX, ECX, EDX as filtered from the host's
  *
- * Leaf 1: the APIC (while enabled in IA32_APIC_BASE) and TSC-deadline
- * bits; leaf 6: ARAT, the timer runs in every C-state; leaves 0x15 and
+ * Leaf 1: the APIC (while enabled in IA32_APIC_BASE), x2APIC and
+ * TSC-deadline bits; leaf 6: ARAT, the timer runs in every C-state; leaves 0x15 and
  * 0x16, always minivmx's: the TSC rate (a 1 GHz crystal,
  * which is also the APIC timer's clock) and the frequencies, so that the
  * guest calibrates nothing.
@@ -762,7 +921,7 @@ void mvx_lapic_cpuid(struct mvx_vcpu *v, u32 fn, u32 *r)
 	case 1:
 		if (hw_enabled(v->lapic))
 			r[3] |= BIT(9);
-		r[2] |= BIT(24);
+		r[2] |= BIT(21) | BIT(24);	/* x2APIC, TSC deadline */
 		return;
 	case 6:
 		r[0] |= BIT(2);

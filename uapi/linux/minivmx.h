@@ -879,7 +879,9 @@ struct minivmx_msi {
  * @pad: 0
  * @regs: the first 1 KiB of the xAPIC register page as the guest reads it,
  *	at the same offsets (KVM_GET_LAPIC's layout): the current count at
- *	0x390 as it is now, EOI as 0, the delivery-status bit of ICR as 0
+ *	0x390 as it is now, EOI as 0, the delivery-status bit of ICR as 0;
+ *	in x2APIC mode (@apic_base bit 10) as the MSRs read: the 32-bit ID
+ *	at 0x20, the cluster LDR at 0xd0, ICR's bits 63:32 at 0x310
  */
 struct minivmx_lapic_state {
 	__u64 apic_base;
