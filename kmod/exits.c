@@ -769,6 +769,15 @@ static int msr_write(struct mvx_vcpu *v, u32 msr, u64 val)
 		v->msr.misc_enable = val;
 		return 0;
 	case MSR_IA32_APICBASE:
+		/*
+		 * No local APIC is emulated: the write is ignored, but what
+		 * KVM refuses still #GPs (kvm_set_apic_base()): reserved
+		 * bits, and EXTD, as CPUID shows no x2APIC here.
+		 */
+		if (val & ~(MSR_IA32_APICBASE_BSP | MSR_IA32_APICBASE_ENABLE |
+			    GENMASK_ULL(boot_cpu_data.x86_phys_bits - 1, 12)))
+			return -EINVAL;
+		return 0;
 	case MSR_MTRRdefType:
 	case MSR_IA32_UCODE_REV:
 		return 0;	/* accepted and ignored */
