@@ -385,23 +385,30 @@ trap 'kill -KILL "$vm_pid" 2>/dev/null || true' EXIT
 trap 'exit 1' INT TERM
 
 # Stream the guest's TAP output as it comes: from the runner's header to
-# the done marker; the kernel's boot messages stay in serial.out.
-tail -n +1 -F -s 0.2 --pid="$vm_pid" "$serial" 2>/dev/null |
-	awk -v done="^$DONE_MARKER" '
-	{ sub(/\r$/, "") }
-	$0 ~ done { exit }
-	# (QEMU leaves a terminal reset sequence in front of the first line.)
-	!on && /TAP version 13$/ && !/^#/ { on = 1; print "TAP version 13"; next }
-	on { print; fflush() }' |
-	# The host's clock at the runner's start and at each test's result
-	# (to 0.2 s, tail's period), for the table of slow tests below.
+# the done marker; the kernel's boot messages stay in serial.out.  (A
+# shell loop, not awk: mawk reads its input in blocks and would hold the
+# last lines back.)  The host's clock at the runner's start and at each
+# test's result goes to $run/wall, for the table of slow tests below.
+tail -n +1 -F -s 0.2 --pid="$vm_pid" "$serial" 2>/dev/null | {
+	on=''
 	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case "$line" in "$DONE_MARKER"*) break ;; esac
+		if [ -z "$on" ]; then
+			# QEMU leaves a terminal reset sequence before the first line.
+			case "$line" in
+			'#'*) continue ;;
+			*'TAP version 13') on=1 line='TAP version 13' ;;
+			*) continue ;;
+			esac
+		fi
 		printf '%s\n' "$line"
 		case "$line" in
 		"TAP version 13" | "ok "* | "not ok "*)
 			echo "$((($(usec) - t0) / 1000)) $line" >>"$run/wall" ;;
 		esac
-	done &
+	done
+} &
 stream_pid=$!
 
 timed_out='' stop_at=''
