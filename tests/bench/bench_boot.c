@@ -4,10 +4,12 @@
  * of the guest's console.  tests/bench/linux_bench.sh runs minivmx and
  * QEMU/KVM through it on the same Linux guest.
  *
- *   bench_boot [-k] [-t SECONDS] [-r FILE]... PATTERN -- COMMAND [ARG]...
+ *   bench_boot [-k] [-m MARK] [-t SECONDS] [-r FILE]... PATTERN -- COMMAND...
  *
  * COMMAND runs with stdin from /dev/null and its stdout and stderr on one
  * pipe, which bench_boot copies to its own stdout.  The first line that
+ * contains MARK, if given, is timed too (the guest's first console line,
+ * say, which ends the hypervisor's start-up); the first line that
  * contains PATTERN stops the clock.  At that moment each FILE given with -r
  * (a statistics file such as KVM's /sys/kernel/debug/kvm/exits) is read,
  * while the hypervisor and its VM still exist; then, with -k, COMMAND gets
@@ -15,9 +17,10 @@
  * SECONDS (default 600), COMMAND is killed.  COMMAND runs in a process
  * group of its own, and the signals go to the whole group.  The last line is
  *
- *   bench_boot matched=1 until_us=N exit_us=N status=N FILE=VALUE...
+ *   bench_boot matched=1 mark_us=N until_us=N exit_us=N status=N FILE=VALUE...
  *
- * with the microseconds from launch to the line and to COMMAND's end, its
+ * with the microseconds from launch to MARK's line (-1 without one), to
+ * PATTERN's and to COMMAND's end, its
  * wait status, and the first number in each FILE (named by its last
  * component; -1 where it could not be read).  Exit status: 0 if the
  * line came, 1 if not, 2 on a usage or system error.
@@ -45,7 +48,7 @@ static long long now_us(void)
 
 static void bad_usage(void)
 {
-	fprintf(stderr, "usage: bench_boot [-k] [-t S] [-r FILE]... PATTERN -- COMMAND...\n");
+	fprintf(stderr, "usage: bench_boot [-k] [-m MARK] [-t S] [-r FILE]... PATTERN -- CMD...\n");
 	exit(2);
 }
 
@@ -69,16 +72,19 @@ int main(int argc, char **argv)
 	long long values[MAX_FILES];
 	int nfiles = 0, kill_at_match = 0, timeout = 600, opt, fds[2];
 	char line[4096], buf[4096];
-	long long t0, until = -1, end;
+	long long t0, until = -1, mark_at = -1, end;
 	size_t len = 0;
-	const char *pattern;
+	const char *pattern, *mark = NULL;
 	int status = 0, i;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "+kt:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "+km:t:r:")) != -1) {
 		switch (opt) {
 		case 'k':
 			kill_at_match = 1;
+			break;
+		case 'm':
+			mark = optarg;
 			break;
 		case 't':
 			timeout = atoi(optarg);
@@ -159,6 +165,8 @@ int main(int argc, char **argv)
 				continue;
 			line[len] = '\0';
 			len = 0;
+			if (mark && mark_at < 0 && strstr(line, mark))
+				mark_at = now_us() - t0;
 			if (until >= 0 || !strstr(line, pattern))
 				continue;
 			until = now_us() - t0;
@@ -172,8 +180,8 @@ int main(int argc, char **argv)
 		;
 	end = now_us() - t0;
 	fflush(stdout);
-	printf("bench_boot matched=%d until_us=%lld exit_us=%lld status=%d",
-	       until >= 0, until, end, status);
+	printf("bench_boot matched=%d mark_us=%lld until_us=%lld exit_us=%lld status=%d",
+	       until >= 0, mark_at, until, end, status);
 	for (i = 0; i < nfiles; i++) {
 		const char *name = strrchr(files[i], '/');
 
