@@ -38,16 +38,16 @@ done
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die "--jobs wants a positive number"
 
 # The boots: suite, kernel, CPUs, a first guess of the wall seconds (a
-# clean clone's CI run at 0ebbcfd, two boots at a time: what orders the
-# boots when there is no build/check/times yet).
+# make check at d41005b, two boots at a time: what orders the boots when
+# there is no build/check/times yet).
 if [ -n "$quick" ]; then
-	boots=("basic test 1 560")
+	boots=("basic test 1 416")
 elif [ -n "$fuzz" ]; then
 	boots=("fuzz-ioctl debug 1 6000" "fuzz-guest-a debug 1 5000"
 	       "fuzz-guest-b debug 1 5000")
 else
-	boots=("debug debug 1 1265" "smp test 2 727" "basic test 1 565"
-	       "linux test 2 553" "stock stock 1 391" "stock612 stock612 1 209")
+	boots=("debug debug 1 909" "smp test 2 592" "basic test 1 416"
+	       "linux test 2 414" "stock stock 1 267" "stock612 stock612 1 149")
 fi
 
 logdir="$TOP/build/check"
