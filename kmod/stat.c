@@ -55,6 +55,7 @@ MODULE_PARM_DESC(exit_time,
 static struct dentry *mvx_debugfs;
 static LIST_HEAD(stat_vcpus);		/* every live vCPU, for the sums */
 static DEFINE_MUTEX(stat_lock);
+static DEFINE_MUTEX(stat_dir_lock);	/* a VM directory's lookup and creation */
 
 static const struct {
 	unsigned int nr;
@@ -148,12 +149,25 @@ DEFINE_SHOW_ATTRIBUTE(exit_reasons);
  */
 void mvx_stat_vm_add(struct mvx_vm *vm, int fd)
 {
+	struct dentry *dent;
 	char name[32];
 
 	if (!mvx_debugfs)
 		return;
 	snprintf(name, sizeof(name), "%d-%d", task_pid_nr(current), fd);
-	vm->debugfs = debugfs_create_dir(name, mvx_debugfs);
+	/*
+	 * The fd's earlier VM may live on (a vCPU fd holds it) under the same
+	 * name: then this VM goes without a directory, as in KVM's
+	 * kvm_create_vm_debugfs(), rather than have debugfs complain in the
+	 * host's log on the caller's behalf.
+	 */
+	mutex_lock(&stat_dir_lock);
+	dent = debugfs_lookup(name, mvx_debugfs);
+	if (dent)
+		dput(dent);
+	else
+		vm->debugfs = debugfs_create_dir(name, mvx_debugfs);
+	mutex_unlock(&stat_dir_lock);
 }
 
 /**
@@ -189,15 +203,19 @@ void mvx_stat_vcpu_add(struct mvx_vcpu *v)
 /**
  * mvx_stat_vcpu_remove() - take the vCPU out of debugfs and the sums
  * @v: the vCPU; waits for readers of its files to finish
+ *
+ * A second call does nothing.
  */
 void mvx_stat_vcpu_remove(struct mvx_vcpu *v)
 {
 	if (!v->stat.link.next)
-		return;		/* never added */
+		return;		/* never added, or removed already */
 	debugfs_remove_recursive(v->stat.debugfs);
+	v->stat.debugfs = NULL;
 	mutex_lock(&stat_lock);
 	list_del(&v->stat.link);
 	mutex_unlock(&stat_lock);
+	v->stat.link.next = NULL;
 }
 
 /**

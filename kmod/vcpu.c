@@ -812,6 +812,11 @@ static int vcpu_release(struct inode *inode, struct file *filp)
 	struct mvx_vcpu *v = filp->private_data;
 	struct mvx_vm *vm = v->vm;
 
+	/*
+	 * Its debugfs directory, vcpu<id>, goes before the id is free:
+	 * a new vCPU with the id must find the name free too.
+	 */
+	mvx_stat_vcpu_remove(v);
 	mutex_lock(&vm->lock);
 	WRITE_ONCE(vm->vcpus[v->id], NULL);
 	vm->nr_vcpus--;

@@ -13,8 +13,10 @@
 # inconsistent lock state", "INFO: trying to register non-static key",
 # "DEBUG_LOCKS_WARN_ON", "WARNING: suspicious RCU usage", "BUG: sleeping
 # function called from invalid context", DEBUG_LIST's "list_add
-# corruption".  (kmemleak's "unreferenced object" is read from its debugfs
-# file, not from the log: runner.sh and failinject.sh do that.)
+# corruption", and debugfs's "Directory '61-17' with parent 'minivmx'
+# already present!" (a name minivmx chose twice).  (kmemleak's
+# "unreferenced object" is read from its debugfs file, not from the log:
+# runner.sh and failinject.sh do that.)
 #
 # One thing is allowed: between the lines "minivmx-failinject: start" and
 # "minivmx-failinject: end" that failinject.sh writes to /dev/kmsg, the
@@ -38,6 +40,7 @@ pattern="$pattern"'|INFO: (possible|trying to register non-static key|task .* bl
 pattern="$pattern"'|DEBUG_LOCKS_WARN_ON|possible (circular|recursive) locking|inconsistent lock state'
 pattern="$pattern"'|suspicious RCU usage|turning off the locking correctness validator'
 pattern="$pattern"'|list_(add|del) corruption'
+pattern="$pattern"'|debugfs: Directory .* already present'
 pattern="$pattern"'|kmemleak: .*(suspected memory leak|pool empty|[Cc]annot)'
 
 log=/tmp/kreports.$$

@@ -825,6 +825,89 @@ TEST_F(vm, vm_fd_closed_first)
 	EXPECT_EQ(-EWOULDBLOCK, mvx_unload());
 }
 
+/*
+ * A VM whose fd number an earlier, still living VM had (its vCPU holds it)
+ * would get the same debugfs name, <pid>-<fd>: it goes without a directory,
+ * quietly, and the earlier VM keeps its own.
+ */
+TEST_F(vm, reused_fd_number_keeps_the_log_quiet)
+{
+	char dir[64], mark[64], *log;
+	int old = self->t.vm, vm;
+
+	if (access("/sys/kernel/debug/minivmx", F_OK))
+		SKIP(return, "no debugfs");
+	snprintf(dir, sizeof(dir), "/sys/kernel/debug/minivmx/%d-%d", getpid(), old);
+	ASSERT_EQ(0, access(dir, F_OK)) TH_LOG("%s: %s", dir, strerror(errno));
+	close(old);
+	kmsg_mark(mark, sizeof(mark));
+	vm = ioctl(self->t.dev, MINIVMX_CREATE_VM, 0);
+	ASSERT_EQ(old, vm) TH_LOG("the lowest free fd was not reused");
+	log = kmsg_since(mark);
+	EXPECT_EQ(NULL, strstr(log, "already present")) TH_LOG("log: %s", log);
+	free(log);
+	EXPECT_EQ(0, access(dir, F_OK));
+	self->t.vm = vm;
+	/* The earlier VM goes with its vCPU, and its directory with it. */
+	munmap(self->t.run, MINIVMX_RUN_SIZE);
+	self->t.run = NULL;
+	close(self->t.vcpu);
+	self->t.vcpu = -1;
+	EXPECT_NE(0, access(dir, F_OK));
+}
+
+struct vcpu0_taker {
+	int vm, fd;
+};
+
+/* Take vCPU id 0 as soon as it is free. */
+static void *take_vcpu0(void *arg)
+{
+	struct vcpu0_taker *s = arg;
+	long i;
+
+	for (i = 0; i < 10000000 && s->fd < 0; i++) {
+		int fd = ioctl(s->vm, MINIVMX_CREATE_VCPU, 0);
+
+		if (fd >= 0)
+			s->fd = fd;
+		else if (errno != EEXIST)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * A vCPU id is free again only once its debugfs name, vcpu<id>, is: a
+ * thread that takes id 0 while the old vCPU 0 is being released (its
+ * local APIC makes that wait for RCU) finds the name free.
+ */
+TEST_F(vm, vcpu_id_freed_with_its_name)
+{
+	struct vcpu0_taker s = { .fd = -1 };
+	char mark[64], *log;
+	pthread_t th;
+	int vcpu;
+
+	s.vm = ioctl(self->t.dev, MINIVMX_CREATE_VM, 0);
+	ASSERT_LE(0, s.vm);
+	ASSERT_EQ(0, ioctl(s.vm, MINIVMX_CREATE_LAPIC, 0));
+	vcpu = ioctl(s.vm, MINIVMX_CREATE_VCPU, 0);
+	ASSERT_LE(0, vcpu);
+	kmsg_mark(mark, sizeof(mark));
+	ASSERT_EQ(0, pthread_create(&th, NULL, take_vcpu0, &s));
+	usleep(10000);
+	close(vcpu);
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_LE(0, s.fd) TH_LOG("vCPU 0 was not created again: %s", strerror(errno));
+	log = kmsg_since(mark);
+	EXPECT_EQ(NULL, strstr(log, "already present")) TH_LOG("log: %s", log);
+	free(log);
+	if (s.fd >= 0)
+		close(s.fd);
+	close(s.vm);
+}
+
 TEST_F(vm, unload_refused_while_vm_exists)
 {
 	int vm = ioctl(self->t.dev, MINIVMX_CREATE_VM, 0);
