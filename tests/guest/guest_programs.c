@@ -417,13 +417,13 @@ TEST_F(guests, endless_loop_stops_on_signal)
 	ASSERT_EQ(0, guest_open(&self->g, "loop", GUEST_LONG, &self->o));
 	ASSERT_EQ(0, guest_run(&self->g, &self->o));
 	ASSERT_EQ(1, self->o.ucalls[UCALL_SYNC]);	/* about to spin */
-	alarm(1);
+	alarm_ms(100);
 	EXPECT_EQ(-EINTR, minivmx_run(self->g.vcpu));
 	EXPECT_EQ(MINIVMX_EXIT_INTR, self->g.run->exit_reason);
 	ASSERT_EQ(0, minivmx_get_regs(self->g.vcpu, &r));
 	rip = r.rip;
 	/* Resumes where it stopped, and is stopped again. */
-	alarm(1);
+	alarm_ms(100);
 	EXPECT_EQ(-EINTR, minivmx_run(self->g.vcpu));
 	ASSERT_EQ(0, minivmx_get_regs(self->g.vcpu, &r));
 	EXPECT_EQ(rip, r.rip);

@@ -5,9 +5,9 @@
 #
 # Instruction counts are checked two ways: the count guest (its 23
 # instructions are numbered in tests/guests/count.S) must print exactly 23
-# steps; and for the count and hello guests, --step N must stop exactly
-# where the single steps say the (k*N+1)-th instruction starts, k*N
-# instructions in.  Then the disassembly of known instructions, the exits
+# steps; and for the count guest (every mode) and the hello guest (long
+# mode), --step N must stop exactly where the single steps say the
+# (k*N+1)-th instruction starts, k*N instructions in.  Then the disassembly of known instructions, the exits
 # between steps, the registers a step changed, exit breakpoints in words,
 # and the VMCS.  Prints TAP; ends with "N passed, N failed".
 guests=${MINIVMX_GUESTS:-/minivmx/guests}
@@ -41,7 +41,7 @@ stops_match() {
 	return 0
 }
 
-echo "1..$((4 * 9 + 3))"
+echo "1..$((4 * 7 + 2 + 3))"
 loaded=
 if ! grep -q '^minivmx ' /proc/modules; then
 	insmod "$MINIVMX_KO" || { echo "# insmod failed"; exit 1; }
@@ -129,6 +129,10 @@ for mode in $modes; do
 	[ $r -eq 0 ] || show "$vmcs" 1,200
 
 	# ---- the hello guest: single steps against --step 1000 ----
+	# Long mode only: its 27,000 single steps are the long check; the
+	# other modes' 16,000 to 30,000 took two minutes of the suite, and
+	# the count guest checks stepping in every mode.
+	[ "$mode" = long ] || continue
 	img=$guests/hello-$mode.bin
 	single=$work/hello-$mode.err
 	minivmx run --mode "$mode" --timeout 0 --step "$img" >"$work/hello.out" 2>"$single"

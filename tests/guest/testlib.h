@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <linux/minivmx.h>
 
@@ -157,6 +158,20 @@ static inline char *kmsg_since(const char *mark)
 	out = strdup(p ? p + strlen(mark) : "");
 	free(buf);
 	return out;
+}
+
+/*
+ * SIGALRM after @ms milliseconds: a spinning guest costs Bochs about 15 s
+ * of wall clock per guest second, so tests that stop one wait 100 ms, not
+ * alarm()'s whole seconds.
+ */
+static inline void alarm_ms(unsigned int ms)
+{
+	struct itimerval it = {
+		.it_value = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 },
+	};
+
+	setitimer(ITIMER_REAL, &it, NULL);
 }
 
 #endif /* MINIVMX_TESTLIB_H */

@@ -745,12 +745,12 @@ TEST_F(vm, endless_guest_stops_on_signal_and_resumes)
 
 	sigaction(SIGALRM, &sa, NULL);
 	ASSERT_EQ(0, tvm_setup(&self->t, 64, spin, sizeof(spin)));
-	alarm(1);
+	alarm_ms(100);
 	EXPECT_EQ(-EINTR, tvm_run(&self->t));
 	EXPECT_EQ(MINIVMX_EXIT_INTR, self->t.run->exit_reason);
 	first = *count;
 	EXPECT_LT(0, first);
-	alarm(1);
+	alarm_ms(100);
 	EXPECT_EQ(-EINTR, tvm_run(&self->t));
 	EXPECT_LT(first, *count);
 	self->t.run->immediate_exit = 1;
