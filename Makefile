@@ -195,10 +195,10 @@ check:
 check-quick:
 	@$(TESTBED)/check.sh --quick
 
-# The long fuzzing runs (tests/fuzz/) on the debug kernel: three boots,
-# two at a time.
+# The long fuzzing runs (tests/fuzz/) on the debug kernel: eight boots,
+# two at a time, or the parts named in FUZZ_PARTS (ioctl-1 ... guest-4).
 fuzz:
-	@$(TESTBED)/check.sh --fuzz
+	@$(TESTBED)/check.sh --fuzz $(FUZZ_PARTS)
 
 # Fault injection into every create and ioctl path, on the debug kernel.
 failinject:
@@ -268,7 +268,8 @@ help:
 	@echo "                    Bochs, two at a time; a time table and one summary line"
 	@echo "make check-quick    host tests and the basic suite only (about 5 minutes)"
 	@echo "make fuzz           1,000,000 ioctls and 100,000 guest programs on the debug"
-	@echo "                    kernel, three boots two at a time (hours: see fuzzing.rst)"
+	@echo "                    kernel, eight boots two at a time (hours: see fuzzing.rst);"
+	@echo "                    FUZZ_PARTS=\"ioctl-1 guest-2\" runs only those parts"
 	@echo "make failinject     fault injection into every module path, debug kernel"
 	@echo "make demo           boot the test kernel with 2 CPUs, run tests/suites/demo"
 	@echo "make bench          cycles per exit, minivmx against KVM, in one boot"

@@ -17,8 +17,10 @@
 #    (Linux under minivmx), basic (1 CPU).  Each boot writes build/check/SUITE.log; the
 #    log is shown whole once the boot ends.
 # --quick: the host tests and the basic suite only.
-# --fuzz: no host tests; the long fuzzing runs on the debug kernel, as
-#    three boots (fuzz-ioctl, fuzz-guest-a, fuzz-guest-b), two at a time.
+# --fuzz [PART...]: no host tests; the long fuzzing runs on the debug
+#    kernel, as eight boots two at a time (fuzz-ioctl-1 to -4, fuzz-guest-1
+#    to -4), or only the PARTs named (ioctl-2 guest-1 ...): each is under
+#    an hour of a core, so a machine with less time runs some of them.
 #
 # Suites that do not exist are skipped.  Ends with a table (step, wall
 # seconds, passed, failed, skipped) and then ONE line
@@ -26,15 +28,20 @@
 # line -- and exits non-zero if anything failed.
 . "$(dirname "$0")/lib.sh"
 
-quick='' fuzz='' jobs=${MINIVMX_CHECK_JOBS:-2}
+quick='' fuzz='' jobs=${MINIVMX_CHECK_JOBS:-2} parts=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1; shift ;;
 	--fuzz) fuzz=1; shift ;;
 	--jobs) jobs=${2:-}; shift 2 || exit 2 ;;
-	*) echo "usage: check.sh [--quick | --fuzz] [--jobs N]" >&2; exit 2 ;;
+	ioctl-[1-4] | guest-[1-4]) parts+=("$1"); shift ;;
+	*) set -- --usage; break ;;
 	esac
 done
+if [ "${1:-}" = --usage ] || { [ ${#parts[@]} -gt 0 ] && [ -z "$fuzz" ]; }; then
+	echo "usage: check.sh [--quick | --fuzz [PART...]] [--jobs N]" >&2
+	exit 2
+fi
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die "--jobs wants a positive number"
 
 # The boots: suite, kernel, CPUs, a first guess of the wall seconds (a
@@ -43,8 +50,12 @@ done
 if [ -n "$quick" ]; then
 	boots=("basic test 1 416")
 elif [ -n "$fuzz" ]; then
-	boots=("fuzz-ioctl debug 1 6000" "fuzz-guest-a debug 1 5000"
-	       "fuzz-guest-b debug 1 5000")
+	[ ${#parts[@]} -gt 0 ] || parts=(ioctl-1 guest-1 ioctl-2 guest-2
+		ioctl-3 guest-3 ioctl-4 guest-4)
+	boots=()
+	for p in "${parts[@]}"; do
+		boots+=("fuzz-$p debug 1 3000")
+	done
 else
 	boots=("debug debug 1 909" "smp test 2 592" "basic test 1 416"
 	       "linux test 2 414" "stock stock 1 267" "stock612 stock612 1 149")
