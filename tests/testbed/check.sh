@@ -44,11 +44,11 @@ if [ "${1:-}" = --usage ] || { [ ${#parts[@]} -gt 0 ] && [ -z "$fuzz" ]; }; then
 fi
 [[ "$jobs" =~ ^[1-9][0-9]*$ ]] || die "--jobs wants a positive number"
 
-# The boots: suite, kernel, CPUs, a first guess of the wall seconds (a
-# make check at d41005b, two boots at a time: what orders the boots when
-# there is no build/check/times yet).
+# The boots: suite, kernel, CPUs, a first guess of the wall seconds (the
+# boots of December 2026 after Bochs's patches 0005 and 0006: what orders
+# the boots when there is no build/check/times yet).
 if [ -n "$quick" ]; then
-	boots=("basic test 1 416")
+	boots=("basic test 1 188")
 elif [ -n "$fuzz" ]; then
 	[ ${#parts[@]} -gt 0 ] || parts=(ioctl-1 guest-1 ioctl-2 guest-2
 		ioctl-3 guest-3 ioctl-4 guest-4)
@@ -57,8 +57,8 @@ elif [ -n "$fuzz" ]; then
 		boots+=("fuzz-$p debug 1 3000")
 	done
 else
-	boots=("debug debug 1 909" "smp test 2 592" "basic test 1 416"
-	       "linux test 2 414" "stock stock 1 267" "stock612 stock612 1 149")
+	boots=("debug debug 1 900" "basic test 1 188" "stock stock 1 150"
+	       "smp test 2 120" "stock612 stock612 1 90" "linux test 2 41")
 fi
 
 logdir="$TOP/build/check"
