@@ -405,9 +405,15 @@ static int open_image(struct run_opts *o, int *fd)
 	struct stat st;
 
 	*fd = open(o->image, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0)
+	if (*fd < 0 && (errno == ENOENT || errno == ENOTDIR || errno == EACCES ||
+			errno == ELOOP || errno == ENAMETOOLONG))
 		return usage_error("run", "%s: cannot open the image: %s",
 				   o->image, strerror(errno));
+	if (*fd < 0) {
+		/* not the name's fault (ENOMEM, EMFILE, EIO...): no --help */
+		pr_err("%s: cannot open the image: %s", o->image, strerror(errno));
+		return MV_EXIT_FAIL;
+	}
 	if (fstat(*fd, &st) || !S_ISREG(st.st_mode)) {
 		close(*fd);
 		return usage_error("run", "%s: not a regular file", o->image);

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "kselftest_harness.h"
 #include "tool_run.h"
@@ -427,6 +429,30 @@ TEST(good_args_need_the_device)
 	EXPECT_EQ(1, r.status);
 	expect_in(_metadata, r.err, "load the module first");
 	unlink(image);
+}
+
+/*
+ * An image that cannot be opened for a reason other than its name (a
+ * socket: ENXIO; in the testbed's fault injection, ENOMEM) is a failure,
+ * exit 1, not a usage error with the --help hint.
+ */
+TEST(image_open_failure_is_not_a_usage_error)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	ASSERT_LE(0, s);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/run_test.%d.sock",
+		 getpid());
+	unlink(sa.sun_path);
+	ASSERT_EQ(0, bind(s, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_EQ(0, run(MINIVMX_BIN, ARGS("run", sa.sun_path), NO_DEVICE, NULL));
+	EXPECT_EQ(1, r.status);
+	expect_in(_metadata, r.err,
+		  ": cannot open the image: No such device or address");
+	EXPECT_EQ(NULL, strstr(r.err, "--help")) TH_LOG("%s", r.err);
+	unlink(sa.sun_path);
+	close(s);
 }
 
 TEST(module_that_cannot_run_guests)
