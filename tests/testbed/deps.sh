@@ -23,8 +23,9 @@ pkgs=(
 	dkms
 	# make htmldocs: Sphinx, with the kernel's kernel-doc from linux-source
 	python3-sphinx
-	# the tracepoints through Debian's tracer (tests/guest/tracecmd.sh)
-	trace-cmd
+	# the tracepoints through Debian's tracers (tests/guest/tracecmd.sh,
+	# tests/guest/perf.sh)
+	trace-cmd linux-perf
 	# BTF for modules built against Debian's 6.12 headers (the stock612
 	# kernel; its linux-kbuild package depends on it)
 	pahole

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Build the second initramfs that suites marked "# testbed: gdb" boot
-# with, Debian's debugging tools: gdb-minimal as /usr/bin/gdb and
-# trace-cmd as /usr/bin/trace-cmd, the shared libraries they need (their
-# ldd closure) and the dynamic loader, and the gdbtarget guests' ELF
+# with, Debian's debugging tools: gdb-minimal as /usr/bin/gdb,
+# trace-cmd as /usr/bin/trace-cmd and perf as /usr/bin/perf, the shared
+# libraries they need (their ldd closure) and the dynamic loader, and the gdbtarget guests' ELF
 # files (symbols for gdb).  The kernel unpacks it over the main
 # initramfs.  Prints the path of the archive.
 #
@@ -48,6 +48,8 @@ fi
 
 tracecmd=/usr/bin/trace-cmd
 [ -x "$tracecmd" ] || die "no $tracecmd (deps.sh installs trace-cmd)"
+perf=/usr/bin/perf
+[ -x "$perf" ] || die "no $perf (deps.sh installs linux-perf)"
 
 guests=("$TOP"/build/static/guests/obj/gdbtarget-*.elf)
 [ -f "${guests[0]}" ] || die "no gdbtarget ELF files under build/static/guests/obj (make user-tools-static)"
@@ -55,7 +57,7 @@ guests=("$TOP"/build/static/guests/obj/gdbtarget-*.elf)
 # Rebuild only when gdb or a guest is newer than the archive.
 if [ -f "$archive" ]; then
 	stale=
-	for f in "$gdb" "$tracecmd" "${guests[@]}" "$0"; do
+	for f in "$gdb" "$tracecmd" "$perf" "${guests[@]}" "$0"; do
 		[ "$f" -nt "$archive" ] && stale=1
 	done
 	[ -z "$stale" ] && { echo "$archive"; exit 0; }
@@ -66,8 +68,9 @@ rm -rf "$root"
 mkdir -p "$root/usr/bin" "$root/minivmx/guests"
 cp "$gdb" "$root/usr/bin/gdb"
 cp "$tracecmd" "$root/usr/bin/trace-cmd"
+cp "$perf" "$root/usr/bin/perf"
 # Every library ldd names and the loader, at the paths the binaries ask for.
-nlibs=$(copy_closure "$root" "$gdb" "$tracecmd")
+nlibs=$(copy_closure "$root" "$gdb" "$tracecmd" "$perf")
 # gdb converts names to UTF-32 (its target-wide-charset) through iconv:
 # glibc's gconv modules for UTF-16 and UTF-32 and their index, or gdb
 # warns on every symbol it looks up.
@@ -80,5 +83,5 @@ cp "${guests[@]}" "$root/minivmx/guests/"
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
 	cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$archive.new"
 mv "$archive.new" "$archive"
-log "built $archive ($(du -k "$archive" | cut -f1) KiB; gdb, trace-cmd and $nlibs libraries, $(du -sk "$root" | cut -f1) KiB unpacked)"
+log "built $archive ($(du -k "$archive" | cut -f1) KiB; gdb, trace-cmd, perf and $nlibs libraries, $(du -sk "$root" | cut -f1) KiB unpacked)"
 echo "$archive"
