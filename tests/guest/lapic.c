@@ -431,8 +431,6 @@ static uint64_t tsc_per_ms(void)
 /* Load the programs, the IDT, and start at @entry with RBP = @rbp. */
 static int setup(struct tvm *t, const uint8_t *entry, uint64_t rbp)
 {
-	struct minivmx_sregs s;
-	struct minivmx_regs r;
 	int i, ret;
 
 	ret = tvm_setup(t, 64, lapic_guest, lapic_guest_end - lapic_guest);
@@ -442,17 +440,7 @@ static int setup(struct tvm *t, const uint8_t *entry, uint64_t rbp)
 		tvm_gate64(t, IDT, FIRST_STUB + i,
 			   GUEST_ADDR(lapic_stubs) + 16 * i, 0);
 	tvm_gate64(t, IDT, 2, GUEST_ADDR(lapic_nmi), 0);
-	if (ioctl(t->vcpu, MINIVMX_GET_SREGS, &s) ||
-	    ioctl(t->vcpu, MINIVMX_GET_REGS, &r))
-		return -errno;
-	s.idt.base = IDT;
-	s.idt.limit = 0xfff;
-	r.rip = GUEST_ADDR(entry);
-	r.rbp = rbp;
-	if (ioctl(t->vcpu, MINIVMX_SET_SREGS, &s) ||
-	    ioctl(t->vcpu, MINIVMX_SET_REGS, &r))
-		return -errno;
-	return 0;
+	return tvm_start64(t, IDT, GUEST_ADDR(entry), rbp);
 }
 
 static int get_lapic(int vcpu, struct minivmx_lapic_state *s)

@@ -190,6 +190,29 @@ static inline void tvm_gate64(struct tvm *t, uint64_t idt, unsigned int vector,
 	g[3] = 0;
 }
 
+/*
+ * After tvm_setup(t, 64, ...): the IDT at @idt (a 4 KiB page of gates that
+ * tvm_gate64() writes), and the vCPU starts at @rip with RBP = @rbp.
+ */
+static inline int tvm_start64(struct tvm *t, uint64_t idt, uint64_t rip,
+			      uint64_t rbp)
+{
+	struct minivmx_sregs s;
+	struct minivmx_regs r;
+
+	if (ioctl(t->vcpu, MINIVMX_GET_SREGS, &s) ||
+	    ioctl(t->vcpu, MINIVMX_GET_REGS, &r))
+		return -errno;
+	s.idt.base = idt;
+	s.idt.limit = 0xfff;
+	r.rip = rip;
+	r.rbp = rbp;
+	if (ioctl(t->vcpu, MINIVMX_SET_SREGS, &s) ||
+	    ioctl(t->vcpu, MINIVMX_SET_REGS, &r))
+		return -errno;
+	return 0;
+}
+
 /* A host breakpoint on writes to @var, counted by perf. */
 static inline int bp_open(volatile int *var)
 {
