@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # "make check", "make check-quick" and "make fuzz".
 #
-#   check.sh [--quick | --fuzz] [--jobs N]
+#   check.sh [--quick | --fuzz [PART...]] [--jobs N]
 #
-# 1. the host-side tests (make -C tests host-check) and make htmldocs;
-# 2. once, what every boot needs: Bochs, each kernel, the module built
-#    against it, the static programs and the initramfs
+# 1. what the longest boot needs (below), and that boot starts at once;
+#    beside it, the host-side tests (make -C tests host-check) and make
+#    htmldocs;
+# 2. once, what every other boot needs: Bochs, each kernel, the module
+#    built against it, the static programs and the initramfs
 #    (testbed.sh --build-only); the Linux guest (build-guest.sh) only if
 #    a suite to boot is marked "# testbed: guest";
 # 3. the boots, independent of each other, at most N at a time (default 2,
@@ -135,49 +137,16 @@ step() {
 
 "$TESTBED_DIR/deps.sh"
 
-if [ -n "$fuzz" ]; then
-	:
-elif [ -f "$TOP/tests/Makefile" ]; then
-	export KSELFTEST_DIR=${KSELFTEST_DIR:-$("$TESTBED_DIR/ksrc.sh")}
-	step "host tests" -- make -s -C "$TOP/tests" host-check || true
-	# One check: the build passes (a summary line) or fails (none).
-	step "htmldocs (Sphinx, warnings are errors)" -- bash -c \
-		'make -s -C "$1" htmldocs && echo "1 passed, 0 failed"' _ "$TOP" ||
-		true
-else
-	notes+=("host tests: no tests/Makefile yet: skipped")
-fi
-
-# ---- build once ------------------------------------------------------------
-declare -A built=()
+# ---- the order: longest first ---------------------------------------------
 todo=()
 for b in "${boots[@]}"; do
-	read -r suite kernel _ _ <<<"$b"
+	read -r suite _ _ _ <<<"$b"
 	if [ ! -f "$TOP/tests/suites/$suite" ]; then
 		notes+=("suite $suite: no tests/suites/$suite yet: skipped")
 		continue
 	fi
 	todo+=("$b")
-	# The Linux guest (build-guest.sh), only when a suite to boot asks for
-	# it ("# testbed: guest"): its kernel is a build of its own.
-	if suite_wants "$TOP/tests/suites/$suite" guest && [ -z "${built[guest]:-}" ]; then
-		if step "build: guest kernel, initramfs" uncounted -- \
-			"$TESTBED_DIR/build-guest.sh"; then
-			built[guest]=ok
-		else
-			built[guest]=failed
-		fi
-	fi
-	[ -n "${built[$kernel]:-}" ] && continue
-	if step "build: $kernel kernel, module, initramfs" uncounted -- \
-		"$TESTBED_DIR/testbed.sh" --build-only --kernel "$kernel"; then
-		built[$kernel]=ok
-	else
-		built[$kernel]=failed
-	fi
 done
-
-# ---- boot in parallel, longest first ---------------------------------------
 # The last run's wall seconds, where known, order the boots.
 declare -A est=()
 for b in "${todo[@]}"; do
@@ -196,9 +165,65 @@ mapfile -t order < <(for b in "${todo[@]}"; do
 	echo "${est[$suite]} $b"
 done | sort -rn | cut -d' ' -f2-)
 
+# ---- build once ------------------------------------------------------------
+# build_for BOOT: what the boot needs, each kernel (and the guest kernel)
+# built once.
+declare -A built=()
+build_for() {
+	local suite kernel
+	read -r suite kernel _ _ <<<"$1"
+	# The Linux guest (build-guest.sh), only when a suite to boot asks for
+	# it ("# testbed: guest"): its kernel is a build of its own.
+	if suite_wants "$TOP/tests/suites/$suite" guest && [ -z "${built[guest]:-}" ]; then
+		if step "build: guest kernel, initramfs" uncounted -- \
+			"$TESTBED_DIR/build-guest.sh"; then
+			built[guest]=ok
+		else
+			built[guest]=failed
+		fi
+	fi
+	[ -n "${built[$kernel]:-}" ] && return 0
+	if step "build: $kernel kernel, module, initramfs" uncounted -- \
+		"$TESTBED_DIR/testbed.sh" --build-only --kernel "$kernel"; then
+		built[$kernel]=ok
+	else
+		built[$kernel]=failed
+	fi
+}
+
+# ---- boot in parallel, longest first ---------------------------------------
 declare -A pid_of=() t0_of=() desc_of=()
 queue=("${order[@]}")
 running=()
+
+# start_next: boot the first suite of the queue in the background (or
+# count it as failed if what it needs did not build).
+start_next() {
+	local suite kernel cpus desc
+	read -r suite kernel cpus _ <<<"${queue[0]}"
+	queue=("${queue[@]:1}")
+	desc="boot: $suite ($kernel kernel, $cpus CPU)"
+	[ "$cpus" -gt 1 ] && desc="${desc%)}s)"
+	if [ "${built[$kernel]}" != ok ]; then
+		failed=$((failed + 1))
+		table+=("$(printf '%-44s %7s %7s %7s %8s' "$desc" - - 1 -)")
+		notes+=("$desc: not booted, the $kernel kernel's build failed (counted as 1 failure)")
+		return 0
+	fi
+	if suite_wants "$TOP/tests/suites/$suite" guest && [ "${built[guest]}" != ok ]; then
+		failed=$((failed + 1))
+		table+=("$(printf '%-44s %7s %7s %7s %8s' "$desc" - - 1 -)")
+		notes+=("$desc: not booted, the guest kernel's build failed (counted as 1 failure)")
+		return 0
+	fi
+	echo "==== $desc: started (log: ${logdir#"$TOP"/}/$suite.log)"
+	desc_of[$suite]=$desc
+	t0_of[$suite]=$(usec)
+	"$TESTBED_DIR/testbed.sh" --no-build --kernel "$kernel" --cpus "$cpus" "$suite" \
+		</dev/null >"$logdir/$suite.log" 2>&1 &
+	pid_of[$suite]=$!
+	running+=("$suite")
+}
 # Interrupted: stop the boots (testbed.sh stops its emulator).
 trap 'for s in "${running[@]}"; do kill -TERM "${pid_of[$s]}" 2>/dev/null; done; exit 130' INT TERM
 
@@ -215,33 +240,35 @@ finish() {	# $1: suite whose boot ended
 }
 
 : >"$logdir/times.new"
+
+# The longest boot starts as soon as its kernel is built: the host tests,
+# the documentation and the other builds run beside it.
+if [ ${#queue[@]} -gt 0 ]; then
+	build_for "${queue[0]}"
+	start_next
+fi
+if [ -n "$fuzz" ]; then
+	:
+elif [ -f "$TOP/tests/Makefile" ]; then
+	export KSELFTEST_DIR=${KSELFTEST_DIR:-$("$TESTBED_DIR/ksrc.sh")}
+	step "host tests" -- make -s -C "$TOP/tests" host-check || true
+	# One check: the build passes (a summary line) or fails (none).
+	step "htmldocs (Sphinx, warnings are errors)" -- bash -c \
+		'make -s -C "$1" htmldocs && echo "1 passed, 0 failed"' _ "$TOP" ||
+		true
+else
+	notes+=("host tests: no tests/Makefile yet: skipped")
+fi
+
+for b in "${queue[@]}"; do
+	build_for "$b"
+done
+
 last_beat=$(usec)
 while [ ${#queue[@]} -gt 0 ] || [ ${#running[@]} -gt 0 ]; do
 	# Start boots while there is room.
 	while [ ${#queue[@]} -gt 0 ] && [ ${#running[@]} -lt "$jobs" ]; do
-		read -r suite kernel cpus _ <<<"${queue[0]}"
-		queue=("${queue[@]:1}")
-		desc="boot: $suite ($kernel kernel, $cpus CPU)"
-		[ "$cpus" -gt 1 ] && desc="${desc%)}s)"
-		if [ "${built[$kernel]}" != ok ]; then
-			failed=$((failed + 1))
-			table+=("$(printf '%-44s %7s %7s %7s %8s' "$desc" - - 1 -)")
-			notes+=("$desc: not booted, the $kernel kernel's build failed (counted as 1 failure)")
-			continue
-		fi
-		if suite_wants "$TOP/tests/suites/$suite" guest && [ "${built[guest]}" != ok ]; then
-			failed=$((failed + 1))
-			table+=("$(printf '%-44s %7s %7s %7s %8s' "$desc" - - 1 -)")
-			notes+=("$desc: not booted, the guest kernel's build failed (counted as 1 failure)")
-			continue
-		fi
-		echo "==== $desc: started (log: ${logdir#"$TOP"/}/$suite.log)"
-		desc_of[$suite]=$desc
-		t0_of[$suite]=$(usec)
-		"$TESTBED_DIR/testbed.sh" --no-build --kernel "$kernel" --cpus "$cpus" "$suite" \
-			</dev/null >"$logdir/$suite.log" 2>&1 &
-		pid_of[$suite]=$!
-		running+=("$suite")
+		start_next
 	done
 	sleep 1
 	still=()
