@@ -6,7 +6,7 @@
  * x2APIC mode the MSRs 0x800-0x83f (11.12), the task priority also
  * through CR8, interrupts in IRR/ISR/TMR with their
  * priorities, EOI, the timer in one-shot, periodic and TSC-deadline modes
- * on an hrtimer, IPIs (fixed, lowest priority, NMI, INIT, start-up;
+ * on an hrtimer (lapic-timer.c), IPIs (fixed, lowest priority, NMI, INIT, start-up;
  * physical and flat or cluster logical destinations, x2APIC's 32-bit
  * ones; the shorthands) and
  * the MSIs of userspace devices.  It is in the kernel because it is on
@@ -33,6 +33,7 @@
 #include <asm/msr.h>
 #include <asm/tsc.h>
 
+#include "lapic.h"
 #include "minivmx.h"
 #include "vmx_ops.h"
 
@@ -40,7 +41,6 @@
 #define LVT_MASK_ALL	(APIC_LVT_MASKED | APIC_VECTOR_MASK | APIC_MODE_MASK | \
 			 APIC_INPUT_POLARITY | APIC_LVT_REMOTE_IRR | \
 			 APIC_LVT_LEVEL_TRIGGER)
-#define TIMER_MODES	(APIC_LVT_TIMER_PERIODIC | APIC_LVT_TIMER_TSCDEADLINE)
 #define APIC_SHORT_MASK	0xc0000		/* ICR destination shorthand */
 #define X2APIC_BROADCAST	0xffffffff	/* physical destination: all */
 /* ICR bits that #GP in x2APIC mode: 31:20, 17:16, 13 (KVM's, 11.12.9) */
@@ -48,25 +48,6 @@
 /* ESR bits (11.5.3), as bit numbers */
 #define ESR_SEND_ILLEGAL	5
 #define ESR_RECV_ILLEGAL	6
-
-/*
- * The timer counts at 1 GHz divided by TDCR (the "bus clock", as KVM's),
- * which CPUID leaf 0x15 tells the guest.  A periodic timer is never
- * faster than every 200 microseconds, KVM's min_timer_period_us: a guest
- * must not be able to flood the host with timer interrupts.
- */
-#define LAPIC_BUS_NS		1
-#define MIN_PERIOD_NS		(200 * NSEC_PER_USEC)
-
-static u32 reg_get(struct mvx_lapic *a, unsigned int off)
-{
-	return READ_ONCE(a->regs[off >> 2]);
-}
-
-static void reg_set(struct mvx_lapic *a, unsigned int off, u32 val)
-{
-	WRITE_ONCE(a->regs[off >> 2], val);
-}
 
 /* IRR, ISR and TMR: eight 32-bit words, 16 bytes apart. */
 static unsigned long *vec_word(struct mvx_lapic *a, unsigned int base, u8 vec)
@@ -141,7 +122,7 @@ void mvx_vcpu_kick(struct mvx_vcpu *v)
 }
 
 /* A fixed or lowest-priority interrupt arrives (11.6.1): IRR, and TMR. */
-static bool accept_irq(struct mvx_lapic *a, u8 vec, bool level)
+bool lapic_accept_irq(struct mvx_lapic *a, u8 vec, bool level)
 {
 	if (!sw_enabled(a))
 		return false;
@@ -166,7 +147,7 @@ static bool deliver(struct mvx_lapic *a, u32 mode, u8 vec, bool level)
 	switch (mode) {
 	case APIC_DM_FIXED:
 	case APIC_DM_LOWEST:
-		return accept_irq(a, vec, level);
+		return lapic_accept_irq(a, vec, level);
 	case APIC_DM_NMI:
 		atomic_inc(&a->nmi_queued);
 		break;
@@ -317,136 +298,6 @@ long mvx_signal_msi(struct mvx_vm *vm, const void __user *arg)
 			msi.data & APIC_INT_LEVELTRIG);
 }
 
-/* ---- the timer ---- */
-
-static u32 timer_mode(struct mvx_lapic *a)
-{
-	return reg_get(a, APIC_LVTT) & TIMER_MODES;
-}
-
-/* TDCR bits 0, 1 and 3: divide by 2, 4, ... 128, or 1 (11.5.4). */
-static u32 timer_divide(struct mvx_lapic *a)
-{
-	u32 d = reg_get(a, APIC_TDCR), i = (d & 3) | ((d & 8) >> 1);
-
-	return i == 7 ? 1 : 2U << i;
-}
-
-/* Nanoseconds from now as host TSC cycles, rounded up. */
-static u64 ns_to_tsc(u64 ns)
-{
-	return mul_u64_u32_div(ns, tsc_khz, NSEC_PER_MSEC) + 1;
-}
-
-/*
- * The timer expired: its interrupt, and a periodic one goes on (periods
- * the host missed are one interrupt, not a burst).  From the hrtimer's
- * callback, or from the vCPU's thread in a batch (mvx_lapic_timer_due()).
- * Return: true when it is armed again, at @a->expires.
- */
-static bool timer_expired(struct mvx_lapic *a)
-{
-	u32 lvtt = reg_get(a, APIC_LVTT);
-	ktime_t now;
-
-	if (!(lvtt & APIC_LVT_MASKED))
-		accept_irq(a, lvtt & APIC_VECTOR_MASK, false);
-	if ((lvtt & TIMER_MODES) == APIC_LVT_TIMER_PERIODIC && a->period_ns) {
-		now = ktime_get();
-		a->expires = ktime_add_ns(a->expires, a->period_ns);
-		if (ktime_before(a->expires, now))
-			a->expires = ktime_add_ns(now, a->period_ns);
-		WRITE_ONCE(a->expire_tsc, rdtsc() +
-			   ns_to_tsc(ktime_to_ns(ktime_sub(a->expires, now))));
-		return true;
-	}
-	if ((lvtt & TIMER_MODES) == APIC_LVT_TIMER_TSCDEADLINE)
-		WRITE_ONCE(a->tsc_deadline, 0);	/* it reads 0 once fired */
-	a->period_ns = 0;
-	WRITE_ONCE(a->expire_tsc, 0);
-	return false;
-}
-
-static enum hrtimer_restart timer_fire(struct hrtimer *t)
-{
-	struct mvx_lapic *a = container_of(t, struct mvx_lapic, timer);
-
-	if (!timer_expired(a))
-		return HRTIMER_NORESTART;
-	hrtimer_set_expires(t, a->expires);
-	return HRTIMER_RESTART;
-}
-
-static void timer_stop(struct mvx_lapic *a)
-{
-	hrtimer_cancel(&a->timer);
-	a->period_ns = 0;
-	WRITE_ONCE(a->expire_tsc, 0);
-}
-
-/*
- * Arm it @ns from now: on the hrtimer, or, while the vCPU's thread runs
- * the guest, on the VMX-preemption timer alone (mvx_lapic_fold_timer()).
- */
-static void timer_arm(struct mvx_lapic *a, u64 ns)
-{
-	a->expires = ktime_add_ns(ktime_get(), ns);
-	WRITE_ONCE(a->expire_tsc, rdtsc() + ns_to_tsc(ns));
-	if (!a->in_batch)
-		hrtimer_start(&a->timer, a->expires, HRTIMER_MODE_ABS_HARD);
-}
-
-/* TMICT written in one-shot or periodic mode: count down from it. */
-static void timer_start_count(struct mvx_lapic *a)
-{
-	u64 ns = (u64)reg_get(a, APIC_TMICT) * timer_divide(a) * LAPIC_BUS_NS;
-
-	timer_stop(a);
-	if (!ns)
-		return;
-	if (timer_mode(a) == APIC_LVT_TIMER_PERIODIC)
-		ns = max_t(u64, ns, MIN_PERIOD_NS);
-	a->period_ns = ns;
-	timer_arm(a, ns);
-}
-
-/* IA32_TSC_DEADLINE written in TSC-deadline mode (11.5.4.1). */
-static void timer_start_deadline(struct mvx_lapic *a, u64 deadline)
-{
-	u64 now = mvx_guest_tsc(a->vcpu), ns = 0;
-
-	timer_stop(a);
-	WRITE_ONCE(a->tsc_deadline, deadline);
-	if (!deadline)
-		return;
-	if (deadline > now && tsc_khz) {
-		u64 cycles = deadline - now;
-
-		/* A deadline centuries away must not wrap into the past. */
-		ns = cycles > div_u64(KTIME_MAX, USEC_PER_SEC) ? KTIME_MAX / 2 :
-		     div_u64(cycles * USEC_PER_SEC, tsc_khz);
-	}
-	timer_arm(a, ns);
-	/* Exactly the host TSC at which the guest's reaches the deadline. */
-	if (deadline > now)
-		WRITE_ONCE(a->expire_tsc, deadline - a->vcpu->tsc_offset);
-}
-
-/* TMCCT: what is left of the count (0 when stopped or in deadline mode). */
-static u32 timer_current(struct mvx_lapic *a)
-{
-	s64 left;
-	u64 ns_per_count = (u64)timer_divide(a) * LAPIC_BUS_NS;
-
-	if (!a->period_ns || !READ_ONCE(a->expire_tsc))
-		return 0;
-	left = ktime_to_ns(ktime_sub(a->expires, ktime_get()));
-	if (left < 0)
-		left = 0;
-	return min_t(u64, div64_u64(left, ns_per_count),
-		     reg_get(a, APIC_TMICT));
-}
-
 /* ---- registers ---- */
 
 /*
@@ -476,7 +327,7 @@ static void lapic_reset(struct mvx_lapic *a)
 	};
 	unsigned int i;
 
-	timer_stop(a);
+	lapic_timer_stop(a);
 	memset(a->regs, 0, PAGE_SIZE);
 	set_ids(a, x2apic_mode(a));
 	reg_set(a, APIC_LVR, LAPIC_VERSION);
@@ -514,7 +365,7 @@ static u32 reg_read(struct mvx_lapic *a, unsigned int reg)
 	case APIC_EOI:
 		return 0;	/* write-only */
 	case APIC_TMCCT:
-		return timer_current(a);
+		return lapic_timer_current(a);
 	case APIC_ICR:
 		return reg_get(a, APIC_ICR) & ~APIC_ICR_BUSY;
 	default:
@@ -570,9 +421,9 @@ static void write_lvt(struct mvx_lapic *a, unsigned int reg, u32 val)
 		mask = APIC_LVT_MASKED | APIC_VECTOR_MASK | TIMER_MODES;
 		if ((val & TIMER_MODES) == TIMER_MODES)
 			val &= ~TIMER_MODES;	/* reserved: one-shot */
-		if ((val & TIMER_MODES) != timer_mode(a)) {
+		if ((val & TIMER_MODES) != lapic_timer_mode(a)) {
 			/* A new mode stops the count (KVM's apic_update_lvtt()). */
-			timer_stop(a);
+			lapic_timer_stop(a);
 			reg_set(a, APIC_TMICT, 0);
 			a->tsc_deadline = 0;
 		}
@@ -636,10 +487,10 @@ static int reg_write(struct mvx_lapic *a, unsigned int reg, u32 x)
 		write_lvt(a, reg, x);
 		break;
 	case APIC_TMICT:
-		if (timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE)
+		if (lapic_timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE)
 			break;
 		reg_set(a, reg, x);
-		timer_start_count(a);
+		lapic_timer_start_count(a);
 		break;
 	case APIC_TDCR:
 		reg_set(a, reg, x & 0xb);
@@ -691,7 +542,7 @@ long mvx_get_lapic(struct mvx_vcpu *v, void __user *arg)
 	if (!s)
 		return -ENOMEM;
 	s->apic_base = a->base;
-	s->tsc_deadline = timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE ?
+	s->tsc_deadline = lapic_timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE ?
 			  READ_ONCE(a->tsc_deadline) : 0;
 	s->mp_state = a->mp_state;
 	for (off = 0; off < sizeof(s->regs); off += 16) {
@@ -814,7 +665,7 @@ static int set_base(struct mvx_lapic *a, u64 val)
 	if (en && !hw_enabled(a))
 		lapic_reset(a);
 	else if (!en)
-		timer_stop(a);
+		lapic_timer_stop(a);
 	if (x2 && !x2apic_mode(a))
 		set_ids(a, true);
 	WRITE_ONCE(a->base, val);
@@ -841,7 +692,7 @@ int mvx_lapic_rdmsr(struct mvx_vcpu *v, u32 msr, u64 *val)
 		*val = a->base;
 		return 0;
 	case MSR_IA32_TSC_DEADLINE:
-		*val = timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE ?
+		*val = lapic_timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE ?
 		       READ_ONCE(a->tsc_deadline) : 0;
 		return 0;
 	}
@@ -868,8 +719,8 @@ int mvx_lapic_wrmsr(struct mvx_vcpu *v, u32 msr, u64 val)
 	case MSR_IA32_APICBASE:
 		return set_base(a, val);
 	case MSR_IA32_TSC_DEADLINE:
-		if (timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE)
-			timer_start_deadline(a, val);
+		if (lapic_timer_mode(a) == APIC_LVT_TIMER_TSCDEADLINE)
+			lapic_timer_start_deadline(a, val);
 		return 0;
 	}
 	return -ENOENT;
@@ -1096,83 +947,6 @@ int mvx_lapic_halt(struct mvx_vcpu *v)
 }
 
 /**
- * mvx_lapic_timer_enter() - a batch begins: the timer moves off its hrtimer
- * @v: the vCPU, with a local APIC, preemption disabled
- *
- * While the thread runs the guest, the timer's interrupt comes from a
- * VMX-preemption-timer exit at the expiry (mvx_lapic_fold_timer()), not
- * from a host interrupt, an IPI and an external-interrupt exit: KVM's "hv
- * timer".  A callback running on another CPU finishes first.
- */
-void mvx_lapic_timer_enter(struct mvx_vcpu *v)
-{
-	struct mvx_lapic *a = v->lapic;
-
-	if (!(vmx_config.pin & PIN_BASED_VMX_PREEMPTION_TIMER))
-		return;
-	if (READ_ONCE(a->expire_tsc))
-		hrtimer_cancel(&a->timer);
-	a->in_batch = true;
-}
-
-/**
- * mvx_lapic_timer_leave() - a batch ends: the hrtimer takes the timer back
- * @v: the vCPU, with a local APIC, preemption disabled
- *
- * It wakes a halted vCPU and fires while the thread is elsewhere.
- */
-void mvx_lapic_timer_leave(struct mvx_vcpu *v)
-{
-	struct mvx_lapic *a = v->lapic;
-
-	if (!a->in_batch)
-		return;
-	a->in_batch = false;
-	if (READ_ONCE(a->expire_tsc))
-		hrtimer_start(&a->timer, a->expires, HRTIMER_MODE_ABS_HARD);
-}
-
-/**
- * mvx_lapic_fold_timer() - end the next entry when the APIC timer expires
- * @v: the vCPU, with a local APIC, its VMCS current, interrupts off
- *
- * Called before every entry of a batch: the VMX-preemption timer counts
- * to the expiry or a full period (mvx_timer_period()), whichever is
- * sooner.
- */
-void mvx_lapic_fold_timer(struct mvx_vcpu *v)
-{
-	u64 when = READ_ONCE(v->lapic->expire_tsc), now, ticks;
-	u32 value = mvx_timer_period();
-
-	if (!v->lapic->in_batch)
-		return;
-	if (when) {
-		now = rdtsc();
-		ticks = when > now ?
-			((when - now) >> (vmx_config.msrs.misc & 0x1f)) + 1 : 0;
-		value = min_t(u64, value, ticks);
-	}
-	mvx_set_preemption_timer(v, value);
-}
-
-/**
- * mvx_lapic_timer_due() - after a VMX-preemption-timer exit: fire the timer
- * @v: the vCPU, with a local APIC
- *
- * In a batch the timer has no hrtimer armed: it fires here once the host
- * TSC reaches its expiry.
- */
-void mvx_lapic_timer_due(struct mvx_vcpu *v)
-{
-	struct mvx_lapic *a = v->lapic;
-	u64 when = READ_ONCE(a->expire_tsc);
-
-	if (a->in_batch && when && rdtsc() >= when)
-		timer_expired(a);
-}
-
-/**
  * mvx_lapic_create() - give a new vCPU its local APIC
  * @v: the vCPU, not visible to other threads yet
  *
@@ -1193,8 +967,7 @@ int mvx_lapic_create(struct mvx_vcpu *v)
 		return -ENOMEM;
 	}
 	a->vcpu = v;
-	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
-	a->timer.function = timer_fire;
+	lapic_timer_init(a);
 	init_waitqueue_head(&a->wq);
 	a->base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
 		  (v->id ? 0 : MSR_IA32_APICBASE_BSP);
