@@ -25,7 +25,9 @@
 #    run, and the releases).  Each run must end -- with an error (an errno)
 #    or with success (the debug kernel's own bookkeeping absorbs some
 #    failures) -- and leave the module's refcount at 0 (after insmod: the
-#    module unloads).
+#    module unloads).  A run killed by a signal runs again with the
+#    failure's stack dumped: exec killing the task past its point of no
+#    return is the kernel's rule and allowed; any other kill fails.
 # 2. Random (task-filter + /proc/PID/make-it-fail, probability): the test
 #    programs dev_ioctl, vm_api and guest_programs -- every ioctl and each
 #    of its error paths -- with 2 %, 10 % and 30 % of their allocations
@@ -150,6 +152,12 @@ else
 	exit 1
 fi
 echo "minivmx-failinject: start" >/dev/kmsg
+# Without address-space randomisation a run makes the same allocations
+# each time (page tables depend on where things land), so that a run
+# killed by a signal can be run again with the same N (killed_where).
+read -r aslr </proc/sys/kernel/randomize_va_space
+echo 0 >/proc/sys/kernel/randomize_va_space
+trap 'echo "$aslr" >/proc/sys/kernel/randomize_va_space' EXIT
 
 # ---- 2-5: fail-nth sweeps ------------------------------------------------
 # times_left: what is left of both attributes' "times"; a failure made by
@@ -222,7 +230,9 @@ try() {
 	124) why="N=$nth: the guest did not finish (tool timeout)" ;;
 	1[3-9][0-9] | 2[0-9][0-9])
 		nsig=$((nsig + 1))
-		echo "killed by signal $((rc - 128))" >>"$work/errs" ;;
+		sig=$((rc - 128))
+		killed_where "$nth" "$@"
+		echo "killed by signal $sig ($where)" >>"$work/errs" ;;
 	*)
 		nerr=$((nerr + 1))
 		# The error message, without the numbers that vary.
@@ -231,6 +241,52 @@ try() {
 	esac
 	released
 	return 0
+}
+
+# killed_where N CMD [ARGS]: after a run killed by a signal, run it again
+# with the same N and the attributes' stack dumps on (verbose=2), and say
+# where the allocation that failed was.  Exec may fail past its point of
+# no return (after the old program is gone, bprm_execve() kills the task
+# with SIGSEGV), and so may a stack that cannot grow: the kernel's rules,
+# not the module's; they are allowed.
+# Anything else -- the tool itself crashing on an error it was given, a
+# signal the kernel sent from elsewhere -- sets $why.  Sets $where.
+killed_where() {
+	set_attr failslab verbose=2 && set_attr fail_page_alloc verbose=2
+	mark="minivmx-failinject: again N=$1"
+	echo "$mark" >/dev/kmsg
+	wout=$work/again.out
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	watched 60 sh -c 'echo "$0" >/proc/self/fail-nth && exec "$@"' "$@"
+	wout=''
+	set_attr failslab verbose=0 && set_attr fail_page_alloc verbose=0
+	if [ -n "$stuck" ]; then
+		where="stuck when run again"
+		why="N=$1: run again, the process is stuck in the kernel ($stuck)"
+		return
+	fi
+	# The stack of the failure: the lines after "forcing a failure".
+	dmesg | sed -n "/$mark/,\$p" >"$work/again.log"
+	stack=$(sed -n '/FAULT_INJECTION: forcing a failure/,/<\/TASK>/p' \
+		"$work/again.log" | sed -n 's/^.* \([a-z_0-9.]*\)+0x.*/\1/p' |
+		tr '\n' ' ')
+	if grep -q 'segfault at\|traps:' "$work/again.log"; then
+		where="the program crashed"
+	elif [ "$rc" -lt 128 ]; then
+		where="not again with the same N (exit $rc)"
+		return
+	elif echo " $stack" | grep -q ' bprm_execve '; then
+		where="in exec, past its point of no return"
+		return
+	elif echo " $stack" | grep -q ' expand_stack \| expand_downwards '; then
+		# The stack could not grow: SIGSEGV, as for any program.
+		where="growing the stack"
+		return
+	else
+		where="the failed allocation's stack: ${stack:-none logged}"
+	fi
+	why="N=$1: killed by signal $sig, $where"
+	sed 's/^/#   | /' "$work/again.log" | tail -n 40
 }
 
 # released: whatever failed, everything the process held is released (after
