@@ -7,9 +7,9 @@
 # instructions are numbered in tests/guests/count.S) must print exactly 23
 # steps; and for the count guest (every mode) and the hello guest (long
 # mode), --step N must stop exactly where the single steps say the
-# (k*N+1)-th instruction starts, k*N instructions in.  Then the disassembly of known instructions, the exits
-# between steps, the registers a step changed, exit breakpoints in words,
-# and the VMCS.  Prints TAP; ends with "N passed, N failed".
+# (k*N+1)-th instruction starts, k*N instructions in.  Then the
+# disassembly of known instructions, the exits between steps, the
+# registers a step changed, exit breakpoints in words, and the VMCS.  Prints TAP; ends with "N passed, N failed".
 guests=${MINIVMX_GUESTS:-/minivmx/guests}
 work=${TMPDIR:-/tmp}/step_tool.$$
 
