@@ -10,47 +10,34 @@ if ! command -v perf >/dev/null; then
 	echo "0 passed, 0 failed, 3 skipped"
 	exit 0
 fi
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n $1"; }
-not_ok() { n=$((n + 1)) failed=$((failed + 1)); echo "not ok $n $1"; }
-loaded=
-if [ ! -e /dev/minivmx ]; then
-	insmod "$MINIVMX_KO" || exit 1
-	loaded=1
-fi
-cd /tmp || exit 1
+work=${TMPDIR:-/tmp}/perf.$$
+mkdir -p "$work" || exit 1
+trap 'rm -rf "$work"' EXIT
+# shellcheck source=tests/guest/toollib.sh
+. "$(dirname "$0")/toollib.sh"
+load_module
+cd "$work" || exit 1
 
-ev=$(perf list 'minivmx:*' 2>&1)
-if echo "$ev" | grep -q 'minivmx:minivmx_exit *\[Tracepoint event\]' &&
-   echo "$ev" | grep -q 'minivmx:minivmx_fail_entry *\[Tracepoint event\]'; then
-	ok "perf list 'minivmx:*' names the tracepoints"
-else
-	not_ok "perf list 'minivmx:*' names the tracepoints"
-	echo "$ev" | sed 's/^/# /'
-fi
+perf list 'minivmx:*' >"$work/list" 2>&1
+grep -q 'minivmx:minivmx_exit *\[Tracepoint event\]' "$work/list" &&
+	grep -q 'minivmx:minivmx_fail_entry *\[Tracepoint event\]' "$work/list"
+r=$?
+result $r "perf list 'minivmx:*' names the tracepoints"
+[ $r -eq 0 ] || show "$work/list"
 
 # -x, : CSV, "COUNT,UNIT,EVENT,..." a line per event, on stderr with the
 # tool's own --stats table.
 perf stat -x, -e 'minivmx:*' -- \
 	minivmx run --mode long --stats /minivmx/guests/hello-long.bin \
-	>/tmp/perf.out 2>/tmp/perf.err
+	>/dev/null 2>"$work/err"
 rc=$?
-exits=$(sed -n 's/^\([0-9]*\),,minivmx:minivmx_exit,.*/\1/p' /tmp/perf.err)
-fails=$(sed -n 's/^\([0-9]*\),,minivmx:minivmx_fail_entry,.*/\1/p' /tmp/perf.err)
-total=$(sed -n 's/^minivmx: VM exits by reason (\([0-9]*\) in all):$/\1/p' /tmp/perf.err)
-if [ "$rc" -eq 0 ] && [ -n "$total" ] && [ "$total" -gt 0 ] &&
-   [ "$exits" = "$total" ]; then
-	ok "perf stat counts $exits minivmx_exit events, the run's $total exits"
-else
-	not_ok "perf stat counts the run's exits (status $rc, ${exits:-no} events, ${total:-no} exits)"
-	sed 's/^/# /' /tmp/perf.err | tail -n 30
-fi
-if [ "$fails" = 0 ]; then
-	ok "and no minivmx_fail_entry event"
-else
-	not_ok "and no minivmx_fail_entry event (${fails:-no count})"
-fi
-rm -f /tmp/perf.out /tmp/perf.err
-[ -n "$loaded" ] && rmmod minivmx
-echo "$((n - failed)) passed, $failed failed"
-[ "$failed" -eq 0 ]
+exits=$(sed -n 's/^\([0-9]*\),,minivmx:minivmx_exit,.*/\1/p' "$work/err")
+fails=$(sed -n 's/^\([0-9]*\),,minivmx:minivmx_fail_entry,.*/\1/p' "$work/err")
+total=$(sed -n 's/^minivmx: VM exits by reason (\([0-9]*\) in all):$/\1/p' "$work/err")
+[ "$rc" -eq 0 ] && [ -n "$total" ] && [ "$total" -gt 0 ] && [ "$exits" = "$total" ]
+r=$?
+result $r "perf stat counts ${exits:-no} minivmx_exit events, the run's ${total:-no} exits (status $rc)"
+[ $r -eq 0 ] || show "$work/err"
+[ "$fails" = 0 ]
+result $? "and no minivmx_fail_entry event (${fails:-no count})"
+finish
