@@ -252,7 +252,9 @@ try() {
 # Anything else -- the tool itself crashing on an error it was given, a
 # signal the kernel sent from elsewhere -- sets $why.  Sets $where.
 killed_where() {
-	set_attr failslab verbose=2 && set_attr fail_page_alloc verbose=2
+	# (No rate limit: a dump that is left out would read as "none logged".)
+	set_attr failslab verbose=2 verbose_ratelimit_burst=1000000 &&
+		set_attr fail_page_alloc verbose=2 verbose_ratelimit_burst=1000000
 	mark="minivmx-failinject: again N=$1"
 	echo "$mark" >/dev/kmsg
 	wout=$work/again.out
