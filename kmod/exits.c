@@ -1208,53 +1208,6 @@ static int handle_ept_misconfig(struct mvx_vcpu *v)
 
 /* ---- completing what userspace answered ---- */
 
-/**
- * mvx_complete_pending() - finish the exit userspace has just handled
- * @v: the vCPU, its VMCS current
- *
- * Return: 1 to run the guest.
- */
-int mvx_complete_pending(struct mvx_vcpu *v)
-{
-	struct minivmx_run *run = v->run;
-	u8 *data = (u8 *)run + MINIVMX_IO_DATA_OFFSET;
-	struct mvx_mov *mov = &v->mmio;
-	enum mvx_pending p = v->pending;
-	u64 val = 0;
-
-	v->pending = MVX_PENDING_NONE;
-	switch (p) {
-	case MVX_PENDING_NONE:
-		break;
-	case MVX_PENDING_SKIP:
-		mvx_skip_insn(v);
-		break;
-	case MVX_PENDING_HYPERCALL:
-		v->regs[MVX_RAX] = run->hypercall.ret;
-		mvx_skip_insn(v);
-		break;
-	case MVX_PENDING_MMIO_READ:
-		memcpy(&val, run->mmio.data, mov->size);
-		mmio_load(v, val);
-		mvx_skip_insn(v);
-		break;
-	case MVX_PENDING_IO_IN:
-		if (!v->io.string) {
-			memcpy(&val, data, v->io.size);
-			gpr_write_sized(v, 0, false, v->io.size, val);
-			mvx_skip_insn(v);
-			break;
-		}
-		if (io_string_copy(v, &v->io, data, v->io_count))
-			break;
-		fallthrough;
-	case MVX_PENDING_IO_OUT:
-		io_string_advance(v, &v->io, v->io_count);
-		break;
-	}
-	return 1;
-}
-
 typedef int (*exit_handler_t)(struct mvx_vcpu *v);
 
 static const exit_handler_t exit_handlers[MINIVMX_NR_VMX_EXIT_REASONS] = {
@@ -1297,6 +1250,141 @@ static const exit_handler_t exit_handlers[MINIVMX_NR_VMX_EXIT_REASONS] = {
 	[EXIT_REASON_MWAIT_INSTRUCTION]	= inject_ud,
 };
 
+/* ---- exits routed to userspace (MINIVMX_SET_EXIT_ROUTES) ---- */
+
+/* The fields every exit to userspace carries. */
+static void exit_to_user(struct mvx_vcpu *v, u16 basic)
+{
+	struct minivmx_run *run = v->run;
+
+	run->vmx_exit_reason = basic;
+	run->exit_qualification = vmcs_read(EXIT_QUALIFICATION);
+	run->guest_rip = vmcs_read(GUEST_RIP);
+}
+
+static int route_to_user(struct mvx_vcpu *v, u16 basic)
+{
+	struct minivmx_run *run = v->run;
+	bool ept = basic == EXIT_REASON_EPT_VIOLATION;
+
+	run->exit_reason = MINIVMX_EXIT_ROUTED;
+	run->routed.gpa = ept ? vmcs_read(GUEST_PHYSICAL_ADDRESS) : 0;
+	run->routed.gla = ept ? vmcs_read(GUEST_LINEAR_ADDRESS) : 0;
+	/* 28.2.5: an EPT violation has no instruction length. */
+	v->insn_len = ept ? 0 : vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	run->routed.insn_len = v->insn_len;
+	run->routed.insn_info = vmcs_read(VMX_INSTRUCTION_INFO);
+	run->routed.action = MINIVMX_ROUTED_RESUME;
+	run->routed.pad = 0;
+	v->routed_reason = basic;
+	v->pending = MVX_PENDING_ROUTED;
+	return 0;
+}
+
+/*
+ * The next MINIVMX_RUN after a routed exit: what userspace chose.  The
+ * VMCS still holds the exit's information fields (no VM entry since),
+ * so the kernel's handler can run now as at the exit.
+ */
+static int complete_routed(struct mvx_vcpu *v)
+{
+	u8 basic = v->routed_reason;
+	int ret;
+
+	switch (READ_ONCE(v->run->routed.action)) {
+	case MINIVMX_ROUTED_RESUME:
+		return 1;
+	case MINIVMX_ROUTED_SKIP:
+		if (!v->insn_len)
+			break;
+		mvx_skip_insn(v);
+		return 1;
+	case MINIVMX_ROUTED_KERNEL:
+		ret = exit_handlers[basic](v);
+		if (!ret)
+			exit_to_user(v, basic);
+		return ret;
+	case MINIVMX_ROUTED_GP:
+		return inject_gp(v);
+	case MINIVMX_ROUTED_UD:
+		return inject_ud(v);
+	}
+	v->pending = MVX_PENDING_ROUTED;	/* nothing is lost */
+	return -EINVAL;
+}
+
+/**
+ * mvx_complete_pending() - finish the exit userspace has just handled
+ * @v: the vCPU, its VMCS current
+ *
+ * Return: 1 to run the guest, 0 when @v->run is filled for userspace
+ * again, or a negative errno (-EINVAL: a routed exit's unknown action).
+ */
+int mvx_complete_pending(struct mvx_vcpu *v)
+{
+	struct minivmx_run *run = v->run;
+	u8 *data = (u8 *)run + MINIVMX_IO_DATA_OFFSET;
+	struct mvx_mov *mov = &v->mmio;
+	enum mvx_pending p = v->pending;
+	u64 val = 0;
+
+	v->pending = MVX_PENDING_NONE;
+	switch (p) {
+	case MVX_PENDING_NONE:
+		break;
+	case MVX_PENDING_SKIP:
+		mvx_skip_insn(v);
+		break;
+	case MVX_PENDING_HYPERCALL:
+		v->regs[MVX_RAX] = run->hypercall.ret;
+		mvx_skip_insn(v);
+		break;
+	case MVX_PENDING_MMIO_READ:
+		memcpy(&val, run->mmio.data, mov->size);
+		mmio_load(v, val);
+		mvx_skip_insn(v);
+		break;
+	case MVX_PENDING_IO_IN:
+		if (!v->io.string) {
+			memcpy(&val, data, v->io.size);
+			gpr_write_sized(v, 0, false, v->io.size, val);
+			mvx_skip_insn(v);
+			break;
+		}
+		if (io_string_copy(v, &v->io, data, v->io_count))
+			break;
+		fallthrough;
+	case MVX_PENDING_IO_OUT:
+		io_string_advance(v, &v->io, v->io_count);
+		break;
+	case MVX_PENDING_ROUTED:
+		return complete_routed(v);
+	}
+	return 1;
+}
+
+/* The kernel's handler for an exit that stays in the kernel. */
+static int handle_in_kernel(struct mvx_vcpu *v, u16 basic)
+{
+	struct minivmx_run *run = v->run;
+	int ret;
+
+	if (mvx_debugging(v) && (v->debug.control & MINIVMX_GUESTDBG_EXIT_BP) &&
+	    test_bit(basic, v->debug.exit_bitmap))
+		mvx_debug_exit_bp(v, basic);
+	ret = exit_handlers[basic](v);
+	/* Userspace may inject now, as it asked (KVM's vcpu_run()). */
+	if (ret > 0 && unlikely(run->request_interrupt_window) &&
+	    mvx_ready_for_interrupt(v)) {
+		run->exit_reason = MINIVMX_EXIT_IRQ_WINDOW_OPEN;
+		ret = 0;
+	}
+	/* An exit that reaches userspace anyway is its own stop. */
+	if (mvx_debugging(v) && !ret)
+		v->debug.stop &= ~MINIVMX_DEBUG_EXIT;
+	return ret;
+}
+
 /**
  * mvx_handle_exit() - dispatch one VM exit
  * @v: the vCPU, its VMCS current, interrupts enabled, preemption disabled
@@ -1333,29 +1421,18 @@ int mvx_handle_exit(struct mvx_vcpu *v, u32 reason)
 		trace_minivmx_fail_entry(v->id, reason, 0);
 		ret = 0;
 	} else if (basic < MINIVMX_NR_VMX_EXIT_REASONS && exit_handlers[basic]) {
-		if (mvx_debugging(v) &&
-		    (v->debug.control & MINIVMX_GUESTDBG_EXIT_BP) &&
-		    test_bit(basic, v->debug.exit_bitmap))
-			mvx_debug_exit_bp(v, basic);
-		ret = exit_handlers[basic](v);
-		/* Userspace may inject now, as it asked (KVM's vcpu_run()). */
-		if (ret > 0 && unlikely(run->request_interrupt_window) &&
-		    mvx_ready_for_interrupt(v)) {
-			run->exit_reason = MINIVMX_EXIT_IRQ_WINDOW_OPEN;
-			ret = 0;
-		}
-		/* An exit that reaches userspace anyway is its own stop. */
-		if (mvx_debugging(v) && !ret)
-			v->debug.stop &= ~MINIVMX_DEBUG_EXIT;
+		/* Routable reasons are below 64 (MINIVMX_ROUTABLE_EXITS). */
+		if (unlikely(basic < 64 &&
+			     (READ_ONCE(v->vm->user_exits) & BIT_ULL(basic))))
+			ret = route_to_user(v, basic);
+		else
+			ret = handle_in_kernel(v, basic);
 	} else {
 		ret = internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2,
 				     (u64[]){ reason,
 					      vmcs_read(EXIT_QUALIFICATION) });
 	}
-	if (!ret) {
-		run->vmx_exit_reason = basic;
-		run->exit_qualification = vmcs_read(EXIT_QUALIFICATION);
-		run->guest_rip = vmcs_read(GUEST_RIP);
-	}
+	if (!ret)
+		exit_to_user(v, basic);
 	return ret;
 }

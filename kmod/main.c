@@ -57,6 +57,7 @@ static long minivmx_check_cap(unsigned long cap)
 		return 1;
 	case MINIVMX_CAP_INTERRUPT:
 	case MINIVMX_CAP_LAPIC:
+	case MINIVMX_CAP_EXIT_ROUTES:
 		return 1;
 	case MINIVMX_CAP_NMI:
 		return mvx_has_vnmi();

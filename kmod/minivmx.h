@@ -129,6 +129,8 @@ struct mvx_slot {
  * @ept_tables: EPT table pages allocated, the root included
  * @routes: port ranges claimed by in-kernel handlers
  * @nr_routes: entries in @routes
+ * @user_exits: basic exit reasons routed to userspace (bit N: reason N,
+ *	within MINIVMX_ROUTABLE_EXITS), MINIVMX_SET_EXIT_ROUTES
  * @vcpus: the vCPUs, by id
  * @nr_vcpus: vCPUs created
  * @lapic: MINIVMX_CREATE_LAPIC was called: vCPUs get a local APIC; the
@@ -153,6 +155,7 @@ struct mvx_vm {
 	unsigned long ept_tables;
 	struct minivmx_port_route routes[MVX_MAX_PORT_ROUTES];
 	unsigned int nr_routes;
+	u64 user_exits;
 	struct mvx_vcpu *vcpus[MINIVMX_MAX_VCPUS];
 	unsigned int nr_vcpus;
 	bool lapic;
@@ -392,6 +395,7 @@ enum mvx_pending {
 	MVX_PENDING_MMIO_READ,	/* copy run->mmio.data into a register */
 	MVX_PENDING_HYPERCALL,	/* copy run->hypercall.ret into RAX */
 	MVX_PENDING_SKIP,	/* just advance RIP (HLT, MMIO write...) */
+	MVX_PENDING_ROUTED,	/* a routed exit: run->routed.action says */
 };
 
 /**
@@ -429,6 +433,7 @@ enum mvx_pending {
  *	-1 when nothing is to be split
  * @pending: what the next MINIVMX_RUN must complete
  * @insn_len: length of the instruction behind @pending
+ * @routed_reason: the basic exit reason behind MVX_PENDING_ROUTED
  * @mmio: the MOV behind a pending MMIO read
  * @io: the port I/O behind a pending IN or string OUT
  * @io_count: items in that I/O
@@ -486,6 +491,7 @@ struct mvx_vcpu {
 	u64 split_gpa;
 	enum mvx_pending pending;
 	u8 insn_len;
+	u8 routed_reason;
 	struct mvx_mov mmio;
 	struct mvx_io io;
 	u32 io_count;

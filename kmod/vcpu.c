@@ -655,8 +655,12 @@ static long vcpu_set_regs(struct mvx_vcpu *v, const void __user *arg)
 	});
 	/* ... and a fault raised for the old ones (KVM's SET_REGS). */
 	mvx_cancel_exception(v);
-	/* New registers cancel what a userspace exit left to complete, */
-	v->pending = MVX_PENDING_NONE;
+	/*
+	 * New registers cancel what a userspace exit left to complete; not
+	 * a routed exit, which userspace answers with them and an action,
+	 */
+	if (v->pending != MVX_PENDING_ROUTED)
+		v->pending = MVX_PENDING_NONE;
 	/* and a HLT the kernel was waiting in (not a wait for SIPI). */
 	if (v->lapic && v->lapic->mp_state == MVX_MP_HALTED)
 		v->lapic->mp_state = MVX_MP_RUNNABLE;

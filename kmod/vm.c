@@ -380,6 +380,25 @@ out_mutex:
 }
 
 /*
+ * MINIVMX_SET_EXIT_ROUTES: which exits the vCPUs hand to userspace.  A
+ * single word that each exit reads once: no lock, a running vCPU sees the
+ * new routes from its next exit.
+ */
+static long mvx_set_exit_routes(struct mvx_vm *vm,
+				const struct minivmx_exit_routes __user *ur)
+{
+	struct minivmx_exit_routes r;
+
+	if (copy_from_user(&r, ur, sizeof(r)))
+		return -EFAULT;
+	if ((r.user[0] & ~MINIVMX_ROUTABLE_EXITS) || r.user[1] ||
+	    r.reserved[0] || r.reserved[1])
+		return -EINVAL;
+	WRITE_ONCE(vm->user_exits, r.user[0]);
+	return 0;
+}
+
+/*
  * MINIVMX_CREATE_LAPIC: local APICs for the vCPUs to come.  Return: 0;
  * -EINVAL for a non-zero @arg; -EEXIST when called before; -EBUSY once a
  * vCPU exists (its APIC would be missing).
@@ -419,6 +438,8 @@ static long mvx_vm_ioctl(struct file *filp, unsigned int cmd,
 		return mvx_create_lapic(vm, arg);
 	case MINIVMX_SIGNAL_MSI:
 		return mvx_signal_msi(vm, (void __user *)arg);
+	case MINIVMX_SET_EXIT_ROUTES:
+		return mvx_set_exit_routes(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -10,7 +10,7 @@
 #include <linux/minivmx.h>
 
 /* MINIVMX_EXIT_* numbers the tool counts, one past the highest. */
-#define NR_MINIVMX_EXITS	(MINIVMX_EXIT_EOI + 1)
+#define NR_MINIVMX_EXITS	(MINIVMX_EXIT_ROUTED + 1)
 
 void report_trace(FILE *out, const struct minivmx_run *run);
 void report_shutdown(FILE *out, const struct minivmx_run *run);

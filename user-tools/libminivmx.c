@@ -273,6 +273,22 @@ int minivmx_set_port_route(int vm_fd, __u16 first_port, __u16 nr_ports,
 }
 
 /**
+ * minivmx_set_exit_routes() - MINIVMX_SET_EXIT_ROUTES
+ * @vm_fd: the VM descriptor
+ * @user: bit N set: VM exits with basic reason N end MINIVMX_RUN with
+ *	MINIVMX_EXIT_ROUTED instead of being handled in the kernel; bits
+ *	of MINIVMX_ROUTABLE_EXITS only; 0 gives them all back
+ *
+ * Return: 0, or -errno (-EINVAL: a reason that cannot be routed).
+ */
+int minivmx_set_exit_routes(int vm_fd, __u64 user)
+{
+	struct minivmx_exit_routes r = { .user = { user } };
+
+	return minivmx_ioctl(vm_fd, MINIVMX_SET_EXIT_ROUTES, (unsigned long)&r);
+}
+
+/**
  * minivmx_create_lapic() - MINIVMX_CREATE_LAPIC
  * @vm_fd: the VM descriptor
  *

@@ -31,6 +31,7 @@ int minivmx_set_memory_region(int vm_fd, __u32 slot, __u32 flags, __u64 gpa,
 int minivmx_delete_memory_region(int vm_fd, __u32 slot);
 int minivmx_set_port_route(int vm_fd, __u16 first_port, __u16 nr_ports,
 			   __u32 handler);
+int minivmx_set_exit_routes(int vm_fd, __u64 user);
 int minivmx_create_lapic(int vm_fd);
 int minivmx_signal_msi(int vm_fd, __u64 address, __u32 data);
 int minivmx_create_vcpu(int vm_fd, unsigned int id, int *vcpu_fd,

@@ -64,6 +64,7 @@ static const char * const minivmx_exits[] = {
 	[MINIVMX_EXIT_DEBUG] = "DEBUG",
 	[MINIVMX_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
 	[MINIVMX_EXIT_EOI] = "EOI",
+	[MINIVMX_EXIT_ROUTED] = "ROUTED",
 };
 
 /* struct minivmx_run.internal.suberror */

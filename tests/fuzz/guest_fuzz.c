@@ -8,7 +8,9 @@
  * tables, SYSCALL/SYSENTER, RDPMC, mode switches, self-modifying code and
  * MMIO, the local APIC's page in the VMs that have one).  Every MINIVMX_RUN
  * is bounded by a 200 us timer and each program by MAX_RUNS runs; I/O,
- * MMIO and hypercall exits are answered with random data.
+ * MMIO and hypercall exits are answered with random data.  Every third VM
+ * routes all the exits it may to userspace (MINIVMX_SET_EXIT_ROUTES),
+ * which answers each with a random action.
  *
  * Fails on an errno other than the expected ones, on an exit reason that
  * the uapi header does not define, or on an exit whose fields break the
@@ -32,7 +34,7 @@ static const struct {
 static const char * const exit_names[] = {
 	"UNKNOWN", "IO", "MMIO", "HLT", "HYPERCALL", "SHUTDOWN", "FAIL_ENTRY",
 	"INTERNAL_ERROR", "GUEST_EXIT", "CONSOLE", "INTR", "DEBUG",
-	"IRQ_WINDOW_OPEN", "EOI",
+	"IRQ_WINDOW_OPEN", "EOI", "ROUTED",
 };
 
 static struct fuzz_opts opts = { .count = 2000 };
@@ -161,6 +163,12 @@ static bool exit_valid(struct prog *p, const struct minivmx_run *run)
 		prog_fail(p, "I/O exit: size %u count %u offset %llu",
 			  run->io.size, run->io.count,
 			  (unsigned long long)run->io.data_offset);
+	else if (run->exit_reason == MINIVMX_EXIT_ROUTED &&
+		 (run->vmx_exit_reason >= 64 ||
+		  !(MINIVMX_ROUTABLE_EXITS & 1ULL << run->vmx_exit_reason) ||
+		  run->routed.action != MINIVMX_ROUTED_RESUME))
+		prog_fail(p, "routed exit: reason %u action %u",
+			  run->vmx_exit_reason, run->routed.action);
 	else if (run->exit_reason == MINIVMX_EXIT_MMIO &&
 		 (run->mmio.len < 1 || run->mmio.len > 8))
 		prog_fail(p, "MMIO exit: length %u", run->mmio.len);
@@ -209,6 +217,17 @@ static bool answer(struct prog *p, struct minivmx_run *run)
 		return true;
 	case MINIVMX_EXIT_HLT:
 		return one_in(&p->rng, 2);
+	case MINIVMX_EXIT_ROUTED:
+		/*
+		 * RESUME, SKIP, KERNEL, GP, UD; now and then an unknown one.
+		 * SKIP is refused for an EPT violation (no length).
+		 */
+		run->routed.action = one_in(&p->rng, 16) ?
+				     5 + rnd(&p->rng, 100) : rnd(&p->rng, 5);
+		p->bad_action = run->routed.action > MINIVMX_ROUTED_UD ||
+				(run->routed.action == MINIVMX_ROUTED_SKIP &&
+				 !run->routed.insn_len);
+		return true;
 	default:
 		return false;
 	}
@@ -227,6 +246,16 @@ static void run_prog(struct prog *p, struct tvm *t)
 		if (ret && errno == EINTR) {
 			intr_seen++;
 			return;
+		}
+		/* An unknown action is refused and the exit kept. */
+		if (p->bad_action) {
+			p->bad_action = false;
+			if (!ret || errno != EINVAL ||
+			    t->run->exit_reason != MINIVMX_EXIT_ROUTED)
+				prog_fail(p, "unknown action: RUN %d (%s)", ret,
+					  strerror(errno));
+			t->run->routed.action = MINIVMX_ROUTED_KERNEL;
+			continue;
 		}
 		if (ret) {
 			prog_fail(p, "RUN: %s", strerror(errno));
@@ -249,6 +278,15 @@ static void one_program(struct vm *vm, unsigned long index)
 
 	gen_program(&p, opts.seed, index, vm->t.mem);
 	rnd_bytes(&p.rng, vm->rom + rnd(&p.rng, ROM_SIZE / 256) * 256, 256);
+	/*
+	 * A routed exit the last program left pending (its last run may have
+	 * been interrupted) is completed by this one's first run, against
+	 * its registers: with a valid action, SKIP aside (refused for an EPT
+	 * violation).
+	 */
+	vm->t.run->routed.action = rnd(&p.rng, 5);
+	if (vm->t.run->routed.action == MINIVMX_ROUTED_SKIP)
+		vm->t.run->routed.action = MINIVMX_ROUTED_RESUME;
 	if (set_mode(&p, &vm->t) || set_regs(&p, &vm->t)) {
 		prog_fail(&p, "set-up: %s", strerror(errno));
 		return;
@@ -278,8 +316,11 @@ static void vm_destroy(struct vm *vm)
  * batch with a local APIC (MINIVMX_CREATE_LAPIC), whose page the programs
  * write at random, and whose HLT sleeps until the run's timer.
  */
-static int vm_create(struct vm *vm, bool lapic)
+static int vm_create(struct vm *vm, bool lapic, bool routed)
 {
+	struct minivmx_exit_routes routes = {
+		.user = { routed ? MINIVMX_ROUTABLE_EXITS : 0 },
+	};
 	struct minivmx_memory_region r = {
 		.slot = 1, .flags = MINIVMX_MEM_READONLY,
 		.guest_phys_addr = G_ROM, .memory_size = ROM_SIZE,
@@ -302,7 +343,8 @@ static int vm_create(struct vm *vm, bool lapic)
 	r.userspace_addr = (uintptr_t)vm->rom;
 	if (ioctl(vm->t.vm, MINIVMX_SET_MEMORY_REGION, &r) ||
 	    ioctl(vm->t.vm, MINIVMX_SET_PORT_ROUTE, &con) ||
-	    ioctl(vm->t.vm, MINIVMX_SET_PORT_ROUTE, &ex))
+	    ioctl(vm->t.vm, MINIVMX_SET_PORT_ROUTE, &ex) ||
+	    ioctl(vm->t.vm, MINIVMX_SET_EXIT_ROUTES, &routes))
 		return -1;
 	return 0;
 }
@@ -399,7 +441,7 @@ static int fuzz(void)
 			vm_destroy(&vm);
 			have_vm = false;
 		}
-		if (!have_vm && vm_create(&vm, i / BATCH % 2))
+		if (!have_vm && vm_create(&vm, i / BATCH % 2, i / BATCH % 3 == 2))
 			return -1;
 		have_vm = true;
 		one_program(&vm, i);

@@ -37,6 +37,7 @@ struct prog {
 	unsigned int len;	/* bytes of code so far */
 	unsigned long fails;
 	bool no_cr8_write;	/* --skip-cr8-write */
+	bool bad_action;	/* a routed exit got an unknown action */
 };
 
 extern const char * const mode_name[NR_MODES];

@@ -275,6 +275,7 @@ static const struct {
 	{ MINIVMX_NMI, "NMI" },
 	{ MINIVMX_CREATE_LAPIC, "CREATE_LAPIC" },
 	{ MINIVMX_SIGNAL_MSI, "SIGNAL_MSI" },
+	{ MINIVMX_SET_EXIT_ROUTES, "SET_EXIT_ROUTES" },
 	{ MINIVMX_GET_LAPIC, "GET_LAPIC" },
 };
 
@@ -455,6 +456,17 @@ static void route_arg(struct thr *t, struct minivmx_port_route *r)
 	r->pad = mostly_zero(t);
 }
 
+/* Exit routes: mostly a subset of the routable reasons. */
+static void exit_routes_arg(struct thr *t, struct minivmx_exit_routes *r)
+{
+	rnd_bytes(&t->rng, r, sizeof(*r));
+	if (!one_in(&t->rng, 4))
+		r->user[0] &= MINIVMX_ROUTABLE_EXITS;
+	r->user[1] = mostly_zero(t);
+	r->reserved[0] = mostly_zero(t);
+	r->reserved[1] = mostly_zero(t);
+}
+
 /* An MSI: mostly well-formed, to any of the first APIC IDs, any mode. */
 static void msi_arg(struct thr *t, struct minivmx_msi *m)
 {
@@ -487,7 +499,12 @@ static void op_vm(struct thr *t)
 
 	if (!obj_pick(t, K_VM, &o))
 		return op_dev(t);
-	switch (rnd(&t->rng, 10)) {
+	switch (rnd(&t->rng, 11)) {
+	case 10:
+		exit_routes_arg(t, (void *)t->buf);
+		ptr = pick_ptr(t, sizeof(struct minivmx_exit_routes));
+		do_ioctl(t, &o, MINIVMX_SET_EXIT_ROUTES, ptr);
+		break;
 	case 8:
 		do_ioctl(t, &o, MINIVMX_CREATE_LAPIC,
 			 one_in(&t->rng, 8) ? pick_int(t) : 0);
@@ -851,7 +868,7 @@ static void map_touch(struct thr *t, struct map *m)
 			    r->record_size != sizeof(struct minivmx_exit_record))
 				fail(t, "ring: record_size %u", r->record_size);
 		} else if (m->prot & PROT_READ &&
-			   run->exit_reason > MINIVMX_EXIT_EOI) {
+			   run->exit_reason > MINIVMX_EXIT_ROUTED) {
 			fail(t, "run page: exit_reason %u", run->exit_reason);
 		}
 		break;
@@ -860,6 +877,8 @@ static void map_touch(struct thr *t, struct map *m)
 		if (m->prot & PROT_WRITE && m->ring)
 			((volatile struct minivmx_exit_ring *)m->p)->tail =
 				rnd64(&t->rng);
+		else if (m->prot & PROT_WRITE && one_in(&t->rng, 3))
+			run->routed.action = rnd(&t->rng, 7);
 		else if (m->prot & PROT_WRITE && one_in(&t->rng, 2))
 			run->immediate_exit = rnd(&t->rng, 2);
 		else if (m->prot & PROT_WRITE)

@@ -286,7 +286,8 @@ TEST(names)
 	EXPECT_STREQ("IRQ_WINDOW_OPEN",
 		     minivmx_exit_name(MINIVMX_EXIT_IRQ_WINDOW_OPEN));
 	EXPECT_STREQ("EOI", minivmx_exit_name(MINIVMX_EXIT_EOI));
-	EXPECT_EQ(NULL, minivmx_exit_name(MINIVMX_EXIT_EOI + 1));
+	EXPECT_STREQ("ROUTED", minivmx_exit_name(MINIVMX_EXIT_ROUTED));
+	EXPECT_EQ(NULL, minivmx_exit_name(MINIVMX_EXIT_ROUTED + 1));
 	EXPECT_EQ(NULL, minivmx_internal_name(0));
 	EXPECT_STREQ("MMIO touched while delivering an event or walking page tables",
 		     minivmx_internal_name(MINIVMX_INTERNAL_DELIVERY_EV));

@@ -50,6 +50,8 @@
 #define MINIVMX_CAP_NMI			18	/* MINIVMX_NMI: virtual NMIs */
 /* MINIVMX_CREATE_LAPIC, MINIVMX_SIGNAL_MSI, HLT in the kernel */
 #define MINIVMX_CAP_LAPIC		19
+/* MINIVMX_SET_EXIT_ROUTES and MINIVMX_EXIT_ROUTED */
+#define MINIVMX_CAP_EXIT_ROUTES		20
 
 /**
  * struct minivmx_vmx_msrs - the VMX capability MSRs, as read at load time
@@ -414,6 +416,37 @@ struct minivmx_port_route {
 	__u32 pad;
 };
 
+/*
+ * Basic exit reasons a VM may route to userspace (MINIVMX_SET_EXIT_ROUTES):
+ * CPUID (10), HLT (12), INVD (13), RDPMC (15), VMCALL (18), control
+ * register accesses (28), RDMSR (31), WRMSR (32), EPT violations (48),
+ * WBINVD (54).  Bit N is basic exit reason N.
+ */
+#define MINIVMX_ROUTABLE_EXITS						\
+	((1ULL << 10) | (1ULL << 12) | (1ULL << 13) | (1ULL << 15) |	\
+	 (1ULL << 18) | (1ULL << 28) | (1ULL << 31) | (1ULL << 32) |	\
+	 (1ULL << 48) | (1ULL << 54))
+
+/**
+ * struct minivmx_exit_routes - argument of MINIVMX_SET_EXIT_ROUTES
+ * @user: bit N set: every VM exit with basic reason N ends MINIVMX_RUN
+ *	with MINIVMX_EXIT_ROUTED instead of being handled in the kernel.
+ *	@user[0] may only hold bits of MINIVMX_ROUTABLE_EXITS; @user[1]
+ *	must be 0.  All zero (the default) gives every exit back to the
+ *	kernel.
+ * @reserved: must be 0
+ *
+ * The routes belong to the VM and count for all its vCPUs from their
+ * next exit.  Exits that keep the host safe (exceptions and NMIs,
+ * external interrupts, the preemption timer) and those with their own
+ * route (port I/O: MINIVMX_SET_PORT_ROUTE; hypercalls from
+ * MINIVMX_HC_USER_BASE) cannot be taken over, or are by other means.
+ */
+struct minivmx_exit_routes {
+	__u64 user[2];
+	__u64 reserved[2];
+};
+
 /* ---- The run structure, mmap()ed from a vCPU fd ---- */
 
 /* struct minivmx_run.exit_reason: why MINIVMX_RUN returned */
@@ -431,6 +464,14 @@ struct minivmx_port_route {
 #define MINIVMX_EXIT_DEBUG		11	/* MINIVMX_SET_GUEST_DEBUG stopped it */
 #define MINIVMX_EXIT_IRQ_WINDOW_OPEN	12	/* request_interrupt_window: open */
 #define MINIVMX_EXIT_EOI		13	/* EOI of a level-triggered vector */
+#define MINIVMX_EXIT_ROUTED		14	/* an exit routed to userspace */
+
+/* struct minivmx_run.routed.action: how MINIVMX_RUN goes on after it */
+#define MINIVMX_ROUTED_RESUME	0	/* the guest as userspace left it */
+#define MINIVMX_ROUTED_SKIP	1	/* past the instruction, then resume */
+#define MINIVMX_ROUTED_KERNEL	2	/* the kernel handles the exit now */
+#define MINIVMX_ROUTED_GP	3	/* inject #GP(0) at the instruction */
+#define MINIVMX_ROUTED_UD	4	/* inject #UD at the instruction */
 
 /* struct minivmx_run.debug.reasons: why a MINIVMX_EXIT_DEBUG stopped */
 #define MINIVMX_DEBUG_STEP	(1U << 0)	/* the steps asked for are done */
@@ -503,6 +544,22 @@ struct minivmx_port_route {
  * @eoi: MINIVMX_EXIT_EOI: the guest wrote its local APIC's EOI register
  *	for @eoi.vector, which was delivered level-triggered: the I/O APIC
  *	in userspace may deliver that line again
+ * @routed: MINIVMX_EXIT_ROUTED: an exit of a reason routed to userspace
+ *	by MINIVMX_SET_EXIT_ROUTES, not handled: @vmx_exit_reason,
+ *	@exit_qualification and @guest_rip say which and where;
+ *	@routed.insn_len and @routed.insn_info the exiting instruction's
+ *	length and information fields, @routed.gpa and @routed.gla an EPT
+ *	violation's addresses, raw as the VMCS held them.  Set
+ *	@routed.action (MINIVMX_ROUTED_*, 0 when left alone) before the next
+ *	MINIVMX_RUN: RESUME enters the guest with the registers as
+ *	MINIVMX_SET_REGS and MINIVMX_SET_SREGS left them (RIP at the
+ *	instruction unless userspace moved it); SKIP moves RIP past the
+ *	instruction first as executing it would (not for EPT violations,
+ *	whose length the CPU does not give); KERNEL runs the kernel's own
+ *	handler for the exit with the registers as they are then; GP and
+ *	UD deliver that exception instead of running the instruction.  An
+ *	unknown action fails that MINIVMX_RUN with -EINVAL and keeps the
+ *	exit pending.
  * @debug: MINIVMX_EXIT_DEBUG: @debug.reasons (MINIVMX_DEBUG_*, more than
  *	one may be set), @debug.rip where the guest stopped (the next
  *	instruction to run), @debug.steps the instructions completed since
@@ -591,6 +648,14 @@ struct minivmx_run {
 			__u32 insn_len;
 			__u32 insn_info;
 		} debug;
+		struct {
+			__u64 gpa;
+			__u64 gla;
+			__u32 insn_len;
+			__u32 insn_info;
+			__u32 action;
+			__u32 pad;
+		} routed;
 		__u8 pad[256];
 	};
 	__u64 exit_count[MINIVMX_NR_VMX_EXIT_REASONS];
@@ -904,6 +969,7 @@ struct minivmx_lapic_state {
 /* arg 0: every vCPU created after it gets an in-kernel local APIC */
 #define MINIVMX_CREATE_LAPIC	_IO(MINIVMX_IO, 0x13)
 #define MINIVMX_SIGNAL_MSI	_IOW(MINIVMX_IO, 0x14, struct minivmx_msi)
+#define MINIVMX_SET_EXIT_ROUTES	_IOW(MINIVMX_IO, 0x15, struct minivmx_exit_routes)
 
 /* ioctls on a vCPU fd */
 #define MINIVMX_RUN		_IO(MINIVMX_IO, 0x20)
