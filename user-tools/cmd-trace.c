@@ -26,17 +26,23 @@ static const char trace_usage[] =
 	"exit reason and where it was handled, the count and the fewest,\n"
 	"median, mean and most cycles, and the records the ring lost.\n"
 	"\n"
-	"  -j, --json      the same as one JSON object: \"records\" (an array)\n"
-	"                  and \"summary\"\n"
-	"  -s, --summary   leave the records out: the figures only\n"
-	"  -h, --help      show this help\n"
+	"  -j, --json         the same as one JSON object: \"records\" (an\n"
+	"                     array) and \"summary\"\n"
+	"  -s, --summary      leave the records out: the figures only\n"
+	"  -d, --diff GOLDEN  instead, compare FILE's exits with GOLDEN's, in\n"
+	"                     order (reason, RIP, qualification, GPA, length,\n"
+	"                     where handled; not the host's interrupts,\n"
+	"                     windows, timer or steps, nor any cycle count)\n"
+	"                     and print the first that differ\n"
+	"  -h, --help         show this help\n"
 	"\n"
-	"Exit codes: 0 printed; 1 FILE cannot be read or is no trace file;\n"
-	"2 usage error.\n";
+	"Exit codes: 0 printed, or the same exits; 1 FILE cannot be read or is\n"
+	"no trace file; 2 usage error; 5 the exits differ.\n";
 
 struct trace_opts {
 	bool json;
 	bool summary;
+	const char *golden;
 	const char *path;
 };
 
@@ -272,24 +278,81 @@ static void print_json(const struct trace_opts *o, const struct trace *t,
 	printf("\n  ]\n}}\n");
 }
 
+/* One side of a --diff: its record, or that it had no more. */
+static void print_side(const char *who, const struct trace *t, size_t i)
+{
+	printf("  %-8s", who);
+	if (i < t->nr)
+		print_record(&t->rec[i]);
+	else
+		printf("(no more exits)\n");
+}
+
+static int read_trace(const char *path, struct trace *t)
+{
+	char why[256];
+	int ret = trace_read(path, t, why, sizeof(why));
+
+	if (ret) {
+		pr_err("%s: %s", path, why[0] ? why : strerror(-ret));
+		return ret;
+	}
+	if (!t->complete)
+		pr_err("%s: unfinished (the recording tool did not end its run): %zu records, as many as it holds",
+		       path, t->nr);
+	return 0;
+}
+
+/* --diff GOLDEN FILE */
+static int diff(const struct trace_opts *o)
+{
+	struct trace_diff d;
+	struct trace g, t;
+	bool same;
+
+	if (read_trace(o->golden, &g))
+		return MV_EXIT_FAIL;
+	if (read_trace(o->path, &t)) {
+		trace_free(&g);
+		return MV_EXIT_FAIL;
+	}
+	same = trace_diff(g.rec, g.nr, t.rec, t.nr, &d);
+	if (same) {
+		printf("%s: the same %llu exits as %s\n", o->path,
+		       (unsigned long long)d.matched, o->golden);
+	} else {
+		printf("%s parts from %s after %llu exits that match:\n",
+		       o->path, o->golden, (unsigned long long)d.matched);
+		print_side("golden:", &g, d.a);
+		print_side("this:", &t, d.b);
+	}
+	trace_free(&g);
+	trace_free(&t);
+	return same ? MV_EXIT_OK : MV_EXIT_DIFFER;
+}
+
 /* Return: -1 to go on, else the exit code to return at once. */
 static int parse_opts(int argc, char **argv, struct trace_opts *o)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "summary", no_argument, NULL, 's' },
+		{ "diff", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":jsh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jsd:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
 			break;
 		case 's':
 			o->summary = true;
+			break;
+		case 'd':
+			o->golden = optarg;
 			break;
 		case 'h':
 			fputs(trace_usage, stdout);
@@ -305,6 +368,9 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 		return usage_error("trace", "unexpected argument '%s'",
 				   argv[optind + 1]);
 	o->path = argv[optind];
+	if (o->golden && (o->json || o->summary))
+		return usage_error("trace",
+				   "--diff compares two runs' exits: not with --json or --summary");
 	return -1;
 }
 
@@ -312,21 +378,16 @@ int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o = { 0 };
 	struct trace_stats s;
-	char why[256];
 	struct trace t;
 	int ret;
 
 	ret = parse_opts(argc, argv, &o);
 	if (ret >= 0)
 		return ret;
-	ret = trace_read(o.path, &t, why, sizeof(why));
-	if (ret) {
-		pr_err("%s: %s", o.path, why[0] ? why : strerror(-ret));
+	if (o.golden)
+		return diff(&o);
+	if (read_trace(o.path, &t))
 		return MV_EXIT_FAIL;
-	}
-	if (!t.complete)
-		pr_err("%s: unfinished (the recording tool did not end its run): %zu records, as many as it holds",
-		       o.path, t.nr);
 	ret = trace_stats(t.rec, t.nr, &s);
 	if (ret) {
 		pr_err("%s: %s", o.path, strerror(-ret));

@@ -17,6 +17,7 @@ enum {
 	MV_EXIT_USAGE = 2,	/* bad command line */
 	MV_EXIT_SHUTDOWN = 3,	/* run: the guest triple-faulted */
 	MV_EXIT_INTERNAL = 4,	/* run: VM entry failed, internal error */
+	MV_EXIT_DIFFER = 5,	/* trace --diff: the two runs' exits part */
 	MV_EXIT_TIMEOUT = 124,	/* run: --timeout expired (as timeout(1)) */
 	MV_EXIT_QUIT = 130,	/* run: Ctrl-A x (128 + SIGINT, as a shell says) */
 };

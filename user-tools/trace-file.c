@@ -440,3 +440,75 @@ __u64 trace_tsc_hz(void)
 		return 0;
 	return (__u64)ecx * ebx / eax;
 }
+
+/*
+ * Exits the guest's instructions caused, which a second run of the same
+ * guest with the same handlers repeats: not those of the host's timer and
+ * interrupts (external interrupts, NMIs), of the windows and the
+ * preemption timer that wait for them, or of the debugger's steps.
+ */
+static bool synchronous(const struct minivmx_exit_record *rec)
+{
+	switch (rec->reason) {
+	case 0:		/* exception or NMI: an NMI is the host's */
+		return (rec->intr_info >> 8 & 7) != 2;
+	case 1:		/* external interrupt */
+	case 7:		/* interrupt window */
+	case 8:		/* NMI window */
+	case 37:	/* monitor trap flag */
+	case 52:	/* VMX-preemption timer */
+		return false;
+	default:
+		return true;
+	}
+}
+
+static bool same_exit(const struct minivmx_exit_record *a,
+		      const struct minivmx_exit_record *b)
+{
+	return a->reason == b->reason && a->rip == b->rip &&
+	       a->qualification == b->qualification && a->gpa == b->gpa &&
+	       a->insn_len == b->insn_len && a->where == b->where &&
+	       a->intr_info == b->intr_info;
+}
+
+/**
+ * trace_diff() - where two runs' exits part
+ * @a: the golden run's records
+ * @na: how many
+ * @b: the run compared with it
+ * @nb: how many
+ * @d: out: the first records that differ, indices into @a and @b (@na or
+ *	@nb where that run had no more), and the exits that matched
+ *
+ * Compares the exits the guest's instructions caused, in order: reason,
+ * RIP, qualification, GPA, instruction length, interruption information
+ * and where each was handled.  Exits of interrupts, windows, the
+ * preemption timer and single steps, and every host cycle count, are
+ * left out: they depend on the host.
+ *
+ * Return: true when the runs' exits are the same.
+ */
+bool trace_diff(const struct minivmx_exit_record *a, size_t na,
+		const struct minivmx_exit_record *b, size_t nb,
+		struct trace_diff *d)
+{
+	size_t i = 0, j = 0;
+
+	d->matched = 0;
+	for (;;) {
+		while (i < na && !synchronous(&a[i]))
+			i++;
+		while (j < nb && !synchronous(&b[j]))
+			j++;
+		d->a = i;
+		d->b = j;
+		if (i == na || j == nb)
+			return i == na && j == nb;
+		if (!same_exit(&a[i], &b[j]))
+			return false;
+		d->matched++;
+		i++;
+		j++;
+	}
+}

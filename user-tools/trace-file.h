@@ -158,4 +158,19 @@ int trace_stats(const struct minivmx_exit_record *rec, size_t nr,
 void trace_stats_free(struct trace_stats *s);
 __u64 trace_tsc_hz(void);
 
+/**
+ * struct trace_diff - where trace_diff() found two runs part
+ * @a: index of the first differing record of the first run
+ * @b: index of the first differing record of the second
+ * @matched: the guest's exits that were the same before them
+ */
+struct trace_diff {
+	size_t a, b;
+	__u64 matched;
+};
+
+bool trace_diff(const struct minivmx_exit_record *a, size_t na,
+		const struct minivmx_exit_record *b, size_t nb,
+		struct trace_diff *d);
+
 #endif /* MINIVMX_TRACE_FILE_H */

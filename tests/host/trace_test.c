@@ -153,6 +153,65 @@ TEST(latency_by_reason_and_place)
 	trace_stats_free(&s);
 }
 
+/* A guest's exit at @rip, for the diffs. */
+static struct minivmx_exit_record at(__u32 reason, __u64 rip, __u8 where)
+{
+	return (struct minivmx_exit_record){
+		.reason = reason, .rip = rip, .where = where,
+		.insn_len = reason == 1 ? 0 : 2, .tsc_exit = rip * 7,
+	};
+}
+
+TEST(diff_leaves_the_hosts_exits_out)
+{
+	struct minivmx_exit_record golden[] = {
+		at(10, 0x100, MINIVMX_RING_USER),
+		at(1, 0x102, MINIVMX_RING_KERNEL),	/* a host interrupt */
+		at(31, 0x104, MINIVMX_RING_USER),
+		at(12, 0x106, MINIVMX_RING_KERNEL),
+	};
+	struct minivmx_exit_record run[] = {
+		at(52, 0x100, MINIVMX_RING_KERNEL),	/* preemption timer */
+		at(10, 0x100, MINIVMX_RING_USER),
+		at(31, 0x104, MINIVMX_RING_USER),
+		at(1, 0x105, MINIVMX_RING_KERNEL),
+		at(12, 0x106, MINIVMX_RING_KERNEL),
+	};
+	struct trace_diff d;
+
+	run[1].tsc_entry = 12345;		/* cycles do not count */
+	EXPECT_TRUE(trace_diff(golden, ARRAY_SIZE(golden), run,
+			       ARRAY_SIZE(run), &d));
+	EXPECT_EQ(3U, d.matched);
+	EXPECT_EQ(ARRAY_SIZE(golden), d.a);
+	EXPECT_EQ(ARRAY_SIZE(run), d.b);
+
+	/* Handled in the kernel where the golden run had userspace. */
+	run[2].where = MINIVMX_RING_KERNEL;
+	EXPECT_FALSE(trace_diff(golden, ARRAY_SIZE(golden), run,
+				ARRAY_SIZE(run), &d));
+	EXPECT_EQ(1U, d.matched);
+	EXPECT_EQ(2U, d.a);
+	EXPECT_EQ(2U, d.b);
+	run[2].where = MINIVMX_RING_USER;
+
+	/* RIP moved wrongly: the next exit is elsewhere. */
+	run[4].rip = 0x107;
+	EXPECT_FALSE(trace_diff(golden, ARRAY_SIZE(golden), run,
+				ARRAY_SIZE(run), &d));
+	EXPECT_EQ(2U, d.matched);
+	EXPECT_EQ(3U, d.a);
+	EXPECT_EQ(4U, d.b);
+
+	/* One run stopped early: the other's next exit against none. */
+	EXPECT_FALSE(trace_diff(golden, ARRAY_SIZE(golden), run, 2, &d));
+	EXPECT_EQ(1U, d.matched);
+	EXPECT_EQ(2U, d.a);
+	EXPECT_EQ(2U, d.b);
+	EXPECT_TRUE(trace_diff(golden, 0, run, 1, &d));
+	EXPECT_EQ(0U, d.matched);
+}
+
 TEST(cycles_only_with_a_sane_reentry)
 {
 	struct minivmx_exit_record r = { .tsc_exit = 500, .tsc_entry = 800 };
