@@ -333,6 +333,17 @@ TEST_F(guests, cpuid_protected)
 	run_passing(_metadata, &self->g, &self->o, "cpuid", GUEST_PROTECTED);
 }
 
+/*
+ * Popek and Goldberg (Documentation/concepts.rst): at CPL 3, CLI traps but
+ * POPF, MOV from CS and SGDT do not; CPUID exits at CPL 0 and CPL 3 alike
+ * (8 of each in the guest, and none before its main()).
+ */
+TEST_F(guests, popek_protected)
+{
+	run_passing(_metadata, &self->g, &self->o, "popek", GUEST_PROTECTED);
+	EXPECT_EQ(16, self->o.run.exit_count[10]);
+}
+
 TEST_F(guests, portio_long)
 {
 	run_passing(_metadata, &self->g, &self->o, "portio", GUEST_LONG);
