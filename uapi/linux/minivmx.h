@@ -431,9 +431,9 @@ struct minivmx_port_route {
  * struct minivmx_exit_routes - argument of MINIVMX_SET_EXIT_ROUTES
  * @user: bit N set: every VM exit with basic reason N ends MINIVMX_RUN
  *	with MINIVMX_EXIT_ROUTED instead of being handled in the kernel.
- *	@user[0] may only hold bits of MINIVMX_ROUTABLE_EXITS; @user[1]
- *	must be 0.  All zero (the default) gives every exit back to the
- *	kernel.
+ *	The first word may only hold bits of MINIVMX_ROUTABLE_EXITS, the
+ *	second must be 0.  All zero (the default) gives every exit back to
+ *	the kernel.
  * @reserved: must be 0
  *
  * The routes belong to the VM and count for all its vCPUs from their
