@@ -115,9 +115,9 @@ static void debug_arm_steps(struct mvx_debug *dbg)
 }
 
 /* The exceptions intercepted with the debugger on, TF steps aside. */
-static u32 debug_exception_bitmap(struct mvx_debug *dbg)
+static u32 debug_exception_bitmap(struct mvx_vcpu *v, struct mvx_debug *dbg)
 {
-	u32 bitmap = MVX_EXCEPTION_BITMAP;
+	u32 bitmap = mvx_exception_bitmap(v);
 
 	if (dbg->control & MINIVMX_GUESTDBG_USE_SW_BP)
 		bitmap |= BIT(X86_TRAP_BP);
@@ -144,7 +144,7 @@ static void debug_update_vmcs(struct mvx_vcpu *v)
 		vmcs_write(GUEST_DR7, v->dr7);
 	/* With TF, every exception's delivery is a step to stop after. */
 	vmcs_write(EXCEPTION_BITMAP,
-		   dbg->tf ? ~0U : debug_exception_bitmap(dbg));
+		   dbg->tf ? ~0U : debug_exception_bitmap(v, dbg));
 }
 
 /* Deliver the INT3 a SW_BP stop reported, as the guest would have had it. */

@@ -81,6 +81,8 @@ static void walk_set_bits(struct mvx_vcpu *v, struct walk_entry *e, u64 bits)
  * @pdpte: PAE paging: the PDPTE, from the VMCS
  * @pae: @pdpte is valid
  * @error: the page-fault error code, when the walk ends in a fault
+ * @rights: what the translation allows: PTE_RW and PTE_US as every level
+ *	grants them, PTE_XD if a level forbids fetches (with EFER.NXE)
  */
 struct mvx_walk {
 	struct walk_entry e[4];
@@ -88,6 +90,7 @@ struct mvx_walk {
 	u64 pdpte;
 	bool pae;
 	u32 error;
+	u64 rights;
 };
 
 /*
@@ -100,7 +103,7 @@ static int gva_walk(struct mvx_vcpu *v, u64 gva, unsigned int access,
 		    u64 *gpa, struct mvx_walk *w)
 {
 	u64 cr0 = vmcs_guest_cr0(), cr4 = vmcs_guest_cr4();
-	u64 cr3 = vmcs_read(GUEST_CR3), page_mask, table;
+	u64 cr3 = mvx_guest_cr3(v), page_mask, table;
 	bool nxe = v->efer & EFER_NX, user = access & MVX_ACC_USER;
 	struct walk_entry *e = w->e;
 	u64 allow = PTE_RW | PTE_US, xd = 0;
@@ -108,6 +111,7 @@ static int gva_walk(struct mvx_vcpu *v, u64 gva, unsigned int access,
 
 	w->n = 0;
 	w->pae = false;
+	w->rights = PTE_RW | PTE_US;
 	if (!(cr0 & X86_CR0_PG)) {
 		*gpa = gva & 0xffffffff;
 		return 0;
@@ -173,6 +177,7 @@ static int gva_walk(struct mvx_vcpu *v, u64 gva, unsigned int access,
 	*gpa = (table & PTE_ADDR & ~page_mask) | (gva & page_mask);
 
 leaf:
+	w->rights = allow | xd;
 	/* 4.6: access rights. */
 	if ((user && !(allow & PTE_US)) ||
 	    ((access & MVX_ACC_WRITE) && !(allow & PTE_RW) &&
@@ -194,12 +199,15 @@ fault:
 }
 
 /**
- * mvx_gva_to_gpa() - translate a guest linear address (SDM Vol. 3A 4.3-4.6)
+ * mvx_gva_map() - translate a guest linear address (SDM Vol. 3A 4.3-4.6)
  * @v: the vCPU, its VMCS current
  * @gva: the linear address
  * @access: MVX_ACC_* flags of the access, which are also the bits of the
  *	page-fault error code they stand for
  * @gpa: the guest-physical address
+ * @rights: what the translation allows: PTE_RW, PTE_US, PTE_XD as the
+ *	levels combine them, and PTE_D when the page is dirty (written
+ *	before, or by this access); all but PTE_XD with paging off
  *
  * Sets the accessed and dirty flags as the CPU does.
  *
@@ -207,8 +215,8 @@ fault:
  * address and error code are in @v->pf); or -EFAULT if a paging structure
  * is not in guest memory.
  */
-int mvx_gva_to_gpa(struct mvx_vcpu *v, u64 gva, unsigned int access,
-		   u64 *gpa)
+int mvx_gva_map(struct mvx_vcpu *v, u64 gva, unsigned int access,
+		u64 *gpa, u64 *rights)
 {
 	struct mvx_walk w;
 	int ret = gva_walk(v, gva, access, gpa, &w), i;
@@ -218,14 +226,40 @@ int mvx_gva_to_gpa(struct mvx_vcpu *v, u64 gva, unsigned int access,
 		v->pf.error = w.error;
 		return ret;
 	}
-	if (ret || !w.n)
+	if (ret)
 		return ret;
+	*rights = w.rights;
+	if (!w.n) {
+		*rights |= PTE_D;
+		return 0;
+	}
 	/* 4.8: accessed flags on the way, dirty on the page written. */
 	for (i = 0; i < w.n; i++)
 		walk_set_bits(v, &w.e[i], PTE_A);
 	if (access & MVX_ACC_WRITE)
 		walk_set_bits(v, &w.e[w.n - 1], PTE_D);
+	if ((access & MVX_ACC_WRITE) || (w.e[w.n - 1].val & PTE_D))
+		*rights |= PTE_D;
 	return 0;
+}
+
+/**
+ * mvx_gva_to_gpa() - translate a guest linear address
+ * @v: the vCPU, its VMCS current
+ * @gva: the linear address
+ * @access: MVX_ACC_* flags of the access
+ * @gpa: the guest-physical address
+ *
+ * As mvx_gva_map(), without the rights.
+ *
+ * Return: 0, -EPERM or -EFAULT as mvx_gva_map().
+ */
+int mvx_gva_to_gpa(struct mvx_vcpu *v, u64 gva, unsigned int access,
+		   u64 *gpa)
+{
+	u64 rights;
+
+	return mvx_gva_map(v, gva, access, gpa, &rights);
 }
 
 /* EPT entries and host addresses are for CAP_SYS_ADMIN (like pagemap). */
@@ -234,6 +268,11 @@ static void translate_ept(struct mvx_vcpu *v, struct minivmx_walk_level *l,
 {
 	int i;
 
+	/* Shadow paging: no second level, only the shadow (shadow.c). */
+	if (v->vm->shadow) {
+		l->ept_levels = 0;
+		return;
+	}
 	l->ept_levels = ept_lookup(v->vm, l->gpa, l->ept);
 	for (i = 0; !admin && i < l->ept_levels; i++)
 		l->ept[i] &= ~GENMASK_ULL(51, 12);

@@ -267,6 +267,8 @@ static void cpuid_filter(struct mvx_vcpu *v, u32 fn, u32 idx, u32 *r)
 			r[2] &= ~BIT(26);			/* XSAVE */
 		if (vmcs_guest_cr4() & X86_CR4_OSXSAVE)
 			r[2] |= BIT(27);
+		if (v->vm->shadow)
+			r[2] &= ~BIT(17);		/* PCID: see shadow.c */
 		r[2] |= BIT(31);				/* hypervisor */
 		r[3] &= ~(BIT(7) | BIT(9) | BIT(14) | BIT(21) | BIT(22) |
 			  BIT(29) | BIT(31));
@@ -378,7 +380,7 @@ int mvx_shutdown(struct mvx_vcpu *v)
 	r->rip = vmcs_read(GUEST_RIP);
 	r->rflags = vmcs_read(GUEST_RFLAGS);
 	run->shutdown.cr0 = vmcs_guest_cr0();
-	run->shutdown.cr3 = vmcs_read(GUEST_CR3);
+	run->shutdown.cr3 = mvx_guest_cr3(v);
 	run->shutdown.cr4 = vmcs_guest_cr4();
 	run->shutdown.efer = v->efer;
 	run->exit_reason = MINIVMX_EXIT_SHUTDOWN;
@@ -397,6 +399,9 @@ static int handle_exception_nmi(struct mvx_vcpu *v)
 	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR ||
 	    (info & INTR_INFO_VECTOR_MASK) == X86_TRAP_MC)
 		return 1;
+	/* A miss in the shadow page tables, or the guest's own #PF. */
+	if ((info & INTR_INFO_VECTOR_MASK) == X86_TRAP_PF && v->vm->shadow)
+		return mvx_shadow_page_fault(v);
 	/* A debugger intercepts more (all of them for TF steps). */
 	if (v->debug.control && mvx_debug_exception(v, info) > 0)
 		return 1;
@@ -481,7 +486,9 @@ static int handle_cr_access(struct mvx_vcpu *v)
 		val &= 0xffffffff;
 	switch (type) {
 	case 0:		/* MOV to CR */
-		if (cr == 0) {
+		if (cr == 0 && v->vm->shadow && !(val & X86_CR0_PE)) {
+			return mvx_shadow_real_mode(v);
+		} else if (cr == 0) {
 			ret = vmcs_set_cr0(v, val);
 		} else if (cr == 4) {
 			ret = vmcs_set_cr4(v, val);
@@ -505,7 +512,7 @@ static int handle_cr_access(struct mvx_vcpu *v)
 		break;
 	case 1:		/* MOV from CR: only CR3 and CR8 can exit */
 		if (cr == 3)
-			gpr_write(v, reg, vmcs_read(GUEST_CR3));
+			gpr_write(v, reg, mvx_guest_cr3(v));
 		else if (cr == 8)
 			gpr_write(v, reg, v->lapic ? mvx_lapic_get_cr8(v) :
 						     v->tpr);
@@ -527,6 +534,20 @@ static int handle_cr_access(struct mvx_vcpu *v)
 unhandled:
 	return internal_error(v, MINIVMX_INTERNAL_UNHANDLED_EXIT, 2,
 			      (u64[]){ EXIT_REASON_CR_ACCESS, q });
+}
+
+/* ---- INVLPG: it exits with shadow paging only ---- */
+
+static int handle_invlpg(struct mvx_vcpu *v)
+{
+	/*
+	 * The whole shadow goes: the address may lie in a guest large page,
+	 * which the shadow maps as many 4 KiB leaves.
+	 */
+	if (!v->vm->shadow)
+		return inject_ud(v);
+	mvx_shadow_reset(v);
+	return skip_and_resume(v);
 }
 
 /* ---- debug registers (qualification: SDM Table 28-4) ---- */
@@ -1125,15 +1146,9 @@ static int lapic_access(struct mvx_vcpu *v, u64 gpa)
 
 static int handle_ept_violation(struct mvx_vcpu *v)
 {
-	struct minivmx_run *run = v->run;
 	u64 q = vmcs_read(EXIT_QUALIFICATION);
 	u64 gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
 	struct mvx_slot *slot = mvx_gpa_slot(v->vm, gpa);
-	struct mvx_mov *mov = &v->mmio;
-	u8 insn[16] = {};
-	unsigned int len;
-	u64 val;
-	int ret;
 
 	if (q & EPT_VIOLATION_ACC_INSTR) {
 		/*
@@ -1157,16 +1172,45 @@ static int handle_ept_violation(struct mvx_vcpu *v)
 		vmx_flush_ept(v->vm->eptp);
 		return 1;
 	}
+	/* A guest paging structure in MMIO. */
+	if ((q & EPT_VIOLATION_GVA_IS_VALID) &&
+	    !(q & EPT_VIOLATION_GVA_TRANSLATED))
+		return internal_error(v, MINIVMX_INTERNAL_DELIVERY_EV, 3,
+				      (u64[]){ gpa, q,
+				      vmcs_read(IDT_VECTORING_INFO_FIELD) });
+	return mvx_mmio_exit(v, gpa);
+}
+
+/**
+ * mvx_mmio_exit() - emulate the access to unbacked guest memory at @gpa
+ * @v: the vCPU, its VMCS current, at the exit of the access
+ * @gpa: the guest-physical address; -1 for a guest paging structure
+ *	outside guest memory (shadow paging)
+ *
+ * Decodes the MOV that made it: the local APIC's page is the kernel's,
+ * the rest is an MMIO exit to userspace.
+ *
+ * Return: 1 to re-enter the guest, 0 when @v->run is filled.
+ */
+int mvx_mmio_exit(struct mvx_vcpu *v, u64 gpa)
+{
+	struct minivmx_run *run = v->run;
+	struct mvx_mov *mov = &v->mmio;
+	u8 insn[16] = {};
+	unsigned int len;
+	u64 val;
+	int ret;
+
 	/*
 	 * MMIO that the CPU touched while delivering an event (an IDT or a
 	 * stack in MMIO), or a guest paging structure in MMIO: nothing that
 	 * minivmx can emulate (KVM: KVM_INTERNAL_ERROR_DELIVERY_EV).
 	 */
-	if ((vmcs_read(IDT_VECTORING_INFO_FIELD) & VECTORING_INFO_VALID_MASK) ||
-	    ((q & EPT_VIOLATION_GVA_IS_VALID) &&
-	     !(q & EPT_VIOLATION_GVA_TRANSLATED)))
+	if (gpa == -1ULL ||
+	    (vmcs_read(IDT_VECTORING_INFO_FIELD) & VECTORING_INFO_VALID_MASK))
 		return internal_error(v, MINIVMX_INTERNAL_DELIVERY_EV, 3,
-				      (u64[]){ gpa, q,
+				      (u64[]){ gpa,
+				      vmcs_read(EXIT_QUALIFICATION),
 				      vmcs_read(IDT_VECTORING_INFO_FIELD) });
 	ret = mvx_fetch_insn(v, insn, &len);
 	if (ret == -EPERM)
@@ -1221,6 +1265,7 @@ static const exit_handler_t exit_handlers[MINIVMX_NR_VMX_EXIT_REASONS] = {
 	[EXIT_REASON_INVD]		= skip_and_resume,
 	[EXIT_REASON_WBINVD]		= skip_and_resume,
 	[EXIT_REASON_VMCALL]		= handle_vmcall,
+	[EXIT_REASON_INVLPG]		= handle_invlpg,
 	[EXIT_REASON_CR_ACCESS]		= handle_cr_access,
 	[EXIT_REASON_DR_ACCESS]		= handle_dr_access,
 	[EXIT_REASON_RDPMC]		= handle_rdpmc,

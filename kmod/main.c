@@ -58,6 +58,7 @@ static long minivmx_check_cap(unsigned long cap)
 	case MINIVMX_CAP_INTERRUPT:
 	case MINIVMX_CAP_LAPIC:
 	case MINIVMX_CAP_EXIT_ROUTES:
+	case MINIVMX_CAP_SHADOW_PAGING:
 		return 1;
 	case MINIVMX_CAP_NMI:
 		return mvx_has_vnmi();
@@ -154,7 +155,7 @@ static long minivmx_dev_ioctl(struct file *filp, unsigned int cmd,
 	case MINIVMX_GET_VMX_INFO:
 		return minivmx_get_vmx_info((void __user *)arg);
 	case MINIVMX_CREATE_VM:
-		return arg ? -EINVAL : mvx_create_vm();
+		return mvx_create_vm(arg);
 	default:
 		return -ENOTTY;
 	}

@@ -131,6 +131,8 @@ struct mvx_slot {
  * @nr_routes: entries in @routes
  * @user_exits: basic exit reasons routed to userspace (bit N: reason N,
  *	within MINIVMX_ROUTABLE_EXITS), MINIVMX_SET_EXIT_ROUTES
+ * @shadow: MINIVMX_VM_SHADOW_PAGING: no EPT, the vCPUs shadow the guest's
+ *	page tables (shadow.c)
  * @vcpus: the vCPUs, by id
  * @nr_vcpus: vCPUs created
  * @lapic: MINIVMX_CREATE_LAPIC was called: vCPUs get a local APIC; the
@@ -156,6 +158,7 @@ struct mvx_vm {
 	struct minivmx_port_route routes[MVX_MAX_PORT_ROUTES];
 	unsigned int nr_routes;
 	u64 user_exits;
+	bool shadow;
 	struct mvx_vcpu *vcpus[MINIVMX_MAX_VCPUS];
 	unsigned int nr_vcpus;
 	bool lapic;
@@ -224,6 +227,33 @@ struct mvx_msr_list {
  */
 #define MVX_EXCEPTION_BITMAP	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) | \
 				 BIT(X86_TRAP_MC))
+
+/**
+ * struct mvx_shadow - a vCPU's shadow page tables (shadow.c)
+ * @cr3: the guest's CR3 as it set it; GUEST_CR3 holds @root's address
+ * @root: the top table, below 4 GiB: a PML4 when @long_mode, else the
+ *	PAE page-directory-pointer table (its first 4 entries)
+ * @long_mode: the shadow is 4-level (the guest is in long mode)
+ * @tables: the other shadow tables, on their pages' lru
+ * @nr_tables: how many
+ * @cache: zeroed pages taken before the guest runs, for the tables a
+ *	#PF exit adds with preemption off
+ * @nr_cache: how many
+ * @fills: leaves added since the vCPU was created
+ * @resets: times the shadow was dropped (CR3 writes, INVLPG, mode and
+ *	memory changes)
+ */
+struct mvx_shadow {
+	u64 cr3;
+	u64 *root;
+	bool long_mode;
+	struct list_head tables;
+	unsigned int nr_tables;
+	struct list_head cache;
+	unsigned int nr_cache;
+	u64 fills;
+	u64 resets;
+};
 
 /* The DR6 and DR7 bits software can change; the rest read as fixed. */
 #define MVX_DR6_VOLATILE	0x0001e80fULL
@@ -451,6 +481,7 @@ enum mvx_pending {
  * @ring_tsc_none: a sink for it before the first record
  * @lapic: the local APIC; NULL in a VM without MINIVMX_CREATE_LAPIC
  * @stat: exit statistics
+ * @shadow: the shadow page tables, in a VM with @vm->shadow
  * @in_guest: the thread is about to enter or is in the guest (IRQs off)
  * @kicked: an event for the guest arrived from another thread: look for
  *	it before the next entry
@@ -508,6 +539,7 @@ struct mvx_vcpu {
 	u64 *ring_tsc_entry, ring_tsc_none;
 	struct mvx_lapic *lapic;
 	struct mvx_vcpu_stat stat;
+	struct mvx_shadow shadow;
 	bool in_guest, kicked;
 };
 
@@ -524,7 +556,7 @@ enum {
 };
 
 /* vm.c */
-int mvx_create_vm(void);
+int mvx_create_vm(unsigned long flags);
 int mvx_mem_write_lock(struct mvx_vm *vm);
 void mvx_mem_write_unlock(struct mvx_vm *vm);
 void mvx_vm_put(struct mvx_vm *vm);
@@ -578,6 +610,17 @@ u64 mvx_guest_supported_xcr0(struct mvx_vcpu *v);
  * userspace, or a negative errno.
  */
 int mvx_handle_exit(struct mvx_vcpu *v, u32 reason);
+int mvx_mmio_exit(struct mvx_vcpu *v, u64 gpa);
+
+/* shadow.c: shadow page tables, in a VM with MINIVMX_VM_SHADOW_PAGING */
+int mvx_shadow_create(struct mvx_vcpu *v);
+void mvx_shadow_free(struct mvx_vcpu *v);
+int mvx_shadow_topup(struct mvx_vcpu *v);
+void mvx_shadow_reset(struct mvx_vcpu *v);
+int mvx_shadow_page_fault(struct mvx_vcpu *v);
+int mvx_shadow_real_mode(struct mvx_vcpu *v);
+u64 mvx_exception_bitmap(struct mvx_vcpu *v);
+u64 mvx_guest_cr3(struct mvx_vcpu *v);
 int mvx_shutdown(struct mvx_vcpu *v);
 void mvx_skip_insn(struct mvx_vcpu *v);
 int mvx_complete_pending(struct mvx_vcpu *v);
@@ -752,6 +795,8 @@ int mvx_fetch_insn(struct mvx_vcpu *v, u8 *buf, unsigned int *len);
 #define MVX_ACC_WRITE	BIT(1)
 #define MVX_ACC_USER	BIT(2)
 #define MVX_ACC_FETCH	BIT(4)
+int mvx_gva_map(struct mvx_vcpu *v, u64 gva, unsigned int access,
+		u64 *gpa, u64 *rights);
 int mvx_gva_to_gpa(struct mvx_vcpu *v, u64 gva, unsigned int access,
 		   u64 *gpa);
 int mvx_read_gva(struct mvx_vcpu *v, u64 gva, void *buf, unsigned int len,

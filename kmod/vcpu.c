@@ -86,11 +86,17 @@ void mvx_vcpu_load(struct mvx_vcpu *v)
 
 	if (loaded_vmcs_load(&v->vmcs)) {
 		vmcs_load_host_cpu_state(v, cpu);
-		v->mem_gen = gen - 1;	/* force the flushes below */
+		/* A shadow is in memory, not in the CPU: it stays. */
+		if (!v->vm->shadow)
+			v->mem_gen = gen - 1;	/* force the flushes below */
 		vmx_flush_vpid(v->vpid);
 	}
 	if (v->mem_gen != gen) {
-		vmx_flush_ept(v->vm->eptp);
+		/* The shadow may map pages of a slot that is gone. */
+		if (v->vm->shadow)
+			mvx_shadow_reset(v);
+		else
+			vmx_flush_ept(v->vm->eptp);
 		v->mem_gen = gen;
 	}
 }
@@ -568,10 +574,20 @@ static int vcpu_run(struct mvx_vcpu *v)
 			goto out_intr;
 		}
 		cond_resched();
+		/* Pages for the shadow tables the batch's #PF exits add. */
+		if (v->vm->shadow && mvx_shadow_topup(v)) {
+			ret = -ENOMEM;
+			break;
+		}
 		down_read(&v->vm->mem_lock);
 		preempt_disable();
 		mvx_vcpu_load(v);
-		ret = mvx_complete_pending(v);
+		/* Real mode needs unrestricted guest, which needs EPT. */
+		if (unlikely(v->vm->shadow) &&
+		    !(vmcs_guest_cr0() & X86_CR0_PE))
+			ret = mvx_shadow_real_mode(v);
+		else
+			ret = mvx_complete_pending(v);
 		if (ret > 0) {
 			vcpu_switch_to_guest(v);
 			if (v->lapic)
@@ -808,6 +824,7 @@ static void vcpu_free(struct mvx_vcpu *v)
 	mvx_lapic_free(v);
 	mvx_ring_free(v);
 	mvx_debug_free(v);
+	mvx_shadow_free(v);
 	kfree(v);
 }
 
@@ -863,7 +880,10 @@ static struct mvx_vcpu *vcpu_alloc(struct mvx_vm *vm, unsigned int id)
 	v->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!v->vmcs.vmcs || !v->run || !fpu_alloc_guest_fpstate(&v->guest_fpu))
 		goto err_free;
-	if (vmx_config.proc2 & SECONDARY_EXEC_ENABLE_VPID) {
+	/* Shadow paging: no VPID, so every entry and exit flushes the TLB. */
+	if (vm->shadow && mvx_shadow_create(v))
+		goto err_free;
+	if ((vmx_config.proc2 & SECONDARY_EXEC_ENABLE_VPID) && !vm->shadow) {
 		/* None left: run with VPIDs off (vmcs_setup()). */
 		vpid = ida_alloc_range(&vpid_ida, 1, 0xffff, GFP_KERNEL);
 		v->vpid = vpid > 0 ? vpid : 0;

@@ -461,18 +461,22 @@ static const struct file_operations mvx_vm_fops = {
 
 /**
  * mvx_create_vm() - MINIVMX_CREATE_VM
+ * @flags: 0, or MINIVMX_VM_SHADOW_PAGING
  *
- * Return: a new VM fd, or a negative errno.
+ * Return: a new VM fd, or a negative errno (-EINVAL for unknown flags).
  */
-int mvx_create_vm(void)
+int mvx_create_vm(unsigned long flags)
 {
 	struct mvx_vm *vm;
 	struct file *file;
 	int ret, fd;
 
+	if (flags & ~(unsigned long)MINIVMX_VM_SHADOW_PAGING)
+		return -EINVAL;
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return -ENOMEM;
+	vm->shadow = flags & MINIVMX_VM_SHADOW_PAGING;
 	mutex_init(&vm->lock);
 	init_rwsem(&vm->mem_lock);
 	refcount_set(&vm->users, 1);

@@ -81,6 +81,16 @@ void vmcs_init_cr4_reserved(void)
 	cr4_reserved = r;
 }
 
+/*
+ * CR4 bits a shadow cannot honour: PCIDs (the shadow is flushed whole),
+ * 5-level paging (the shadow is 4-level at most), protection keys (the
+ * leaves carry key 0).  CPUID hides them (exits.c).
+ */
+static u64 vmcs_cr4_shadow_reserved(struct mvx_vcpu *v)
+{
+	return v->vm->shadow ? X86_CR4_PCIDE | X86_CR4_LA57 | X86_CR4_PKE : 0;
+}
+
 u64 vmcs_guest_cr0(void)
 {
 	return vmcs_read(CR0_READ_SHADOW);
@@ -163,6 +173,7 @@ void vmcs_setup_guest(struct mvx_vcpu *v)
 	vmcs_write(GUEST_SYSENTER_ESP, 0);
 	vmcs_write(GUEST_SYSENTER_EIP, 0);
 	vmcs_write(GUEST_CR3, 0);
+	v->shadow.cr3 = 0;
 	vmcs_write(VMCS_LINK_POINTER, -1ULL);
 	v->efer = 0;
 	v->xcr0 = XFEATURE_MASK_FP;
@@ -210,20 +221,31 @@ void mvx_set_preemption_timer(struct mvx_vcpu *v, u32 value)
  */
 int vmcs_setup(struct mvx_vcpu *v)
 {
-	u32 proc2 = vmx_config.proc2;
+	u32 proc = vmx_config.proc, proc2 = vmx_config.proc2;
 
 	/* Out of VPIDs: untagged, which flushes on every entry and exit. */
 	if (!v->vpid)
 		proc2 &= ~SECONDARY_EXEC_ENABLE_VPID;
+	/*
+	 * Shadow paging (shadow.c): the CPU walks the shadow, so what changes
+	 * the guest's translations exits; without EPT there is no
+	 * unrestricted guest.
+	 */
+	if (v->vm->shadow) {
+		proc2 &= ~(SECONDARY_EXEC_ENABLE_EPT |
+			   SECONDARY_EXEC_UNRESTRICTED_GUEST);
+		proc |= CPU_BASED_CR3_LOAD_EXITING |
+			CPU_BASED_CR3_STORE_EXITING | CPU_BASED_INVLPG_EXITING;
+	}
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_config.pin);
-	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_config.proc);
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, proc);
 	vmcs_write(SECONDARY_VM_EXEC_CONTROL, proc2);
 	vmcs_write(VM_EXIT_CONTROLS,
 		   vmx_config.exit & ~VM_EXIT_LOAD_IA32_PERF_GLOBAL_CTRL);
 	vmcs_write(VM_ENTRY_CONTROLS,
 		   vmx_config.entry & ~VM_ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL);
 	/* A machine check while the guest runs is the host's (KVM does so). */
-	vmcs_write(EXCEPTION_BITMAP, MVX_EXCEPTION_BITMAP);
+	vmcs_write(EXCEPTION_BITMAP, mvx_exception_bitmap(v));
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
@@ -233,7 +255,8 @@ int vmcs_setup(struct mvx_vcpu *v)
 	vmcs_write(VM_EXIT_MSR_LOAD_ADDR, __pa(v->autoload.host.val));
 	vmcs_write(VM_ENTRY_MSR_LOAD_ADDR, __pa(v->autoload.guest.val));
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
-	vmcs_write(EPT_POINTER, v->vm->eptp);
+	if (!v->vm->shadow)
+		vmcs_write(EPT_POINTER, v->vm->eptp);
 	/*
 	 * The VMX-preemption timer bounds each stay in the guest to about a
 	 * millisecond, so the run loop sees need_resched and signals even if
@@ -258,19 +281,61 @@ int vmcs_setup(struct mvx_vcpu *v)
 }
 
 /* The real CR0/CR4 the guest runs with: its choice plus the fixed bits. */
-static u64 vmcs_hw_cr0(u64 cr0)
+static u64 vmcs_hw_cr0(struct mvx_vcpu *v, u64 cr0)
 {
 	const struct minivmx_vmx_msrs *m = &vmx_config.msrs;
 
+	/* The CPU walks the shadow, with the guest's paging or without. */
+	if (v->vm->shadow)
+		return (cr0 & ~CR0_ALWAYS_OFF) | m->cr0_fixed0 |
+		       X86_CR0_PE | X86_CR0_PG | X86_CR0_WP;
 	/* Unrestricted guest frees PE and PG from IA32_VMX_CR0_FIXED0. */
 	return (cr0 & ~CR0_ALWAYS_OFF) |
 	       (m->cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG));
 }
 
-/* CR4.MCE stays on: a machine check must not shut the CPU down. */
-static u64 vmcs_hw_cr4(u64 cr4)
+/*
+ * CR4.MCE stays on: a machine check must not shut the CPU down.  A shadow
+ * is PAE or 4-level, without global pages; with the guest's paging off
+ * the CPU's user/supervisor checks have nothing of the guest's to check.
+ */
+static u64 vmcs_hw_cr4(struct mvx_vcpu *v, u64 cr4, u64 cr0)
 {
-	return cr4 | vmx_config.msrs.cr4_fixed0 | X86_CR4_MCE;
+	cr4 |= vmx_config.msrs.cr4_fixed0 | X86_CR4_MCE;
+	if (!v->vm->shadow)
+		return cr4;
+	cr4 = (cr4 | X86_CR4_PAE) & ~X86_CR4_PGE;
+	if (!(cr0 & X86_CR0_PG))
+		cr4 &= ~(X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_PKE);
+	return cr4;
+}
+
+/*
+ * The real EFER: with shadow paging and the guest's paging off the CPU
+ * pages anyway, and LME would make that long mode.
+ */
+static u64 vmcs_hw_efer(struct mvx_vcpu *v, u64 cr0)
+{
+	if (v->vm->shadow && !(cr0 & X86_CR0_PG))
+		return v->efer & ~EFER_LME;
+	return v->efer;
+}
+
+/*
+ * Shadow paging: the CPU's CR0, CR4 and EFER follow the guest's, and the
+ * shadow goes where the guest's translations may have changed.
+ */
+static void vmcs_sync_shadow(struct mvx_vcpu *v, bool flush)
+{
+	u64 cr0 = vmcs_guest_cr0();
+
+	if (!v->vm->shadow)
+		return;
+	vmcs_write(GUEST_CR0, vmcs_hw_cr0(v, cr0));
+	vmcs_write(GUEST_CR4, vmcs_hw_cr4(v, vmcs_guest_cr4(), cr0));
+	vmcs_write(GUEST_IA32_EFER, vmcs_hw_efer(v, cr0));
+	if (flush)
+		mvx_shadow_reset(v);
 }
 
 /* 27.3.1.1 wants a busy TSS of the right kind for the mode. */
@@ -368,18 +433,19 @@ int vmcs_set_cr0(struct mvx_vcpu *v, u64 cr0)
 	 * entries would fail a PDPTE's reserved-bit checks.
 	 */
 	if (((cr0 ^ old) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW)) &&
-	    vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, efer, false))
+	    vmcs_load_pdptes(v, cr0, mvx_guest_cr3(v), cr4, efer, false))
 		return -EINVAL;
 
 	if ((v->efer & EFER_LME) && pg != !!(old & X86_CR0_PG))
 		vmcs_set_lma(v, pg);
 	if ((cr0 ^ old) & (X86_CR0_PG | X86_CR0_CD | X86_CR0_NW))
-		vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, efer, true);
+		vmcs_load_pdptes(v, cr0, mvx_guest_cr3(v), cr4, efer, true);
 	vmcs_write(CR0_READ_SHADOW, cr0);
-	vmcs_write(GUEST_CR0, vmcs_hw_cr0(cr0));
+	vmcs_write(GUEST_CR0, vmcs_hw_cr0(v, cr0));
 	/* Paging or write protection changed: cached translations go. */
 	if ((cr0 ^ old) & (X86_CR0_PG | X86_CR0_WP))
 		vmx_flush_vpid(v->vpid);
+	vmcs_sync_shadow(v, (cr0 ^ old) & (X86_CR0_PG | X86_CR0_WP));
 	return 0;
 }
 
@@ -401,22 +467,23 @@ int vmcs_set_cr4(struct mvx_vcpu *v, u64 cr4)
 {
 	u64 cr0 = vmcs_guest_cr0(), old = vmcs_guest_cr4();
 
-	if (cr4 & cr4_reserved)
+	if (cr4 & (cr4_reserved | vmcs_cr4_shadow_reserved(v)))
 		return -EINVAL;
 	if ((v->efer & EFER_LMA) && !(cr4 & X86_CR4_PAE))
 		return -EINVAL;
 	/* PCIDE: only in long mode, and only with CR3[11:0] = 0. */
 	if ((cr4 & X86_CR4_PCIDE) && !(old & X86_CR4_PCIDE) &&
-	    (!(v->efer & EFER_LMA) || (vmcs_read(GUEST_CR3) & 0xfff)))
+	    (!(v->efer & EFER_LMA) || (mvx_guest_cr3(v) & 0xfff)))
 		return -EINVAL;
 	if (((cr4 ^ old) & (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_SMEP |
 			    X86_CR4_PGE)) &&
-	    vmcs_load_pdptes(v, cr0, vmcs_read(GUEST_CR3), cr4, v->efer, true))
+	    vmcs_load_pdptes(v, cr0, mvx_guest_cr3(v), cr4, v->efer, true))
 		return -EINVAL;
 	vmcs_write(CR4_READ_SHADOW, cr4);
-	vmcs_write(GUEST_CR4, vmcs_hw_cr4(cr4));
+	vmcs_write(GUEST_CR4, vmcs_hw_cr4(v, cr4, cr0));
 	if ((cr4 ^ old) & CR4_FLUSH_BITS)
 		vmx_flush_vpid(v->vpid);
+	vmcs_sync_shadow(v, (cr4 ^ old) & (CR4_FLUSH_BITS | X86_CR4_PKE));
 	return 0;
 }
 
@@ -442,6 +509,12 @@ int vmcs_set_cr3(struct mvx_vcpu *v, u64 cr3)
 	if (vmcs_load_pdptes(v, vmcs_guest_cr0(), cr3, vmcs_guest_cr4(),
 			     v->efer, true))
 		return -EINVAL;
+	/* Shadow paging: a new address space, an empty shadow. */
+	if (v->vm->shadow) {
+		v->shadow.cr3 = cr3;
+		mvx_shadow_reset(v);
+		return 0;
+	}
 	vmcs_write(GUEST_CR3, cr3);
 	if (!noflush)
 		vmx_flush_vpid(v->vpid);
@@ -459,14 +532,17 @@ int vmcs_set_cr3(struct mvx_vcpu *v, u64 cr3)
 int vmcs_set_efer(struct mvx_vcpu *v, u64 efer)
 {
 	bool pg = vmcs_guest_cr0() & X86_CR0_PG;
+	u64 old;
 
 	if ((efer & ~EFER_KNOWN) ||
 	    ((efer & EFER_NX) && !boot_cpu_has(X86_FEATURE_NX)))
 		return -EINVAL;
 	if (pg && ((efer ^ v->efer) & EFER_LME))
 		return -EINVAL;
+	old = v->efer;
 	v->efer = (efer & ~EFER_LMA) | (v->efer & EFER_LMA);
 	vmcs_set_lma(v, pg && (efer & EFER_LME));
+	vmcs_sync_shadow(v, (old ^ v->efer) & (EFER_NX | EFER_LMA));
 	return 0;
 }
 
@@ -548,13 +624,13 @@ void vmcs_get_sregs(struct mvx_vcpu *v, struct minivmx_sregs *s)
 	s->idt.limit = vmcs_read(GUEST_IDTR_LIMIT);
 	s->cr0 = vmcs_guest_cr0();
 	s->cr2 = v->cr2;
-	s->cr3 = vmcs_read(GUEST_CR3);
+	s->cr3 = mvx_guest_cr3(v);
 	s->cr4 = vmcs_guest_cr4();
 	s->efer = v->efer;
 }
 
 /* The checks of vmcs_set_cr0(), vmcs_set_cr4() and vmcs_set_efer() at once. */
-static bool sregs_cr_valid(const struct minivmx_sregs *s)
+static bool sregs_cr_valid(struct mvx_vcpu *v, const struct minivmx_sregs *s)
 {
 	u64 cr0 = s->cr0, cr4 = s->cr4, efer = s->efer;
 	bool lma = (cr0 & X86_CR0_PG) && (efer & EFER_LME);
@@ -563,7 +639,8 @@ static bool sregs_cr_valid(const struct minivmx_sregs *s)
 	    ((cr0 & X86_CR0_PG) && !(cr0 & X86_CR0_PE)) ||
 	    ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD)))
 		return false;
-	if ((cr4 & cr4_reserved) || ((cr4 & X86_CR4_PCIDE) && !lma))
+	if ((cr4 & (cr4_reserved | vmcs_cr4_shadow_reserved(v))) ||
+	    ((cr4 & X86_CR4_PCIDE) && !lma))
 		return false;
 	if ((efer & ~EFER_KNOWN) ||
 	    ((efer & EFER_NX) && !boot_cpu_has(X86_FEATURE_NX)))
@@ -602,15 +679,19 @@ static unsigned int vmcs_sregs_check(struct mvx_vcpu *v,
 	st.gdtr_limit = s->gdt.limit;
 	st.idtr_base = s->idt.base;
 	st.idtr_limit = s->idt.limit;
-	st.cr0 = vmcs_hw_cr0(s->cr0 | X86_CR0_ET);
-	st.cr3 = s->cr3;
-	st.cr4 = vmcs_hw_cr4(s->cr4);
+	st.cr0 = vmcs_hw_cr0(v, s->cr0 | X86_CR0_ET);
+	st.cr3 = v->vm->shadow ? __pa(v->shadow.root) : s->cr3;
+	st.cr4 = vmcs_hw_cr4(v, s->cr4, s->cr0);
 	st.efer = s->efer;
+	if (v->vm->shadow && !(s->cr0 & X86_CR0_PG))
+		st.efer &= ~EFER_LME;
 	if (lma)
 		st.entry |= VM_ENTRY_IA32E_MODE;
 	else
 		st.entry &= ~VM_ENTRY_IA32E_MODE;
-	if (vmcs_read_pdptes(v, s->cr0, s->cr3, s->cr4, s->efer, st.pdpte) < 0)
+	/* A shadow's PDPTEs are the shadow's own: none yet. */
+	if (v->vm->shadow ||
+	    vmcs_read_pdptes(v, s->cr0, s->cr3, s->cr4, s->efer, st.pdpte) < 0)
 		memset(st.pdpte, 0, sizeof(st.pdpte));
 	return mvx_entry_check_sregs(&st);
 }
@@ -637,12 +718,15 @@ int vmcs_set_sregs(struct mvx_vcpu *v, const struct minivmx_sregs *s)
 	for (i = 0; i < ARRAY_SIZE(seg_fields); i++)
 		if (!seg_valid(sregs_seg(s, i)))
 			return -EINVAL;
+	/* No unrestricted guest without EPT: no real mode (shadow.c). */
+	if (v->vm->shadow && !(s->cr0 & X86_CR0_PE))
+		return -EINVAL;
 	check = vmcs_sregs_check(v, s);
 	if (check && mvx_entry_checks_on) {
 		v->run->refused_check = check;
 		return -EINVAL;
 	}
-	if (!sregs_cr_valid(s) ||
+	if (!sregs_cr_valid(v, s) ||
 	    vmcs_load_pdptes(v, s->cr0, s->cr3, s->cr4, s->efer, false))
 		return -EINVAL;
 
@@ -653,15 +737,19 @@ int vmcs_set_sregs(struct mvx_vcpu *v, const struct minivmx_sregs *s)
 	vmcs_write(GUEST_GDTR_LIMIT, s->gdt.limit);
 	vmcs_write(GUEST_IDTR_BASE, s->idt.base);
 	vmcs_write(GUEST_IDTR_LIMIT, s->idt.limit);
-	vmcs_write(GUEST_CR3, s->cr3);
+	if (v->vm->shadow)
+		v->shadow.cr3 = s->cr3;
+	else
+		vmcs_write(GUEST_CR3, s->cr3);
 	v->cr2 = s->cr2;
 	vmcs_write(CR0_READ_SHADOW, s->cr0 | X86_CR0_ET);
-	vmcs_write(GUEST_CR0, vmcs_hw_cr0(s->cr0 | X86_CR0_ET));
+	vmcs_write(GUEST_CR0, vmcs_hw_cr0(v, s->cr0 | X86_CR0_ET));
 	vmcs_write(CR4_READ_SHADOW, s->cr4);
-	vmcs_write(GUEST_CR4, vmcs_hw_cr4(s->cr4));
+	vmcs_write(GUEST_CR4, vmcs_hw_cr4(v, s->cr4, s->cr0));
 	v->efer = s->efer;
 	vmcs_set_lma(v, lma);
 	vmcs_load_pdptes(v, s->cr0, s->cr3, s->cr4, s->efer, true);
+	vmcs_sync_shadow(v, true);
 	/* A queued exception's error code follows CR0.PE at entry (events.c). */
 	return 0;
 }

@@ -52,6 +52,7 @@
 #define OPT_APPEND		0x105
 #define OPT_LAPIC		0x110
 #define OPT_CPUS		0x111
+#define OPT_SHADOW		0x112
 
 static const char run_usage[] =
 	"usage: minivmx run [OPTIONS] IMAGE\n"
@@ -91,6 +92,10 @@ static const char run_usage[] =
 	"                         --lapic when N > 1): vCPU 0 starts at the\n"
 	"                         entry, the others wait for INIT and start-up\n"
 	"                         IPIs (default: 1)\n"
+	"      --shadow           shadow paging instead of EPT: the kernel keeps\n"
+	"                         the page tables the CPU walks, built from the\n"
+	"                         guest's (Documentation/shadow.rst); not in\n"
+	"                         real mode\n"
 	"  -u, --user-devices     handle the debug console (0xe9) and the exit\n"
 	"                         port (0xf4) in the tool instead of the kernel\n"
 	"  -T, --trace            print each exit that reaches the tool\n"
@@ -135,6 +140,7 @@ struct run_opts {
 	bool timeout_set;
 	bool user_devices;
 	bool lapic;
+	bool shadow;
 	unsigned int cpus;
 	bool trace;
 	int argc;
@@ -301,6 +307,9 @@ static int parse_opt(int c, struct run_opts *o, char **argv)
 	case OPT_LAPIC:
 		o->lapic = true;
 		return -1;
+	case OPT_SHADOW:
+		o->shadow = true;
+		return -1;
 	case OPT_CPUS:
 		return parse_cpus(o, optarg);
 	case 'T':
@@ -347,6 +356,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "gdb", required_argument, NULL, OPT_GDB },
 		{ "user-devices", no_argument, NULL, 'u' },
 		{ "lapic", no_argument, NULL, OPT_LAPIC },
+		{ "shadow", no_argument, NULL, OPT_SHADOW },
 		{ "cpus", required_argument, NULL, OPT_CPUS },
 		{ "trace", no_argument, NULL, 'T' },
 		{ "step", optional_argument, NULL, 'S' },
@@ -395,6 +405,13 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 				   "--cpus with --gdb, --step or --break-exit: they debug one vCPU");
 	if (o->gdb && !o->timeout_set)
 		o->timeout = 0;		/* a debugging session takes its time */
+	/* Without EPT there is no unrestricted guest (shadow.rst). */
+	if (o->shadow && o->layout.mode == GUEST_REAL && !o->kernel.path)
+		return usage_error("run",
+				   "--shadow with --mode real: shadow paging runs protected, paged and long mode only");
+	if (o->shadow && o->cpus > 1)
+		return usage_error("run",
+				   "--shadow with --cpus: the other vCPUs would start in real mode, which shadow paging cannot run");
 	return -1;
 }
 
@@ -661,7 +678,8 @@ static int vm_setup(struct vm *vm, const struct run_opts *o, int image_fd)
 		ret = check_run_cap(vm->dev_fd);
 	if (ret)
 		return ret;
-	ret = minivmx_create_vm(vm->dev_fd, &vm->vm_fd);
+	ret = minivmx_create_vm_flags(vm->dev_fd, o->shadow ?
+				      MINIVMX_VM_SHADOW_PAGING : 0, &vm->vm_fd);
 	if (ret) {
 		pr_err("MINIVMX_CREATE_VM: %s", strerror(-ret));
 		return MV_EXIT_FAIL;

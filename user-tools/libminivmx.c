@@ -185,21 +185,35 @@ int minivmx_get_vmx_info(int fd, struct minivmx_vmx_info *info,
 }
 
 /**
- * minivmx_create_vm() - MINIVMX_CREATE_VM
+ * minivmx_create_vm_flags() - MINIVMX_CREATE_VM with flags
  * @fd: the device descriptor
+ * @flags: 0 for a VM on EPT, or MINIVMX_VM_SHADOW_PAGING for one whose
+ *	guest page tables the kernel shadows (Documentation/shadow.rst)
  * @vm_fd: out: the new VM's descriptor (O_CLOEXEC); the VM lives until it
  *	and all its vCPU descriptors are closed
  *
- * Return: 0, or -errno (-ENOMEM).
+ * Return: 0, or -errno (-ENOMEM; -EINVAL for unknown flags).
  */
-int minivmx_create_vm(int fd, int *vm_fd)
+int minivmx_create_vm_flags(int fd, unsigned int flags, int *vm_fd)
 {
-	int ret = minivmx_ioctl(fd, MINIVMX_CREATE_VM, 0);
+	int ret = minivmx_ioctl(fd, MINIVMX_CREATE_VM, flags);
 
 	if (ret < 0)
 		return ret;
 	*vm_fd = ret;
 	return 0;
+}
+
+/**
+ * minivmx_create_vm() - MINIVMX_CREATE_VM: a VM on EPT
+ * @fd: the device descriptor
+ * @vm_fd: out: the new VM's descriptor, as minivmx_create_vm_flags()
+ *
+ * Return: 0, or -errno (-ENOMEM).
+ */
+int minivmx_create_vm(int fd, int *vm_fd)
+{
+	return minivmx_create_vm_flags(fd, 0, vm_fd);
 }
 
 /**

@@ -26,6 +26,7 @@ int minivmx_get_vmx_info(int fd, struct minivmx_vmx_info *info,
 
 /* VMs, memory and vCPUs */
 int minivmx_create_vm(int fd, int *vm_fd);
+int minivmx_create_vm_flags(int fd, unsigned int flags, int *vm_fd);
 int minivmx_set_memory_region(int vm_fd, __u32 slot, __u32 flags, __u64 gpa,
 			      __u64 size, void *host);
 int minivmx_delete_memory_region(int vm_fd, __u32 slot);

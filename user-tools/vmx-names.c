@@ -74,6 +74,7 @@ static const char * const internal_errors[] = {
 	[MINIVMX_INTERNAL_FETCH] = "guest code that cannot be read",
 	[MINIVMX_INTERNAL_EPT_MISCONFIG] = "an EPT misconfiguration",
 	[MINIVMX_INTERNAL_DELIVERY_EV] = "MMIO touched while delivering an event or walking page tables",
+	[MINIVMX_INTERNAL_REAL_MODE] = "real mode, which needs EPT (shadow paging)",
 };
 
 static const char *lookup(const char * const *names, size_t nr,

@@ -10,7 +10,8 @@
  * is bounded by a 200 us timer and each program by MAX_RUNS runs; I/O,
  * MMIO and hypercall exits are answered with random data.  Every third VM
  * routes all the exits it may to userspace (MINIVMX_SET_EXIT_ROUTES),
- * which answers each with a random action.
+ * which answers each with a random action; every fourth runs on shadow
+ * paging (MINIVMX_VM_SHADOW_PAGING), which must refuse real mode.
  *
  * Fails on an errno other than the expected ones, on an exit reason that
  * the uapi header does not define, or on an exit whose fields break the
@@ -40,6 +41,7 @@ static const char * const exit_names[] = {
 static struct fuzz_opts opts = { .count = 2000 };
 static struct tap tap = { .lock = PTHREAD_MUTEX_INITIALIZER };
 static uint64_t exits_seen[ARRAY_SIZE(exit_names)];
+static uint64_t real_refused;	/* real-mode programs a shadow VM refused */
 static uint64_t vmx_seen[MINIVMX_NR_VMX_EXIT_REASONS];
 static uint64_t sregs_refused, intr_seen, entry_bad_guest;
 /* VM-entry failures by VM-instruction error: minivmx's own VMCS fields */
@@ -52,6 +54,7 @@ static timer_t timer;
 struct vm {
 	struct tvm t;
 	uint8_t *rom;
+	bool shadow;
 };
 
 static void prog_fail(struct prog *p, const char *fmt, ...)
@@ -287,6 +290,13 @@ static void one_program(struct vm *vm, unsigned long index)
 	vm->t.run->routed.action = rnd(&p.rng, 5);
 	if (vm->t.run->routed.action == MINIVMX_ROUTED_SKIP)
 		vm->t.run->routed.action = MINIVMX_ROUTED_RESUME;
+	/* Shadow paging has no real mode: refused, not run. */
+	if (vm->shadow && p.mode == M_REAL) {
+		if (!set_mode(&p, &vm->t) || errno != EINVAL)
+			prog_fail(&p, "real mode with shadow paging: not refused");
+		real_refused++;
+		return;
+	}
 	if (set_mode(&p, &vm->t) || set_regs(&p, &vm->t)) {
 		prog_fail(&p, "set-up: %s", strerror(errno));
 		return;
@@ -316,7 +326,7 @@ static void vm_destroy(struct vm *vm)
  * batch with a local APIC (MINIVMX_CREATE_LAPIC), whose page the programs
  * write at random, and whose HLT sleeps until the run's timer.
  */
-static int vm_create(struct vm *vm, bool lapic, bool routed)
+static int vm_create(struct vm *vm, bool lapic, bool routed, bool shadow)
 {
 	struct minivmx_exit_routes routes = {
 		.user = { routed ? MINIVMX_ROUTABLE_EXITS : 0 },
@@ -334,7 +344,9 @@ static int vm_create(struct vm *vm, bool lapic, bool routed)
 		.handler = MINIVMX_PORT_EXIT,
 	};
 
-	if (tvm_create_opt(&vm->t, lapic))
+	vm->shadow = shadow;
+	if (tvm_create_flags(&vm->t, lapic,
+			     shadow ? MINIVMX_VM_SHADOW_PAGING : 0))
 		return -1;
 	vm->rom = mmap(NULL, ROM_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -360,6 +372,8 @@ static void print_histogram(void)
 		if (exits_seen[i])
 			printf(" %s %" PRIu64, exit_names[i], exits_seen[i]);
 	printf("; RUN interrupted by the timer %" PRIu64 "\n", intr_seen);
+	printf("# real-mode programs refused by shadow-paging VMs: %" PRIu64 "\n",
+	       real_refused);
 	printf("# VM exits by basic reason (in-kernel ones included):\n");
 	for (i = 0; i < ARRAY_SIZE(vmx_reasons); i++)
 		if (vmx_seen[vmx_reasons[i].nr])
@@ -441,7 +455,8 @@ static int fuzz(void)
 			vm_destroy(&vm);
 			have_vm = false;
 		}
-		if (!have_vm && vm_create(&vm, i / BATCH % 2, i / BATCH % 3 == 2))
+		if (!have_vm && vm_create(&vm, i / BATCH % 2, i / BATCH % 3 == 2,
+				   i / BATCH % 4 == 3))
 			return -1;
 		have_vm = true;
 		one_program(&vm, i);

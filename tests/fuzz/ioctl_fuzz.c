@@ -367,8 +367,9 @@ static void op_dev(struct thr *t)
 			 pick_ptr(t, sizeof(struct minivmx_vmx_info)));
 		break;
 	default:
+		/* Half of them on shadow paging. */
 		do_create(t, &o, MINIVMX_CREATE_VM,
-			  one_in(&t->rng, 8) ? arg : 0);
+			  one_in(&t->rng, 8) ? arg : rnd(&t->rng, 2));
 	}
 }
 

@@ -4,7 +4,9 @@
  * tool's own guest set-up and UART, plus the test devices of
  * tests/guests/testdev.h (echo ports, a FIFO, an MMIO echo window) and the
  * ucall channel.  Each test checks the guest's own verdict (exit status 0
- * and "0 failed" on its serial port) and what the host saw.
+ * and "0 failed" on its serial port) and what the host saw.  Every test
+ * runs twice: in a VM on EPT, and in one with shadow paging
+ * (MINIVMX_VM_SHADOW_PAGING), which refuses real mode.
  */
 #include <errno.h>
 #include <signal.h>
@@ -121,6 +123,9 @@ static const char *guest_dir(void)
 	return d ? d : GUEST_DIR_DEFAULT;
 }
 
+/* MINIVMX_CREATE_VM's flags for this test's variant. */
+static unsigned int vm_flags;
+
 /* Everything one run needs; torn down by guest_close(). */
 struct guest {
 	int dev, vm, vcpu, out_fd;
@@ -176,7 +181,7 @@ static int guest_open(struct guest *g, const char *name, enum guest_mode mode,
 	if (!ret)
 		ret = minivmx_open(&g->dev);
 	if (!ret)
-		ret = minivmx_create_vm(g->dev, &g->vm);
+		ret = minivmx_create_vm_flags(g->dev, vm_flags, &g->vm);
 	if (!ret)
 		ret = minivmx_set_memory_region(g->vm, 0, 0, 0, g->l.mem_size,
 						g->ram);
@@ -262,11 +267,24 @@ FIXTURE(guests) {
 	struct outcome o;
 };
 
+FIXTURE_VARIANT(guests) {
+	unsigned int vm_flags;
+};
+
+FIXTURE_VARIANT_ADD(guests, ept) {
+	.vm_flags = 0,
+};
+
+FIXTURE_VARIANT_ADD(guests, shadow) {
+	.vm_flags = MINIVMX_VM_SHADOW_PAGING,
+};
+
 FIXTURE_SETUP(guests)
 {
 	int ret = mvx_load();
 
 	ASSERT_TRUE(ret == 0 || ret == -EEXIST);
+	vm_flags = variant->vm_flags;
 }
 
 FIXTURE_TEARDOWN(guests)
@@ -275,17 +293,25 @@ FIXTURE_TEARDOWN(guests)
 	EXPECT_EQ(0, mvx_unload());
 }
 
-/* Run @name in @mode to its end; assert the guest's own verdict. */
-static void run_passing(struct __test_metadata *_metadata, struct guest *g,
+/*
+ * Run @name in @mode to its end; assert the guest's own verdict.  Return
+ * false for real mode with shadow paging, asserting that it is refused.
+ */
+static bool run_passing(struct __test_metadata *_metadata, struct guest *g,
 			struct outcome *o, const char *name,
 			enum guest_mode mode)
 {
+	if (vm_flags && mode == GUEST_REAL) {
+		EXPECT_EQ(-EINVAL, guest_open(g, name, mode, o));
+		return false;
+	}
 	ASSERT_EQ(0, guest_open(g, name, mode, o))
 		TH_LOG("%s-%s", name, guest_mode_name(mode));
 	ASSERT_EQ(0, guest_run(g, o));
 	EXPECT_EQ(MINIVMX_EXIT_GUEST_EXIT, o->exit) TH_LOG("output: %s", o->out);
 	EXPECT_EQ(0, o->status) TH_LOG("output: %s", o->out);
 	EXPECT_NE(NULL, strstr(o->out, " 0 failed")) TH_LOG("output: %s", o->out);
+	return true;
 }
 
 static void hello(struct __test_metadata *_metadata, struct guest *g,
@@ -294,7 +320,8 @@ static void hello(struct __test_metadata *_metadata, struct guest *g,
 	char want[64];
 	const char *first;
 
-	run_passing(_metadata, g, o, "hello", mode);
+	if (!run_passing(_metadata, g, o, "hello", mode))
+		return;
 	snprintf(want, sizeof(want), "Hello from %s mode", words);
 	/* Once on the UART, once through the kernel's console ring. */
 	first = strstr(o->out, want);
@@ -352,15 +379,21 @@ TEST_F(guests, portio_long)
 
 TEST_F(guests, portio_real)
 {
-	run_passing(_metadata, &self->g, &self->o, "portio", GUEST_REAL);
-	EXPECT_LE(900, self->o.fifo_bytes);
+	if (run_passing(_metadata, &self->g, &self->o, "portio", GUEST_REAL))
+		EXPECT_LE(900, self->o.fifo_bytes);
 }
 
 TEST_F(guests, mmio_long)
 {
 	run_passing(_metadata, &self->g, &self->o, "mmio", GUEST_LONG);
 	EXPECT_LT(0, self->o.mmio_writes);
-	EXPECT_LT(0, self->o.run.exit_count[48]);	/* EPT violations */
+	/* MMIO is found by EPT violations, or by the shadow's #PFs. */
+	if (vm_flags) {
+		EXPECT_EQ(0, self->o.run.exit_count[48]);
+		EXPECT_LT(0, self->o.run.exit_count[0]);
+	} else {
+		EXPECT_LT(0, self->o.run.exit_count[48]);
+	}
 }
 
 TEST_F(guests, mmio_paged)
@@ -402,6 +435,26 @@ TEST_F(guests, triple_fault)
 	rip = strtoull(p + 7, NULL, 16);
 	EXPECT_EQ(rip, self->o.run.shutdown.regs.rip);
 	EXPECT_EQ(0x500, self->o.run.shutdown.efer & 0x500);
+}
+
+/*
+ * A guest that works its own page tables: the same verdicts with EPT and
+ * with shadow paging, where its 7 INVLPGs and the #PFs of the shadow's
+ * misses exit -- and none of them with EPT.
+ */
+TEST_F(guests, pagetables_long)
+{
+	__u64 *n = self->o.run.exit_count;
+
+	run_passing(_metadata, &self->g, &self->o, "pagetables", GUEST_LONG);
+	if (vm_flags) {
+		EXPECT_EQ(7, n[14]);			/* INVLPG */
+		EXPECT_LT(20, n[0]);			/* #PF */
+		EXPECT_LE(4, n[28]);			/* MOV to CR3, CR0 */
+	} else {
+		EXPECT_EQ(0, n[14]);
+		EXPECT_EQ(0, n[0]);
+	}
 }
 
 TEST_F(guests, memtest_every_page)

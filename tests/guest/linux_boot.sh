@@ -6,13 +6,15 @@
 # kernel command line, and once take a shell's input on the serial
 # console; each powers off ("reboot: System halted": HLT with IF = 0).
 # Every boot must print no warning, leave no exit unhandled (no
-# INTERNAL_ERROR) and take interrupts from the local APIC's timer.
+# INTERNAL_ERROR) and take interrupts from the local APIC's timer.  One
+# more boots with shadow paging instead of EPT (--shadow,
+# Documentation/shadow.rst), where the guest's #PFs and INVLPGs exit.
 work=/tmp/linux_boot
 mkdir -p "$work"
 # shellcheck source=tests/guest/toollib.sh
 . "$(dirname "$0")/toollib.sh"
 
-echo "1..17"
+echo "1..22"
 load_module
 base="--lapic --stats --mem 64M --timeout 600 --kernel /guest/bzImage --initrd /guest/initrd.gz"
 cmdline="console=ttyS0 panic=-1"
@@ -73,6 +75,23 @@ awk '$1 == "minivmx:" && NF == 6 && $5 > 0 && $6 == $4 + $5 { ok = 1 }
      END { exit !ok }' "$work/two"
 result $? "two vCPUs: --stats has a column per vCPU (vCPU 1's exits) and their sum"
 grep '^minivmx:' "$work/two" | sed 's/^/# /'
+
+# Shadow paging: the same kernel, the CPU walking the module's shadow of
+# its page tables; every #PF is an exit, far more of them than on EPT.
+boot shadow --shadow -- 'minivmx.cmd="uname -a"'
+has "$work/shadow" "minivmx-guest: rc=0" && grep -q "^Linux .* x86_64" "$work/shadow"
+result $? "shadow paging: the guest boots and runs its commands"
+common shadow
+# pf NAME: the EXCEPTION_NMI exits of a boot (#PFs with shadow paging)
+pf() {
+	awk '$1 == "minivmx:" && $3 == "EXCEPTION_NMI" { n = $4 }
+	     END { print n + 0 }' "$work/$1"
+}
+[ "$(pf shadow)" -gt $((10 * ($(pf one) + 1))) ] 2>/dev/null &&
+	awk '$1 == "minivmx:" && $3 == "INVLPG" && $4 > 0 { ok = 1 }
+	     END { exit !ok }' "$work/shadow"
+result $? "shadow paging: its #PFs and INVLPGs exit ($(pf shadow) exceptions, $(pf one) on EPT)"
+grep '^minivmx:' "$work/shadow" | sed 's/^/# /'
 
 # The shell reads its input from the serial console: the tool's UART
 # takes stdin, here a FIFO written once the guest's shell is up (bytes

@@ -25,8 +25,12 @@ struct tvm {
 	struct minivmx_run *run;
 };
 
-/* A VM with TVM_MEM of RAM and vCPU 0; @lapic: with local APICs. */
-static inline int tvm_create_opt(struct tvm *t, int lapic)
+/*
+ * A VM with TVM_MEM of RAM and vCPU 0; @lapic: with local APICs; @flags:
+ * MINIVMX_CREATE_VM's (MINIVMX_VM_SHADOW_PAGING).
+ */
+static inline int tvm_create_flags(struct tvm *t, int lapic,
+				   unsigned int flags)
 {
 	struct minivmx_memory_region r = { .memory_size = TVM_MEM };
 
@@ -34,7 +38,7 @@ static inline int tvm_create_opt(struct tvm *t, int lapic)
 	t->dev = mvx_open();
 	if (t->dev < 0)
 		return -errno;
-	t->vm = ioctl(t->dev, MINIVMX_CREATE_VM, 0);
+	t->vm = ioctl(t->dev, MINIVMX_CREATE_VM, flags);
 	if (t->vm < 0)
 		return -errno;
 	t->mem = mmap(NULL, TVM_MEM, PROT_READ | PROT_WRITE,
@@ -52,6 +56,11 @@ static inline int tvm_create_opt(struct tvm *t, int lapic)
 	t->run = mmap(NULL, MINIVMX_RUN_SIZE, PROT_READ | PROT_WRITE,
 		      MAP_SHARED, t->vcpu, 0);
 	return t->run == MAP_FAILED ? -errno : 0;
+}
+
+static inline int tvm_create_opt(struct tvm *t, int lapic)
+{
+	return tvm_create_flags(t, lapic, 0);
 }
 
 static inline int tvm_create(struct tvm *t)

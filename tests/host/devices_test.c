@@ -291,7 +291,9 @@ TEST(names)
 	EXPECT_EQ(NULL, minivmx_internal_name(0));
 	EXPECT_STREQ("MMIO touched while delivering an event or walking page tables",
 		     minivmx_internal_name(MINIVMX_INTERNAL_DELIVERY_EV));
-	EXPECT_EQ(NULL, minivmx_internal_name(MINIVMX_INTERNAL_DELIVERY_EV + 1));
+	EXPECT_STREQ("real mode, which needs EPT (shadow paging)",
+		     minivmx_internal_name(MINIVMX_INTERNAL_REAL_MODE));
+	EXPECT_EQ(NULL, minivmx_internal_name(MINIVMX_INTERNAL_REAL_MODE + 1));
 }
 
 static void expect_text(struct __test_metadata *_metadata, const char *got,

@@ -52,6 +52,8 @@
 #define MINIVMX_CAP_LAPIC		19
 /* MINIVMX_SET_EXIT_ROUTES and MINIVMX_EXIT_ROUTED */
 #define MINIVMX_CAP_EXIT_ROUTES		20
+/* MINIVMX_CREATE_VM with MINIVMX_VM_SHADOW_PAGING */
+#define MINIVMX_CAP_SHADOW_PAGING	21
 
 /**
  * struct minivmx_vmx_msrs - the VMX capability MSRs, as read at load time
@@ -231,6 +233,14 @@ enum { MINIVMX_ENTRY_CHECKS(MINIVMX_CHECK_ENUM) };
 #define MINIVMX_NR_VMX_EXIT_REASONS	80
 
 /* ---- VMs, memory and vCPUs ---- */
+
+/*
+ * MINIVMX_CREATE_VM's argument: 0 for a VM on EPT, or this flag for one
+ * whose guest page tables the kernel shadows (Documentation/shadow.rst):
+ * no EPT, no unrestricted guest (protected, paged and long mode only), no
+ * VPID, every guest #PF, MOV to or from CR3 and INVLPG an exit.
+ */
+#define MINIVMX_VM_SHADOW_PAGING	(1U << 0)
 
 /* struct minivmx_memory_region.flags */
 #define MINIVMX_MEM_READONLY	(1U << 0)	/* guest writes become MMIO exits */
@@ -487,6 +497,8 @@ struct minivmx_exit_routes {
 #define MINIVMX_INTERNAL_EPT_MISCONFIG	4
 /* MMIO met while delivering an event or walking the guest's page tables */
 #define MINIVMX_INTERNAL_DELIVERY_EV	5
+/* Shadow paging: the guest is in real mode (needs unrestricted guest) */
+#define MINIVMX_INTERNAL_REAL_MODE	6
 
 #define MINIVMX_IO_IN	0
 #define MINIVMX_IO_OUT	1
@@ -960,7 +972,8 @@ struct minivmx_lapic_state {
 #define MINIVMX_GET_API_VERSION	_IO(MINIVMX_IO, 0x00)
 #define MINIVMX_CHECK_CAP	_IO(MINIVMX_IO, 0x01)
 #define MINIVMX_GET_VMX_INFO	_IOWR(MINIVMX_IO, 0x02, struct minivmx_vmx_info)
-#define MINIVMX_CREATE_VM	_IO(MINIVMX_IO, 0x03)	/* arg 0; returns a VM fd */
+/* arg 0 or MINIVMX_VM_*; returns a VM fd */
+#define MINIVMX_CREATE_VM	_IO(MINIVMX_IO, 0x03)
 
 /* ioctls on a VM fd */
 #define MINIVMX_SET_MEMORY_REGION _IOW(MINIVMX_IO, 0x10, struct minivmx_memory_region)
