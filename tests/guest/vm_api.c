@@ -40,9 +40,12 @@ FIXTURE_TEARDOWN(vm)
 
 /* ---- /dev/minivmx and the VM fd ---- */
 
-TEST_F(vm, create_vm_with_argument_is_einval)
+/* The argument holds flags: MINIVMX_VM_SHADOW_PAGING is the only one. */
+TEST_F(vm, create_vm_with_unknown_flags_is_einval)
 {
-	EXPECT_EQ(-1, ioctl(self->t.dev, MINIVMX_CREATE_VM, 1));
+	EXPECT_EQ(-1, ioctl(self->t.dev, MINIVMX_CREATE_VM, 2));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->t.dev, MINIVMX_CREATE_VM, 1UL << 31));
 	EXPECT_EQ(EINVAL, errno);
 }
 
