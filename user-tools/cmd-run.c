@@ -486,6 +486,7 @@ static void vm_destroy(struct vm *vm)
 	if (vm->map != MAP_FAILED)
 		munmap(vm->map, vm->map_len);
 	minivmx_close(vm->dev_fd);
+	devices_free(&vm->devices);
 }
 
 /* MemAvailable from /proc/meminfo in bytes, or 0 if it cannot be read. */
@@ -719,6 +720,7 @@ static int vm_setup(struct vm *vm, const struct run_opts *o, int image_fd)
 	if (ret)
 		return ret;
 	devices_init(&vm->devices, STDIN_FILENO, STDOUT_FILENO);
+	pvio_set_ram(&vm->devices.pvio, vm->ram, o->layout.mem_size);
 	minivmx_bus_init(&vm->bus);
 	ret = devices_register(&vm->bus, &vm->devices, o->user_devices);
 	if (!ret && o->lapic)

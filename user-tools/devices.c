@@ -60,7 +60,17 @@ void devices_init(struct run_devices *d, int in_fd, int out_fd)
 	memset(d, 0, sizeof(*d));
 	pthread_mutex_init(&d->lock, NULL);
 	uart_init(&d->uart, in_fd, out_fd);
+	pvio_init(&d->pvio, out_fd);
 	d->out_fd = out_fd;
+}
+
+/**
+ * devices_free() - free what the devices allocated (the disk)
+ * @d: the devices, stopped
+ */
+void devices_free(struct run_devices *d)
+{
+	pvio_free(&d->pvio);
 }
 
 /**
@@ -78,6 +88,8 @@ int devices_register(struct minivmx_bus *bus, struct run_devices *d,
 	int ret;
 
 	ret = uart_register(bus, &d->uart);
+	if (!ret)
+		ret = pvio_register(bus, &d->pvio);
 	if (ret || !user_devices)
 		return ret;
 	ret = minivmx_register_pio(bus, DEBUGCON_PORT, 1, debugcon_io, d);
@@ -178,7 +190,8 @@ int devices_handle_exit(struct minivmx_bus *bus, struct run_devices *d,
 		ioapic_eoi(&d->ioapic, run->eoi.vector);
 		break;
 	case MINIVMX_EXIT_HYPERCALL:
-		devices_hypercall(run);
+		if (!pvio_hypercall(&d->pvio, run))
+			devices_hypercall(run);
 		break;
 	default:
 		ret = minivmx_bus_handle_exit(bus, run);

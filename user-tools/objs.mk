@@ -7,7 +7,7 @@
 MINIVMX_LIB_OBJS := libminivmx.o bus.o
 # The tool's objects without main() and the commands: pure logic the host
 # tests link directly.
-MINIVMX_TOOL_LOGIC_OBJS := devices.o dev-uart.o term.o dev-ioapic.o dev-cmos.o \
+MINIVMX_TOOL_LOGIC_OBJS := devices.o dev-uart.o dev-pvio.o term.o dev-ioapic.o dev-cmos.o \
 	dev-pit.o dev-legacy.o mptable.o exit-decode.o exit-report.o guest.o parse.o \
 	step.o trace-file.o vmcs.o vmx-bits.o vmx-names.o
 MINIVMX_TOOL_OBJS := main.o cmd-help.o cmd-info.o cmd-run.o cmd-stat.o cmd-trace.o \

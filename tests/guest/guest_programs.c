@@ -163,6 +163,7 @@ static int guest_open(struct guest *g, const char *name, enum guest_mode mode,
 
 	g->out_fd = memfd_create("guest-out", 0);
 	devices_init(&g->devs, -1, g->out_fd);
+	pvio_set_ram(&g->devs.pvio, g->ram, g->l.mem_size);
 	minivmx_bus_init(&g->bus);
 	g->td.ram = g->ram;
 	g->td.ram_size = g->l.mem_size;
@@ -233,7 +234,8 @@ static int guest_run(struct guest *g, struct outcome *o)
 		case MINIVMX_EXIT_CONSOLE:
 			continue;
 		case MINIVMX_EXIT_HYPERCALL:
-			devices_hypercall(g->run);
+			if (!pvio_hypercall(&g->devs.pvio, g->run))
+				devices_hypercall(g->run);
 			continue;
 		default:
 			goto out;
@@ -260,6 +262,7 @@ static void guest_close(struct guest *g)
 		close(g->out_fd);
 	if (g->ram && g->ram != MAP_FAILED)
 		munmap(g->ram, g->l.mem_size);
+	devices_free(&g->devs);
 }
 
 FIXTURE(guests) {
@@ -455,6 +458,23 @@ TEST_F(guests, pagetables_long)
 		EXPECT_EQ(0, n[14]);
 		EXPECT_EQ(0, n[0]);
 	}
+}
+
+/*
+ * Trapped against paravirtual I/O (Documentation/pvio.rst): the text
+ * through the UART and the paravirtual console, the sectors through the
+ * trapped disk and the paravirtual ring, each read checked by the guest.
+ */
+TEST_F(guests, pvio_long)
+{
+	const char *first;
+
+	run_passing(_metadata, &self->g, &self->o, "pvio", GUEST_LONG);
+	first = strstr(self->o.out, "pvio line 63 ");
+	ASSERT_NE(NULL, first) TH_LOG("output: %s", self->o.out);
+	EXPECT_NE(NULL, strstr(first + 1, "pvio line 63 "));
+	/* The marks: five phases and the end. */
+	EXPECT_EQ(6, self->o.ucalls[UCALL_PRINT]);
 }
 
 TEST_F(guests, memtest_every_page)
