@@ -12,41 +12,51 @@ trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/toollib.sh"
 bin=/minivmx/bin
 guests=/minivmx/guests
-echo "1..6"
+echo "1..12"
 load_module
 
-# grade NAME GOLDEN VMM: the grader's output in $work/NAME.out, its status
+# grade LAB NAME GOLDEN VMM: the grader's output in $work/LAB-NAME.out
 grade() {
-	GRADE_DIR=$work/$1 "$bin/lab-grade" "$2" "$3" "$guests/lab1-long.bin" \
-		>"$work/$1.out" 2>&1
+	GRADE_DIR=$work/$1-$2 "$bin/lab-grade" "$3" "$4" \
+		"$guests/lab$1-long.bin" >"$work/$1-$2.out" 2>&1
 }
 
-grade solution "$bin/lab1-vmm-solution" "$bin/lab1-vmm-solution"
-r=$?
-result $r "lab 1: the reference solution passes its grader"
-[ $r -eq 0 ] || show "$work/solution.out"
-golden=$work/solution/golden.trace
-has "$work/solution/yours.out" "6 checks passed, 0 failed"
-result $? "lab 1: the reference passes the guest's 6 checks"
+# lab N CHECKS BROKEN_CHECK WHAT: the six results of lab N (toollib.sh
+# counts results in $n)
+lab() {
+	l=$1 checks=$2 broken=$3 what=$4
+	grade "$l" solution "$bin/lab$l-vmm-solution" "$bin/lab$l-vmm-solution"
+	r=$?
+	result $r "lab $l: the reference solution passes its grader"
+	[ $r -eq 0 ] || show "$work/$l-solution.out"
+	has "$work/$l-solution/yours.out" "$checks checks passed, 0 failed"
+	result $? "lab $l: the reference passes the guest's $checks checks"
 
-grade again "$golden" "$bin/lab1-vmm-solution"
-r=$?
-result $r "lab 1: graded against the golden trace file, the reference passes again"
-[ $r -eq 0 ] || show "$work/again.out"
+	golden=$work/$l-solution/golden.trace
+	grade "$l" again "$golden" "$bin/lab$l-vmm-solution"
+	r=$?
+	result $r "lab $l: graded against the golden trace file, the reference passes again"
+	[ $r -eq 0 ] || show "$work/$l-again.out"
 
-grade broken "$golden" "$bin/lab1-vmm-broken"
-r=$?
-[ $r -eq 1 ] && has "$work/broken.out" "grade: FAIL" &&
-	has "$work/broken.out" "parts from" && has "$work/broken.out" "golden:"
-result $? "lab 1: a broken solution fails, with where its trace parts"
-show "$work/broken.out"
-# The broken WRMSR keeps 32 bits: check 4 (the MSRs) is the first to fail.
-has "$work/broken.out" "check 4 FAILED"
-result $? "lab 1: the grader names the check the broken solution failed"
+	grade "$l" broken "$golden" "$bin/lab$l-vmm-broken"
+	r=$?
+	[ $r -eq 1 ] && has "$work/$l-broken.out" "grade: FAIL" &&
+		has "$work/$l-broken.out" "parts from" &&
+		has "$work/$l-broken.out" "golden:"
+	result $? "lab $l: a broken solution fails, with where its trace parts"
+	show "$work/$l-broken.out"
+	has "$work/$l-broken.out" "check $broken FAILED"
+	result $? "lab $l: the grader names the check the broken solution failed ($what)"
 
-grade starter "$golden" "$bin/lab1-vmm"
-r=$?
-[ $r -eq 1 ] && has "$work/starter.out" "check 1 FAILED"
-result $? "lab 1: the starter code, unchanged, fails from the first check"
-[ $r -eq 1 ] || show "$work/starter.out"
+	grade "$l" starter "$golden" "$bin/lab$l-vmm"
+	r=$?
+	[ $r -eq 1 ] && has "$work/$l-starter.out" "check 1 FAILED"
+	result $? "lab $l: the starter code, unchanged, fails from the first check"
+	[ $r -eq 1 ] || show "$work/$l-starter.out"
+}
+
+# Lab 1's broken WRMSR keeps 32 bits: check 4 (the MSRs) fails first.
+lab 1 6 4 "MSRs keep 64 bits"
+# Lab 2's broken device ignores the sector: the read-back, check 2.
+lab 2 6 2 "the sector number counts"
 finish

@@ -12,18 +12,7 @@
  */
 #include "libguest.h"
 #include "../labs/1-cpuid-msr/lab1.h"
-
-static unsigned int nr_check;
-
-static void __attribute__((noinline)) check(bool ok, const char *what)
-{
-	nr_check++;
-	if (ok)
-		vmcall(LAB_HC_CHECK, nr_check, 1, 0, 0);
-	else
-		vmcall(LAB_HC_CHECK, nr_check, 0, 0, 0);
-	report(ok, "%s", what);
-}
+#include "../labs/labguest.h"
 
 static void wrmsr(u32 index, u64 val)
 {
@@ -43,27 +32,27 @@ int main(void)
 	memcpy(sig + 8, &r.d, 4);
 	sig[12] = '\0';
 	printf("leaf %#x: max %#x, signature \"%s\"\n", LAB_LEAF_BASE, r.a, sig);
-	check(r.a == LAB_LEAF_COUNT && !memcmp(sig, LAB_SIGNATURE, 12),
+	lab_check(r.a == LAB_LEAF_COUNT && !memcmp(sig, LAB_SIGNATURE, 12),
 	      "leaf 0x40000000: max leaf 0x40000001, signature " LAB_SIGNATURE);
 
 	r = cpuid(LAB_LEAF_COUNT, 0);
-	check(r.a == 2 && !r.b && !r.c && !r.d,
+	lab_check(r.a == 2 && !r.b && !r.c && !r.d,
 	      "leaf 0x40000001: EAX counts the hypervisor leaves answered (2)");
 
 	r = cpuid(0, 0);
-	check(r.a >= 1 && r.b, "leaf 0: the CPU's own answer, from the kernel");
+	lab_check(r.a >= 1 && r.b, "leaf 0: the CPU's own answer, from the kernel");
 
 	for (i = 0; i < LAB_NR_MSRS; i++)
 		wrmsr(LAB_MSR_BASE + i, 0x1111111111111111ULL * (i + 1));
 	for (i = 0; i < LAB_NR_MSRS; i++)
 		if (rdmsr(LAB_MSR_BASE + i) != 0x1111111111111111ULL * (i + 1))
 			break;
-	check(i == LAB_NR_MSRS, "the lab MSRs keep what was written");
+	lab_check(i == LAB_NR_MSRS, "the lab MSRs keep what was written");
 
 	wrmsr(LAB_MSR_BASE + 2, 0);
-	check(!rdmsr(LAB_MSR_BASE + 2) && rdmsr(LAB_MSR_BASE + 3) ==
+	lab_check(!rdmsr(LAB_MSR_BASE + 2) && rdmsr(LAB_MSR_BASE + 3) ==
 	      0x4444444444444444ULL, "a write changes its MSR only");
 
-	check(rdmsr(0x10) != 0, "IA32_TIME_STAMP_COUNTER: the kernel's answer");
+	lab_check(rdmsr(0x10) != 0, "IA32_TIME_STAMP_COUNTER: the kernel's answer");
 	return report_summary();
 }

@@ -17,7 +17,7 @@
  * console: the text twice, the reports; exit status 0.
  */
 #include "libguest.h"
-#include "../../user-tools/pvio.h"
+#include "pvring.h"
 
 #define TEXT_LINES	64
 #define TEXT_BYTES	(TEXT_LINES * 64)
@@ -55,25 +55,6 @@ static void make_text(void)
 	}
 }
 
-/* Hand the ring's new descriptors to @hc; RAX back. */
-static long kick(unsigned long hc)
-{
-	return vmcall(hc, virt_to_phys(&ring), 0, 0, 0);
-}
-
-static void add(u64 addr, u32 len, u32 op, u64 sector)
-{
-	struct pvio_desc *d = &ring.desc[ring.head % PVIO_RING_SIZE];
-
-	d->addr = addr;
-	d->len = len;
-	d->op = op;
-	d->sector = sector;
-	d->status = 1;
-	d->done = 0;
-	ring.head++;
-}
-
 static void disk_cmd(u32 sector, u8 cmd)
 {
 	outl(PVIO_DISK_PORT, sector);
@@ -103,8 +84,8 @@ int main(void)
 
 	/* The console, paravirtual: one descriptor, one VMCALL. */
 	mark(PH_CON_PV, TEXT_BYTES);
-	add(virt_to_phys(text), TEXT_BYTES, PVIO_OP_WRITE, 0);
-	n = kick(PVIO_HC_CONSOLE);
+	pvring_add(&ring, virt_to_phys(text), TEXT_BYTES, PVIO_OP_WRITE, 0);
+	n = pvring_kick(&ring, PVIO_HC_CONSOLE);
 	con_pv = n == 1 && ring.tail == ring.head && !ring.desc[0].status &&
 		 ring.desc[0].done == TEXT_BYTES;
 
@@ -148,13 +129,13 @@ int main(void)
 	mark(PH_DISK_PV, 2 * DISK_BYTES);
 	fill(out, 3);
 	for (s = 0; s < SECTORS; s++)
-		add(virt_to_phys(out + s * PVIO_SECTOR), PVIO_SECTOR,
-		    PVIO_OP_WRITE, 2 * SECTORS + s);
-	n = kick(PVIO_HC_BLOCK);
+		pvring_add(&ring, virt_to_phys(out + s * PVIO_SECTOR),
+			   PVIO_SECTOR, PVIO_OP_WRITE, 2 * SECTORS + s);
+	n = pvring_kick(&ring, PVIO_HC_BLOCK);
 	for (s = 0; s < SECTORS; s++)
-		add(virt_to_phys(in + s * PVIO_SECTOR), PVIO_SECTOR,
-		    PVIO_OP_READ, 2 * SECTORS + s);
-	n += kick(PVIO_HC_BLOCK);
+		pvring_add(&ring, virt_to_phys(in + s * PVIO_SECTOR),
+			   PVIO_SECTOR, PVIO_OP_READ, 2 * SECTORS + s);
+	n += pvring_kick(&ring, PVIO_HC_BLOCK);
 	for (bad = 0, i = 0; i < PVIO_RING_SIZE; i++)
 		bad += ring.desc[i].status != 0;
 	disk_pv = n == 2 * SECTORS && !bad && !memcmp(in, out, DISK_BYTES);
@@ -168,17 +149,20 @@ int main(void)
 	report(disk_pv, "paravirtual block: 16 KiB each way, 32 sectors a VMCALL");
 
 	/* What the device must refuse. */
-	add(0xfffff000, PVIO_SECTOR, PVIO_OP_READ, 0);	/* not RAM */
-	add(virt_to_phys(in), 100, PVIO_OP_READ, 0);		/* not sectors */
-	add(virt_to_phys(in), PVIO_SECTOR, PVIO_OP_READ, PVIO_DISK_SECTORS);
-	add(virt_to_phys(in), PVIO_SECTOR, 7, 0);		/* no such op */
-	n = kick(PVIO_HC_BLOCK);
+	/* Outside RAM, not whole sectors, past the disk, no such op. */
+	pvring_add(&ring, 0xfffff000, PVIO_SECTOR, PVIO_OP_READ, 0);
+	pvring_add(&ring, virt_to_phys(in), 100, PVIO_OP_READ, 0);
+	pvring_add(&ring, virt_to_phys(in), PVIO_SECTOR, PVIO_OP_READ,
+		   PVIO_DISK_SECTORS);
+	pvring_add(&ring, virt_to_phys(in), PVIO_SECTOR, 7, 0);
+	n = pvring_kick(&ring, PVIO_HC_BLOCK);
 	for (bad = 0, i = 0; i < 4; i++)
 		bad += ring.desc[(ring.tail - 4 + i) % PVIO_RING_SIZE].status == -22;
 	report(n == 4 && bad == 4,
 	       "bad descriptors: each done with -EINVAL (outside RAM, not sectors, past the disk, unknown op)");
 	ring.head = ring.tail + PVIO_RING_SIZE + 1;
-	report(kick(PVIO_HC_BLOCK) == -22, "a ring claiming more than 64 descriptors: -EINVAL");
+	report(pvring_kick(&ring, PVIO_HC_BLOCK) == -22,
+	       "a ring claiming more than 64 descriptors: -EINVAL");
 	ring.head = ring.tail;
 	report(vmcall(PVIO_HC_CONSOLE, 0x7ffffff8, 0, 0, 0) == (unsigned long)-22,
 	       "a ring outside RAM: -EINVAL");

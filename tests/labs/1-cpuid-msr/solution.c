@@ -2,6 +2,9 @@
 /*
  * Lab 1, the reference solution: the hypervisor leaves answered and the
  * lab's MSRs kept here; every other CPUID leaf and MSR is the kernel's.
+ * Built with LAB_BROKEN it is the broken solution the grader's own test
+ * fails (vmm-broken): a WRMSR keeps only the low 32 bits (RAX), the
+ * mistake of forgetting that RDX holds the high half.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -57,6 +60,10 @@ __u32 lab_wrmsr(struct minivmx_regs *r)
 
 	if (!lab_msr(index))
 		return MINIVMX_ROUTED_KERNEL;
+#ifdef LAB_BROKEN
+	msrs[index - LAB_MSR_BASE] = (__u32)r->rax;
+#else
 	msrs[index - LAB_MSR_BASE] = (r->rdx << 32) | (__u32)r->rax;
+#endif
 	return MINIVMX_ROUTED_SKIP;
 }

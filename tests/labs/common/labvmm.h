@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The part of every lab's VMM that is given (Documentation/labs/): load
+ * the lab's guest in long mode, create the VM with the tool's devices,
+ * record the exit trace the grader compares (--record), count the
+ * guest's checks, run to its end.  A lab adds its routes and answers the
+ * exits that are its subject through @exit_fn.
+ */
+#ifndef MINIVMX_LABVMM_H
+#define MINIVMX_LABVMM_H
+
+#include <stdbool.h>
+#include <linux/minivmx.h>
+
+#include "../../../user-tools/devices.h"
+#include "../../../user-tools/guest.h"
+#include "../../../user-tools/trace-file.h"
+
+/**
+ * struct lab_vmm - one VM with one vCPU, as the labs run it
+ * @dev: /dev/minivmx
+ * @vm: the VM
+ * @vcpu: its vCPU
+ * @run: the vCPU's run structure
+ * @ram: guest RAM, guest-physical 0 at @ram
+ * @l: the guest's layout
+ * @bus: the tool's device bus
+ * @devs: the tool's devices (UART, trapped disk)
+ * @ring: the exit-record ring, with --record
+ * @tail: records copied to @w so far
+ * @w: the trace file
+ * @recording: --record was given
+ * @passed: the guest's checks that passed
+ * @failed: those that failed
+ */
+struct lab_vmm {
+	int dev, vm, vcpu;
+	struct minivmx_run *run;
+	__u8 *ram;
+	struct guest_layout l;
+	struct minivmx_bus bus;
+	struct run_devices devs;
+	struct minivmx_exit_ring *ring;
+	__u64 tail;
+	struct trace_writer w;
+	bool recording;
+	unsigned int passed, failed;
+};
+
+/*
+ * A lab's own exits: return 0 when handled, -ENOENT for one it does not
+ * take (lab_vmm_run() fails then), another -errno to stop.
+ */
+typedef int (*lab_exit_fn)(struct lab_vmm *v);
+
+int lab_vmm_start(struct lab_vmm *v, int argc, char **argv,
+		  const char *guest);
+int lab_vmm_run(struct lab_vmm *v, lab_exit_fn exit_fn);
+
+#endif /* MINIVMX_LABVMM_H */
