@@ -50,7 +50,7 @@ static int create(struct lab_vmm *v)
 	struct minivmx_regs r;
 	int ret;
 
-	devices_init(&v->devs, -1, STDOUT_FILENO);
+	devices_init(&v->devs, -1, v->out_fd ?: STDOUT_FILENO);
 	pvio_set_ram(&v->devs.pvio, v->ram, v->l.mem_size);
 	minivmx_bus_init(&v->bus);
 	ret = devices_register(&v->bus, &v->devs, false);
@@ -161,17 +161,22 @@ static int one_exit(struct lab_vmm *v, lab_exit_fn exit_fn)
 	if (ret != -ENOENT)
 		return ret;
 	switch (v->run->exit_reason) {
+	case MINIVMX_EXIT_HYPERCALL:
+		if (v->run->hypercall.nr != LAB_HC_CHECK)
+			break;
+		check(v);
+		return 0;
 	case MINIVMX_EXIT_IO:
 	case MINIVMX_EXIT_MMIO:
-		ret = minivmx_bus_handle_exit(&v->bus, v->run);
-		return ret > 0 ? -EPROTO : ret;
-	case MINIVMX_EXIT_HYPERCALL:
-		if (v->run->hypercall.nr == LAB_HC_CHECK)
-			check(v);
-		else
-			devices_hypercall(v->run);
-		return 0;
+		break;
+	default:
+		goto unknown;
 	}
+	/* The tool's devices: ports, MMIO, the paravirtual rings. */
+	ret = devices_handle_exit(&v->bus, &v->devs, v->run);
+	return ret > 0 ? -EPROTO : ret;
+
+unknown:
 	fprintf(stderr, "vmm: exit reason %u (VMX %u) at rip %#llx\n",
 		v->run->exit_reason, v->run->vmx_exit_reason,
 		(unsigned long long)v->run->guest_rip);
@@ -212,9 +217,11 @@ int lab_vmm_run(struct lab_vmm *v, lab_exit_fn exit_fn)
 	if (v->recording)
 		trace_finish(&v->w, 0);
 	devices_free(&v->devs);
+	v->status = status;
 	if (status < 0)
-		return die("MINIVMX_RUN", (int)status);
-	printf("vmm: the guest exited with status %lld; %u checks passed, %u failed\n",
-	       status, v->passed, v->failed);
+		return v->quiet ? 2 : die("MINIVMX_RUN", (int)status);
+	if (!v->quiet)
+		printf("vmm: the guest exited with status %lld; %u checks passed, %u failed\n",
+		       status, v->passed, v->failed);
 	return status || v->failed || !v->passed;
 }

@@ -4,7 +4,8 @@
  * the lab's guest in long mode, create the VM with the tool's devices,
  * record the exit trace the grader compares (--record), count the
  * guest's checks, run to its end.  A lab adds its routes and answers the
- * exits that are its subject through @exit_fn.
+ * exits that are its subject through @exit_fn.  tests/bench/bench_pvio.c
+ * runs its guest the same way.
  */
 #ifndef MINIVMX_LABVMM_H
 #define MINIVMX_LABVMM_H
@@ -32,6 +33,9 @@
  * @recording: --record was given
  * @passed: the guest's checks that passed
  * @failed: those that failed
+ * @status: the guest's exit status, once it ended
+ * @quiet: lab_vmm_run() prints nothing
+ * @out_fd: where the guest's console goes; 0 for stdout
  */
 struct lab_vmm {
 	int dev, vm, vcpu;
@@ -45,6 +49,9 @@ struct lab_vmm {
 	struct trace_writer w;
 	bool recording;
 	unsigned int passed, failed;
+	long long status;
+	bool quiet;
+	int out_fd;
 };
 
 /*
