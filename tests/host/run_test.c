@@ -64,7 +64,7 @@ TEST(run_help)
 	static const char * const opts[] = {
 		"--mode MODE", "--mem SIZE", "--load ADDR", "--entry ADDR",
 		"--timeout SECONDS", "--stats", "--user-devices", "--trace",
-		"--step [N]", "--break-exit LIST", "--vmcs",
+		"--step [N]", "--break-exit LIST", "--vmcs", "--shadow",
 	};
 	size_t i;
 
@@ -131,6 +131,18 @@ FIXTURE_VARIANT_ADD(bad_args, bad_mode) {
 	.args = ARGS("--mode", "virtual8086", "IMAGE"), .image_size = 4096,
 	.message =
 		"minivmx run: --mode 'virtual8086': expected real, protected, paged or long",
+};
+
+FIXTURE_VARIANT_ADD(bad_args, shadow_in_real_mode) {
+	.args = ARGS("--shadow", "--mode", "real", "IMAGE"), .image_size = 4096,
+	.message =
+		"minivmx run: --shadow with --mode real: shadow paging runs protected, paged and long mode only",
+};
+
+FIXTURE_VARIANT_ADD(bad_args, shadow_with_cpus) {
+	.args = ARGS("--shadow", "--cpus", "2", "IMAGE"), .image_size = 4096,
+	.message =
+		"minivmx run: --shadow with --cpus: the other vCPUs would start in real mode, which shadow paging cannot run",
 };
 
 FIXTURE_VARIANT_ADD(bad_args, mode_is_case_sensitive) {
