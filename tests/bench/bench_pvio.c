@@ -81,12 +81,6 @@ static int ucall_pio(void *opaque, __u16 port, __u8 *data, __u32 size,
 	return 0;
 }
 
-/* Nothing of its own: the tool's devices do the I/O (labvmm.c). */
-static int no_exits(struct lab_vmm *v)
-{
-	return -ENOENT;
-}
-
 int main(int argc, char **argv)
 {
 	char *args[] = { argv[0], argc > 1 ? argv[1] : GUEST_DEFAULT, NULL };
@@ -112,7 +106,7 @@ int main(int argc, char **argv)
 		printf("0 passed, 3 failed\n");
 		return 1;
 	}
-	lab_vmm_run(&v, no_exits);
+	lab_vmm_run(&v, NULL);	/* the tool's devices do the I/O */
 	printf("%sok %u the pvio guest ran and passed its checks (status %lld)\n",
 	       v.status ? "not " : "", ++n, v.status);
 	fails += v.status != 0;

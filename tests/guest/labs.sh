@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/toollib.sh"
 bin=/minivmx/bin
 guests=/minivmx/guests
-echo "1..12"
+echo "1..18"
 load_module
 
 # grade LAB NAME GOLDEN VMM: the grader's output in $work/LAB-NAME.out
@@ -59,4 +59,6 @@ lab() {
 lab 1 6 4 "MSRs keep 64 bits"
 # Lab 2's broken device ignores the sector: the read-back, check 2.
 lab 2 6 2 "the sector number counts"
+# Lab 3's broken device keeps DATA across a reset: check 4.
+lab 3 6 4 "RESET clears DATA"
 finish

@@ -156,7 +156,7 @@ static void check(struct lab_vmm *v)
 
 static int one_exit(struct lab_vmm *v, lab_exit_fn exit_fn)
 {
-	int ret = exit_fn(v);
+	int ret = exit_fn ? exit_fn(v) : -ENOENT;
 
 	if (ret != -ENOENT)
 		return ret;

@@ -56,7 +56,7 @@ struct lab_vmm {
 
 /*
  * A lab's own exits: return 0 when handled, -ENOENT for one it does not
- * take (lab_vmm_run() fails then), another -errno to stop.
+ * take (the tool's devices get it), another -errno to stop.  NULL: none.
  */
 typedef int (*lab_exit_fn)(struct lab_vmm *v);
 
