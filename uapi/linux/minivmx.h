@@ -767,7 +767,8 @@ struct minivmx_vmcs_read {
  * @entry: the guest's entry (0 in minivmx_translate.data)
  * @ept: the EPT entries that map @gpa, the EPT PML4E first
  * @ept_levels: entries in @ept: 4, 3 for a 2 MiB leaf, fewer where EPT
- *	maps nothing (the last one is then not present)
+ *	maps nothing (the last one is then not present); 0 in a VM with
+ *	shadow paging, which has no EPT
  * @pad: 0
  *
  * Entries that hold host-physical addresses (@ept) have their address
