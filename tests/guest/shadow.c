@@ -196,4 +196,20 @@ TEST_F(shadow, guest_page_fault_delivered)
 	EXPECT_EQ(0, regs(&self->t).rcx);	/* not present, read, kernel */
 }
 
+/* MINIVMX_TRANSLATE: the guest's walk, and no EPT levels to show. */
+TEST_F(shadow, translate_has_no_second_dimension)
+{
+	static const uint8_t code[] = { 0xf4 };
+	struct minivmx_translate tr = { .gva = TVM_CODE };
+	unsigned int i;
+
+	ASSERT_EQ(0, tvm_setup(&self->t, 64, code, sizeof(code)));
+	ASSERT_EQ(0, ioctl(self->t.vcpu, MINIVMX_TRANSLATE, &tr));
+	EXPECT_EQ(TVM_CODE, tr.gpa);
+	EXPECT_LE(3, tr.levels);	/* PML4, PDPT, PD (a 2 MiB page) */
+	for (i = 0; i < tr.levels && i < 4; i++)
+		EXPECT_EQ(0, tr.level[i].ept_levels);
+	EXPECT_EQ(0, tr.data.ept_levels);
+}
+
 TEST_HARNESS_MAIN
