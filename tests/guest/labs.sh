@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/toollib.sh"
 bin=/minivmx/bin
 guests=/minivmx/guests
-echo "1..18"
+echo "1..32"
 load_module
 
 # grade LAB NAME GOLDEN VMM: the grader's output in $work/LAB-NAME.out
@@ -61,4 +61,34 @@ lab 1 6 4 "MSRs keep 64 bits"
 lab 2 6 2 "the sector number counts"
 # Lab 3's broken device keeps DATA across a reset: check 4.
 lab 3 6 4 "RESET clears DATA"
+# Lab 4's broken interrupt line injects without asking whether the guest
+# is ready and loses three of four interrupts: check 3.
+lab 4 6 3 "interrupts wait for the window"
+# Lab 5's broken walk checks the leaf's rights only: check 5, the tables'.
+lab 5 7 5 "a table's rights count"
+
+# Lab 5 measured ('make measure'): the same guest on shadow paging passes
+# too, and its MOV-to-CR3 churn costs page-fault exits that EPT does not.
+"$bin/lab5-vmm-solution" --shadow --record "$work/shadow.trace" \
+	"$guests/lab5-long.bin" >"$work/5-shadow.out" 2>&1 &&
+	has "$work/5-shadow.out" "7 checks passed, 0 failed"
+result $? "lab 5: on shadow paging the reference passes its 7 checks"
+minivmx trace --summary "$work/5-solution/golden.trace" >"$work/ept.sum" 2>&1
+minivmx trace --summary "$work/shadow.trace" >"$work/shadow.sum" 2>&1
+# count FILE REASON: the exits of REASON in a summary, 0 when none
+count() {
+	awk -v r="$2" '$1 == r { n += $3 } END { print n + 0 }' "$1"
+}
+pf_ept=$(count "$work/ept.sum" EXCEPTION_NMI)
+pf_shadow=$(count "$work/shadow.sum" EXCEPTION_NMI)
+cr_ept=$(count "$work/ept.sum" CR_ACCESS)
+cr_shadow=$(count "$work/shadow.sum" CR_ACCESS)
+echo "# lab 5: #PF exits $pf_ept with EPT, $pf_shadow with shadow paging;" \
+	"CR accesses $cr_ept and $cr_shadow"
+# 16 rounds of 64 pages; two MOVs to CR3 a round.
+[ "$pf_ept" -eq 0 ] && [ "$pf_shadow" -ge 1024 ] &&
+	[ "$cr_shadow" -ge $((cr_ept + 32)) ]
+r=$?
+result $r "lab 5: shadow paging's page faults and CR3 exits, none with EPT"
+[ $r -eq 0 ] || { show "$work/ept.sum"; show "$work/shadow.sum"; }
 finish

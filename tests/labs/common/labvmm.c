@@ -2,7 +2,7 @@
 /*
  * The given part of the labs' VMMs (labvmm.h, Documentation/labs/).
  *
- *   vmm [--record TRACE] [GUEST]
+ *   vmm [--shadow] [--record TRACE] [GUEST]
  */
 #include <errno.h>
 #include <stdio.h>
@@ -57,7 +57,9 @@ static int create(struct lab_vmm *v)
 	if (!ret)
 		ret = minivmx_open(&v->dev);
 	if (!ret)
-		ret = minivmx_create_vm(v->dev, &v->vm);
+		ret = minivmx_create_vm_flags(v->dev, v->shadow ?
+					      MINIVMX_VM_SHADOW_PAGING : 0,
+					      &v->vm);
 	if (!ret)
 		ret = minivmx_set_memory_region(v->vm, 0, 0, 0, v->l.mem_size,
 						v->ram);
@@ -103,7 +105,7 @@ static void record_drain(struct lab_vmm *v, bool all)
  * lab_vmm_start() - parse the command line, load the guest, make the VM
  * @v: the VMM, zeroed
  * @argc: main()'s
- * @argv: main()'s: [--record TRACE] [GUEST]
+ * @argv: main()'s: [--shadow] [--record TRACE] [GUEST]
  * @guest: the guest when none is given
  *
  * Return: 0, or the exit status to end with (2) after saying why.
@@ -117,10 +119,12 @@ int lab_vmm_start(struct lab_vmm *v, int argc, char **argv,
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--record") && i + 1 < argc) {
 			trace = argv[++i];
+		} else if (!strcmp(argv[i], "--shadow")) {
+			v->shadow = true;
 		} else if (argv[i][0] != '-') {
 			guest = argv[i];
 		} else {
-			fprintf(stderr, "usage: vmm [--record TRACE] [GUEST]\n");
+			fprintf(stderr, "usage: vmm [--shadow] [--record TRACE] [GUEST]\n");
 			return 2;
 		}
 	}
@@ -198,7 +202,9 @@ int lab_vmm_run(struct lab_vmm *v, lab_exit_fn exit_fn)
 
 	for (;;) {
 		record_drain(v, false);
-		ret = minivmx_run(v->vcpu);
+		ret = v->entry_fn ? v->entry_fn(v) : 0;
+		if (!ret)
+			ret = minivmx_run(v->vcpu);
 		if (ret) {
 			status = ret;
 			break;

@@ -31,11 +31,14 @@
  * @tail: records copied to @w so far
  * @w: the trace file
  * @recording: --record was given
+ * @shadow: --shadow: the VM runs on shadow paging, not EPT
  * @passed: the guest's checks that passed
  * @failed: those that failed
  * @status: the guest's exit status, once it ended
  * @quiet: lab_vmm_run() prints nothing
  * @out_fd: where the guest's console goes; 0 for stdout
+ * @entry_fn: called before every MINIVMX_RUN (a lab's interrupts); NULL:
+ *	none.  A negative return stops the run with that error.
  */
 struct lab_vmm {
 	int dev, vm, vcpu;
@@ -47,11 +50,12 @@ struct lab_vmm {
 	struct minivmx_exit_ring *ring;
 	__u64 tail;
 	struct trace_writer w;
-	bool recording;
+	bool recording, shadow;
 	unsigned int passed, failed;
 	long long status;
 	bool quiet;
 	int out_fd;
+	int (*entry_fn)(struct lab_vmm *v);
 };
 
 /*
