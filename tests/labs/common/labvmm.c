@@ -205,6 +205,8 @@ int lab_vmm_run(struct lab_vmm *v, lab_exit_fn exit_fn)
 		ret = v->entry_fn ? v->entry_fn(v) : 0;
 		if (!ret)
 			ret = minivmx_run(v->vcpu);
+		if (ret == -EINTR)	/* a signal: a lab's alarm */
+			continue;
 		if (ret) {
 			status = ret;
 			break;
