@@ -31,7 +31,10 @@
 # holding the Linux guest, /guest/bzImage and /guest/initrd.gz
 # (build-guest.sh builds it, and the guest kernel, the first time); one
 # marked "# testbed: qemu" with Debian's QEMU and its libraries
-# (qemu-initrd.sh), the peer the bench boots Linux with.  A suite's
+# (qemu-initrd.sh), the peer the bench boots Linux with; one marked
+# "# testbed: deb" with the minivmx-tools package's files and, on
+# stock612, the module DKMS builds from the minivmx-dkms package's source
+# (deb-initrd.sh).  A suite's
 # "# testbed: append=WORD" puts WORD on the kernel command line.
 . "$(dirname "$0")/lib.sh"
 
@@ -40,7 +43,7 @@ usage() {
 	exit 2
 }
 
-kernel=test cpus=1 timeout='' backend=bochs suite='' build=all with_gdb='' with_guest='' with_qemu=''
+kernel=test cpus=1 timeout='' backend=bochs suite='' build=all with_gdb='' with_guest='' with_qemu='' with_deb=''
 append=''
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -72,6 +75,8 @@ if [ -n "$suite" ]; then
 	suite_wants "$suite_file" guest && with_guest=1
 	# "# testbed: qemu": and with QEMU (qemu-initrd.sh).
 	suite_wants "$suite_file" qemu && with_qemu=1
+	# "# testbed: deb": and with the Debian packages (deb-initrd.sh).
+	suite_wants "$suite_file" deb && with_deb=1
 	# "# testbed: append=WORD": WORD on the kernel command line.
 	append=$(sed -n 's/^#[[:space:]]*testbed:.*append=\([^[:space:]]*\).*/\1/p' \
 		"$suite_file" | head -n 1)
@@ -127,6 +132,13 @@ fi
 if [ -n "$with_qemu" ]; then
 	qemu_initrd=$("$TESTBED_DIR/qemu-initrd.sh")
 fi
+if [ -n "$with_deb" ]; then
+	if [ "$build" = none ]; then
+		deb_initrd=$TOP/build/debroot/initrd.gz
+	else
+		deb_initrd=$("$TESTBED_DIR/deb-initrd.sh") || die "could not build the packages"
+	fi
+fi
 mkdir -p "$bdir"
 # One build per kernel at a time; boots of different suites run in parallel.
 exec 8>"$bdir/.lock"
@@ -155,17 +167,21 @@ sync_tree() {
 # out in the build directory, and "dkms add" and "dkms build" work in a DKMS
 # tree of its own there, so the system's DKMS state is untouched; unsigned
 # (DKMS would make a signing key in /var/lib/dkms first).  The source is
-# the tree's own: MINIVMX_KMOD_SRC does not apply.  Prints the module.
+# the tree's own: MINIVMX_KMOD_SRC does not apply.  For a suite marked
+# "deb" the source is the one the minivmx-dkms package installs
+# (deb-initrd.sh unpacked it).  Prints the module.
 dkms_build() {
-	local ver d=$bdir/dkms f
+	local ver d=$bdir/dkms f src
 	ver=$(cat "$TOP/VERSION")
 	rm -rf "$d"
 	mkdir -p "$d/tree"
+	src=$d/src/usr/src
+	[ -n "$with_deb" ] && src=$TOP/build/debroot/dkms/usr/src
 	{
-		make -s -C "$TOP" dkms-source DESTDIR="$d/src" &&
-		dkms add -m minivmx -v "$ver" --sourcetree "$d/src/usr/src" --dkmstree "$d/tree" &&
+		{ [ -n "$with_deb" ] || make -s -C "$TOP" dkms-source DESTDIR="$d/src"; } &&
+		dkms add -m minivmx -v "$ver" --sourcetree "$src" --dkmstree "$d/tree" &&
 		sign_file=/nonexistent dkms build -m minivmx -v "$ver" -k "$abi" \
-			--sourcetree "$d/src/usr/src" --dkmstree "$d/tree" --kernelsourcedir "$kdir"
+			--sourcetree "$src" --dkmstree "$d/tree" --kernelsourcedir "$kdir"
 	} >"$bdir/kmod.log" 2>&1 || {
 		cat "$bdir/kmod.log" "$d/tree/minivmx/$ver/build/make.log" >&2 2>/dev/null
 		return 1
@@ -312,6 +328,11 @@ fi
 if [ -n "$with_qemu" ]; then
 	cp "$qemu_initrd" "$run/iso/qemu.gz"
 	initrd=$initrd,/qemu.gz
+fi
+if [ -n "$with_deb" ]; then
+	[ -f "$deb_initrd" ] || die "no $deb_initrd: run testbed.sh --build-only first"
+	cp "$deb_initrd" "$run/iso/deb.gz"
+	initrd=$initrd,/deb.gz
 fi
 cmdline="console=ttyS0,115200 quiet loglevel=4 nokaslr mitigations=off panic=1"
 cmdline="$cmdline oops=panic minivmx.suite=$suite minivmx.kernel=$kernel"
