@@ -32,9 +32,9 @@
 # (build-guest.sh builds it, and the guest kernel, the first time); one
 # marked "# testbed: qemu" with Debian's QEMU and its libraries
 # (qemu-initrd.sh), the peer the bench boots Linux with; one marked
-# "# testbed: deb" with the minivmx-tools package's files and, on
-# stock612, the module DKMS builds from the minivmx-dkms package's source
-# (deb-initrd.sh).  A suite's
+# "# testbed: deb" (and every boot of the stock612 kernel) with the
+# minivmx-tools package's files and, on stock612, the module DKMS builds
+# from the minivmx-dkms package's source (deb-initrd.sh).  A suite's
 # "# testbed: append=WORD" puts WORD on the kernel command line.
 . "$(dirname "$0")/lib.sh"
 
@@ -81,6 +81,10 @@ if [ -n "$suite" ]; then
 	append=$(sed -n 's/^#[[:space:]]*testbed:.*append=\([^[:space:]]*\).*/\1/p' \
 		"$suite_file" | head -n 1)
 fi
+# Debian's 6.12 is where the packages are tried: its module is the one
+# DKMS builds from minivmx-dkms' source, and its boots carry minivmx-tools
+# ("make check" builds with --build-only and no suite first).
+[ "$kernel" = stock612 ] && with_deb=1
 timeout=${timeout:-600}
 [[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout wants seconds"
 
