@@ -18,56 +18,17 @@
 #include "libguest.h"
 #include "../labs/4-port-irq/lab4.h"
 #include "../labs/labguest.h"
+#include "../labs/labirq.h"
 
 #define VEC		0x40
 #define VEC2		0x41
 #define WAIT_HLTS	4	/* wakeups a wait tries before it gives up */
 
-#define PAGE		__attribute__((aligned(4096)))
-
-static u64 idt[512] PAGE;
-
 /* What the interrupt handler saw: interrupts per vector, the results. */
 volatile u32 irqs[2], nr_results, results[32];
 
-void irq_entry0(void);
-void irq_entry1(void);
-
-asm(".pushsection .text\n"
-    ".globl irq_entry0\n"
-    "irq_entry0:\n"
-    "	pushq %rdi\n"
-    "	xorl %edi, %edi\n"
-    "	jmp irq_common\n"
-    ".globl irq_entry1\n"
-    "irq_entry1:\n"
-    "	pushq %rdi\n"
-    "	movl $1, %edi\n"
-    "irq_common:\n"
-    "	pushq %rax\n"
-    "	pushq %rcx\n"
-    "	pushq %rdx\n"
-    "	pushq %rsi\n"
-    "	pushq %r8\n"
-    "	pushq %r9\n"
-    "	pushq %r10\n"
-    "	pushq %r11\n"
-    "	call irq\n"
-    "	popq %r11\n"
-    "	popq %r10\n"
-    "	popq %r9\n"
-    "	popq %r8\n"
-    "	popq %rsi\n"
-    "	popq %rdx\n"
-    "	popq %rcx\n"
-    "	popq %rax\n"
-    "	popq %rdi\n"
-    "	iretq\n"
-    ".popsection");
-
 /* One interrupt: the device has a result for it. */
-void irq(unsigned int which);
-void irq(unsigned int which)
+void lab_irq(unsigned int which)
 {
 	irqs[which]++;
 	results[nr_results++ % 32] = inl(LAB4_PORT + LAB4_REG_RESULT);
@@ -81,21 +42,6 @@ static u32 reg(u16 r)
 static void set_reg(u16 r, u32 val)
 {
 	outl(LAB4_PORT + r, val);
-}
-
-static u64 pa(const void *p)
-{
-	return (u64)(unsigned long)p;	/* RAM is mapped 1:1 */
-}
-
-static void gate(unsigned int vector, void (*fn)(void))
-{
-	u64 a = pa(fn);
-
-	/* A 64-bit interrupt gate (SDM 6.14.1). */
-	idt[2 * vector] = (a & 0xffff) | (u64)read_cs() << 16 |
-			  0x8e00ULL << 32 | (a >> 16 & 0xffff) << 48;
-	idt[2 * vector + 1] = a >> 32;
 }
 
 static u32 total(void)
@@ -135,17 +81,10 @@ static u32 result(u32 i)
 
 int main(void)
 {
-	struct {
-		u16 limit;
-		u64 base;
-	} __packed idtr = { sizeof(idt) - 1, pa(idt) };
 	u32 i, at0;
 	bool ok;
 
-	asm volatile("cli");
-	gate(VEC, irq_entry0);
-	gate(VEC2, irq_entry1);
-	asm volatile("lidt %0" : : "m"(idtr));
+	lab_irq_setup(VEC, VEC2);
 
 	lab_check(reg(LAB4_REG_ID) == LAB4_ID && !reg(LAB4_REG_CTRL) &&
 		  !reg(LAB4_REG_PENDING),

@@ -20,6 +20,7 @@
 #include "libguest.h"
 #include "../labs/6-timer/lab6.h"
 #include "../labs/labguest.h"
+#include "../labs/labirq.h"
 
 #define VEC		0x50
 #define VEC2		0x51
@@ -27,47 +28,8 @@
 #define SPIN_LONG	(1U << 24)	/* a busy wait's limit */
 #define SPIN		(1U << 22)	/* >= 10 ms on a CPU, 60 in the testbed */
 
-#define PAGE		__attribute__((aligned(4096)))
-
-static u64 idt[512] PAGE;
-
 /* The tick handler's: ticks per vector, all ticks, the one to stop at. */
 volatile u32 irqs[2], ticks, stop_at;
-
-void irq_entry0(void);
-void irq_entry1(void);
-
-asm(".pushsection .text\n"
-    ".globl irq_entry0\n"
-    "irq_entry0:\n"
-    "	pushq %rdi\n"
-    "	xorl %edi, %edi\n"
-    "	jmp irq_common\n"
-    ".globl irq_entry1\n"
-    "irq_entry1:\n"
-    "	pushq %rdi\n"
-    "	movl $1, %edi\n"
-    "irq_common:\n"
-    "	pushq %rax\n"
-    "	pushq %rcx\n"
-    "	pushq %rdx\n"
-    "	pushq %rsi\n"
-    "	pushq %r8\n"
-    "	pushq %r9\n"
-    "	pushq %r10\n"
-    "	pushq %r11\n"
-    "	call tick\n"
-    "	popq %r11\n"
-    "	popq %r10\n"
-    "	popq %r9\n"
-    "	popq %r8\n"
-    "	popq %rsi\n"
-    "	popq %rdx\n"
-    "	popq %rcx\n"
-    "	popq %rax\n"
-    "	popq %rdi\n"
-    "	iretq\n"
-    ".popsection");
 
 static u32 reg(u16 r)
 {
@@ -80,28 +42,12 @@ static void set_reg(u16 r, u32 val)
 }
 
 /* One tick: count it, stop the timer at the one waited for, ack. */
-void tick(unsigned int which);
-void tick(unsigned int which)
+void lab_irq(unsigned int which)
 {
 	irqs[which]++;
 	if (++ticks == stop_at)
 		set_reg(LAB6_REG_PERIOD, 0);
 	set_reg(LAB6_REG_ACK, 0);
-}
-
-static u64 pa(const void *p)
-{
-	return (u64)(unsigned long)p;	/* RAM is mapped 1:1 */
-}
-
-static void gate(unsigned int vector, void (*fn)(void))
-{
-	u64 a = pa(fn);
-
-	/* A 64-bit interrupt gate (SDM 6.14.1). */
-	idt[2 * vector] = (a & 0xffff) | (u64)read_cs() << 16 |
-			  0x8e00ULL << 32 | (a >> 16 & 0xffff) << 48;
-	idt[2 * vector + 1] = a >> 32;
 }
 
 /* Start the timer afresh: @period_us, stopped by the handler at @n. */
@@ -131,17 +77,10 @@ static void spin(u32 loops, u32 n)
 
 int main(void)
 {
-	struct {
-		u16 limit;
-		u64 base;
-	} __packed idtr = { sizeof(idt) - 1, pa(idt) };
 	u32 t0, t1;
 	bool ok;
 
-	asm volatile("cli");
-	gate(VEC, irq_entry0);
-	gate(VEC2, irq_entry1);
-	asm volatile("lidt %0" : : "m"(idtr));
+	lab_irq_setup(VEC, VEC2);
 
 	lab_check(reg(LAB6_REG_ID) == LAB6_ID && !reg(LAB6_REG_PERIOD) &&
 		  !reg(LAB6_REG_MISSED),

@@ -20,40 +20,22 @@
  * the guest ran to its end and passed every check.
  */
 #include <errno.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/ioctl.h>
 
 #include "../common/labvmm.h"
 #include "lab4.h"
 #include "vmm.h"
 
-static int vcpu_fd;
+static struct lab_vmm vmm;
 
 int lab_inject(uint8_t vector)
 {
-	struct minivmx_interrupt irq = { .vector = vector };
-
-	return ioctl(vcpu_fd, MINIVMX_INTERRUPT, &irq) ? -errno : 0;
+	return lab_vmm_inject(&vmm, vector);
 }
 
-static int port(void *opaque, __u16 p, __u8 *data, __u32 size,
-		bool is_write)
+static void regs(struct lab_vmm *v, __u16 reg, __u32 *val, bool is_write)
 {
-	uint32_t val = ~0U;
-
-	(void)opaque;
-	if (size != 4) {
-		if (!is_write)
-			memset(data, 0xff, size);
-		return 0;
-	}
-	if (is_write)
-		memcpy(&val, data, 4);
-	lab_port(p - LAB4_PORT, &val, is_write);
-	if (!is_write)
-		memcpy(data, &val, 4);
-	return 0;
+	(void)v;
+	lab_port(reg, val, is_write);
 }
 
 static int entry(struct lab_vmm *v)
@@ -75,15 +57,13 @@ static int exits(struct lab_vmm *v)
 
 int main(int argc, char **argv)
 {
-	struct lab_vmm v = { 0 };
 	int ret;
 
-	ret = lab_vmm_start(&v, argc, argv, "/minivmx/guests/lab4-long.bin");
+	ret = lab_vmm_start(&vmm, argc, argv, "/minivmx/guests/lab4-long.bin");
 	if (ret)
 		return ret;
-	vcpu_fd = v.vcpu;
-	if (minivmx_register_pio(&v.bus, LAB4_PORT, LAB4_NR_PORTS, port, NULL))
+	if (lab_vmm_add_regs32(&vmm, LAB4_PORT, LAB4_NR_PORTS, regs))
 		return 2;
-	v.entry_fn = entry;
-	return lab_vmm_run(&v, exits);
+	vmm.entry_fn = entry;
+	return lab_vmm_run(&vmm, exits);
 }

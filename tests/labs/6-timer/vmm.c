@@ -21,8 +21,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 
 #include "../common/labvmm.h"
@@ -30,14 +28,12 @@
 #include "vmm.h"
 
 uint64_t lab_t0;
-static int vcpu_fd;
+static struct lab_vmm vmm;
 static timer_t alarm_timer;
 
 int lab_inject(uint8_t vector)
 {
-	struct minivmx_interrupt irq = { .vector = vector };
-
-	return ioctl(vcpu_fd, MINIVMX_INTERRUPT, &irq) ? -errno : 0;
+	return lab_vmm_inject(&vmm, vector);
 }
 
 static uint64_t now_ns(void)
@@ -53,23 +49,10 @@ static struct timespec ts_of(uint64_t ns)
 	return (struct timespec){ ns / 1000000000ULL, ns % 1000000000ULL };
 }
 
-static int port(void *opaque, __u16 p, __u8 *data, __u32 size,
-		bool is_write)
+static void regs(struct lab_vmm *v, __u16 reg, __u32 *val, bool is_write)
 {
-	uint32_t val = ~0U;
-
-	(void)opaque;
-	if (size != 4) {
-		if (!is_write)
-			memset(data, 0xff, size);
-		return 0;
-	}
-	if (is_write)
-		memcpy(&val, data, 4);
-	lab_port(p - LAB6_PORT, &val, is_write, now_ns());
-	if (!is_write)
-		memcpy(data, &val, 4);
-	return 0;
+	(void)v;
+	lab_port(reg, val, is_write, now_ns());
 }
 
 /* Deliver, then set the alarm for the next tick (0: disarmed). */
@@ -129,17 +112,15 @@ static int alarm_setup(void)
 
 int main(int argc, char **argv)
 {
-	struct lab_vmm v = { 0 };
 	int ret;
 
 	lab_t0 = now_ns();
-	ret = lab_vmm_start(&v, argc, argv, "/minivmx/guests/lab6-long.bin");
+	ret = lab_vmm_start(&vmm, argc, argv, "/minivmx/guests/lab6-long.bin");
 	if (ret)
 		return ret;
-	vcpu_fd = v.vcpu;
 	if (alarm_setup() ||
-	    minivmx_register_pio(&v.bus, LAB6_PORT, LAB6_NR_PORTS, port, NULL))
+	    lab_vmm_add_regs32(&vmm, LAB6_PORT, LAB6_NR_PORTS, regs))
 		return 2;
-	v.entry_fn = entry;
-	return lab_vmm_run(&v, exits);
+	vmm.entry_fn = entry;
+	return lab_vmm_run(&vmm, exits);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -141,6 +142,61 @@ int lab_vmm_start(struct lab_vmm *v, int argc, char **argv,
 			return die(trace, ret);
 	}
 	return 0;
+}
+
+static int regs32(void *opaque, __u16 port, __u8 *data, __u32 size,
+		  bool is_write)
+{
+	struct lab_vmm *v = opaque;
+	__u32 val = ~0U;
+
+	if (size != 4) {
+		if (!is_write)
+			memset(data, 0xff, size);
+		return 0;
+	}
+	if (is_write)
+		memcpy(&val, data, 4);
+	v->regs_fn(v, port - v->regs_port, &val, is_write);
+	if (!is_write)
+		memcpy(data, &val, 4);
+	return 0;
+}
+
+/**
+ * lab_vmm_add_regs32() - a device of 32-bit registers behind ports
+ * @v: the VMM, started
+ * @port: the first port
+ * @nr_ports: how many
+ * @fn: called for each 4-byte IN or OUT with the offset from @port; other
+ *	sizes read all ones and write nothing
+ *
+ * One such device per VMM (labs 4 and 6).
+ *
+ * Return: 0, or -errno.
+ */
+int lab_vmm_add_regs32(struct lab_vmm *v, __u16 port, __u16 nr_ports,
+		       void (*fn)(struct lab_vmm *v, __u16 reg, __u32 *val,
+				  bool is_write))
+{
+	v->regs_port = port;
+	v->regs_fn = fn;
+	return minivmx_register_pio(&v->bus, port, nr_ports, regs32, v);
+}
+
+/**
+ * lab_vmm_inject() - MINIVMX_INTERRUPT
+ * @v: the VMM, started
+ * @vector: the external interrupt's vector
+ *
+ * Return: 0 when @vector is queued for the guest; -EEXIST while an
+ * earlier one still is; another -errno.
+ */
+int lab_vmm_inject(struct lab_vmm *v, __u8 vector)
+{
+	struct minivmx_interrupt irq = { .vector = vector };
+
+	return ioctl(v->vcpu, MINIVMX_INTERRUPT, &irq) ? -errno : 0;
 }
 
 /* The guest's check N passed (RCX 1) or failed. */

@@ -39,6 +39,8 @@
  * @out_fd: where the guest's console goes; 0 for stdout
  * @entry_fn: called before every MINIVMX_RUN (a lab's interrupts); NULL:
  *	none.  A negative return stops the run with that error.
+ * @regs_port: the first port of lab_vmm_add_regs32()'s device
+ * @regs_fn: its registers
  */
 struct lab_vmm {
 	int dev, vm, vcpu;
@@ -56,6 +58,9 @@ struct lab_vmm {
 	bool quiet;
 	int out_fd;
 	int (*entry_fn)(struct lab_vmm *v);
+	__u16 regs_port;
+	void (*regs_fn)(struct lab_vmm *v, __u16 reg, __u32 *val,
+			bool is_write);
 };
 
 /*
@@ -67,5 +72,9 @@ typedef int (*lab_exit_fn)(struct lab_vmm *v);
 int lab_vmm_start(struct lab_vmm *v, int argc, char **argv,
 		  const char *guest);
 int lab_vmm_run(struct lab_vmm *v, lab_exit_fn exit_fn);
+int lab_vmm_add_regs32(struct lab_vmm *v, __u16 port, __u16 nr_ports,
+		       void (*fn)(struct lab_vmm *v, __u16 reg, __u32 *val,
+				  bool is_write));
+int lab_vmm_inject(struct lab_vmm *v, __u8 vector);
 
 #endif /* MINIVMX_LABVMM_H */
