@@ -121,9 +121,8 @@ echo "1..$((ntests + 1))"
 # instruction count (clock: sync=none), so a test's guest time is what it
 # costs, whatever else the host was running: the figure to compare.
 centis() {
-	local up
-	read -r up _ </proc/uptime
-	echo $((${up%.*} * 100 + 1${up#*.} - 100))
+	read -r centis_up _ </proc/uptime
+	echo $((${centis_up%.*} * 100 + 1${centis_up#*.} - 100))
 }
 secs() { echo "$(($1 / 100)).$(($1 / 10 % 10))$(($1 % 10))"; }	# of centis
 echo "# suite $suite on the $kernel kernel, $MINIVMX_CPUS CPU(s), $(uname -r), started at $(secs "$(centis)") s"
