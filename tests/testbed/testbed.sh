@@ -351,6 +351,11 @@ cmdline="$cmdline oops=panic minivmx.suite=$suite minivmx.kernel=$kernel"
 # for PROVE_RCU's 21-second grace-period check to warn.  Give RCU its
 # longest stall timeout there.
 [ "$kernel" = debug ] && cmdline="$cmdline rcupdate.rcu_cpu_stall_timeout=300"
+# SLUB_DEBUG_ON's checks, red zones and poisoning, but not its record of
+# each object's last allocation and free (U): KASAN keeps the same for
+# every object and prints it in its reports.  Measured: 2-8 % less guest
+# time per test (the boot 3.45 s against 3.18 s).
+[ "$kernel" = debug ] && cmdline="$cmdline slub_debug=FZP"
 cmdline="$cmdline $append ${MINIVMX_APPEND:-}"
 cat >"$run/iso/isolinux/isolinux.cfg" <<EOF
 DEFAULT minivmx
