@@ -18,7 +18,7 @@ echo "1..6"
 [ -x "$tool" ] && [ -x /minivmx/bin/minivmx ] && [ "$(readlink -f "$tool")" != /minivmx/bin/minivmx ]
 result $? "the packaged tool is in /usr/bin, beside the testbed's static one"
 if [ ! -x "$tool" ]; then
-	echo "# Bail out! no $tool: the boot has no deb.gz"
+	echo "# Bail out! no $tool: the boot has no deb.zst"
 	exit 1
 fi
 

@@ -52,11 +52,7 @@ fi
 	dir=$(with_lock kernel "$TESTBED_DIR/build-kernel.sh" guest)
 ln -sfn arch/x86/boot/bzImage "$dir/bzImage"
 
-pack() {	# $1: root directory, $2: archive; cpio newc, gzip
-	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
-		cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$2.new"
-	mv "$2.new" "$2"
-}
+pack() { pack_initramfs "$1" "$2" gzip; }	# the guest kernel reads gzip only
 
 build_initrds() {
 	local key root

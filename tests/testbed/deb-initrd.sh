@@ -21,7 +21,7 @@
 . "$(dirname "$0")/lib.sh"
 
 out="$TOP/build/debroot"
-archive="$out/initrd.gz"
+archive="$out/initrd.zst"
 version=$(cat "$TOP/VERSION")
 tools_deb="$TOP/build/deb/minivmx-tools_${version}_amd64.deb"
 dkms_deb="$TOP/build/deb/minivmx-dkms_${version}_all.deb"
@@ -63,8 +63,6 @@ dpkg-deb -x "$tools_deb" "$out/tools"
 root="$out/root"
 cp -a "$out/tools/." "$root/"
 nlibs=$(copy_closure "$root" "$out/tools/usr/bin/minivmx")
-(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$archive.new"
-mv "$archive.new" "$archive"
+pack_initramfs "$root" "$archive"
 log "built $archive (minivmx-tools $version and $nlibs libraries)"
 echo "$archive"

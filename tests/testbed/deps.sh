@@ -11,7 +11,7 @@ pkgs=(
 	build-essential g++ make perl patch
 	# the test kernel
 	linux-source-6.1 flex bison bc libelf-dev libssl-dev lz4 xz-utils kmod
-	cpio
+	cpio zstd
 	# the boot medium and the emulated machine's firmware
 	busybox-static isolinux syslinux-common xorriso bochsbios vgabios
 	# the scripts themselves (flock, timeout, readelf)

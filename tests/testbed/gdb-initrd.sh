@@ -17,7 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 
 out="$TOP/build/gdb"
-archive="$out/initrd.gz"
+archive="$out/initrd.zst"
 mkdir -p "$out"
 
 # The gdb-minimal binary: installed, or unpacked from its .deb.
@@ -80,8 +80,6 @@ if [ -f "$gconv/gconv-modules" ]; then
 	cp "$gconv/gconv-modules" "$gconv/UTF-16.so" "$gconv/UTF-32.so" "$root$gconv/"
 fi
 cp "${guests[@]}" "$root/minivmx/guests/"
-(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$archive.new"
-mv "$archive.new" "$archive"
+pack_initramfs "$root" "$archive"
 log "built $archive ($(du -k "$archive" | cut -f1) KiB; gdb, trace-cmd, perf and $nlibs libraries, $(du -sk "$root" | cut -f1) KiB unpacked)"
 echo "$archive"

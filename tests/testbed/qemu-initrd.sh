@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 
 out="$TOP/build/qemu"
-archive="$out/initrd.gz"
+archive="$out/initrd.zst"
 mkdir -p "$out"
 
 "$TESTBED_DIR/deps.sh" qemu-system-x86
@@ -38,8 +38,6 @@ cp "$qemu" "$root/usr/bin/"
 cp -L "$bios" "$root/usr/share/qemu/qboot.rom"
 ln -s qboot.rom "$root/usr/share/qemu/bios-microvm.bin"
 nlibs=$(copy_closure "$root" "$qemu")
-(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$archive.new"
-mv "$archive.new" "$archive"
+pack_initramfs "$root" "$archive"
 log "built $archive ($(du -k "$archive" | cut -f1) KiB; QEMU and $nlibs libraries, $(du -sk "$root" | cut -f1) KiB unpacked)"
 echo "$archive"

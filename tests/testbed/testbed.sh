@@ -143,7 +143,7 @@ if [ -n "$with_qemu" ]; then
 fi
 if [ -n "$with_deb" ]; then
 	if [ "$build" = none ]; then
-		deb_initrd=$TOP/build/debroot/initrd.gz
+		deb_initrd=$TOP/build/debroot/initrd.zst
 	else
 		deb_initrd=$("$TESTBED_DIR/deb-initrd.sh") || die "could not build the packages"
 	fi
@@ -269,8 +269,12 @@ if [ "$build" != none ]; then
 	for f in "$TOP"/build/static/guests/*.bin "$TOP"/build/static/guests/*.elf; do
 		[ -f "$f" ] && cp -p "$f" "$root/minivmx/guests/"
 	done
+	# Without their debug information (a fifth of them; build/static/bin
+	# keeps it, for addr2line).
 	for f in "$static_bin"/*; do
-		[ -f "$f" ] && cp -p "$f" "$root/minivmx/bin/"
+		[ -f "$f" ] || continue
+		strip --strip-debug -p -o "$root/minivmx/bin/${f##*/}" "$f" 2>/dev/null ||
+			cp -p "$f" "$root/minivmx/bin/"
 	done
 	[ -n "$ko" ] && cp "$ko" "$root/minivmx/minivmx.ko"
 	# KUnit and minivmx's KUnit tests, where the kernel has KUnit.
@@ -293,18 +297,16 @@ insmod "$d/kvm-intel.ko" "$@"
 EOF
 	printf '#!/bin/sh\nrmmod kvm_intel kvm irqbypass\n' >"$root/minivmx/kvm/unload.sh"
 	chmod 755 "$root"/minivmx/kvm/*.sh
-	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-		cpio -o -0 -H newc -R 0:0 --quiet) | gzip -6 -n >"$bdir/initrd.gz.new"
-	mv "$bdir/initrd.gz.new" "$bdir/initrd.gz"
+	pack_initramfs "$root" "$bdir/initrd.zst"
 	# gdb and its libraries: their own archive, for the suites that ask.
 	if [ -n "$with_gdb" ] || [ "$build" = only ]; then
 		"$TESTBED_DIR/gdb-initrd.sh" >/dev/null
 	fi
 	flock -u 7
 fi
-[ -f "$bdir/initrd.gz" ] || die "no $bdir/initrd.gz: run testbed.sh --build-only --kernel $kernel first"
+[ -f "$bdir/initrd.zst" ] || die "no $bdir/initrd.zst: run testbed.sh --build-only --kernel $kernel first"
 if [ "$build" = only ]; then
-	log "built $bdir/initrd.gz (the $kernel kernel: $vmlinuz)"
+	log "built $bdir/initrd.zst (the $kernel kernel: $vmlinuz)"
 	exit 0
 fi
 
@@ -322,12 +324,12 @@ mkdir -p "$run/iso/isolinux"
 cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
 	"$run/iso/isolinux/"
 cp "$vmlinuz" "$run/iso/vmlinuz"
-cp "$bdir/initrd.gz" "$run/iso/initrd.gz"
-initrd=/initrd.gz
+cp "$bdir/initrd.zst" "$run/iso/initrd.zst"
+initrd=/initrd.zst
 if [ -n "$with_gdb" ]; then
-	[ -f "$TOP/build/gdb/initrd.gz" ] || die "no build/gdb/initrd.gz: run testbed.sh --build-only first"
-	cp "$TOP/build/gdb/initrd.gz" "$run/iso/gdb.gz"
-	initrd=$initrd,/gdb.gz
+	[ -f "$TOP/build/gdb/initrd.zst" ] || die "no build/gdb/initrd.zst: run testbed.sh --build-only first"
+	cp "$TOP/build/gdb/initrd.zst" "$run/iso/gdb.zst"
+	initrd=$initrd,/gdb.zst
 fi
 if [ -n "$with_guest" ]; then
 	# /guest/bzImage and /guest/initrd.gz in the test kernel's root.
@@ -335,13 +337,13 @@ if [ -n "$with_guest" ]; then
 	initrd=$initrd,/guest.gz
 fi
 if [ -n "$with_qemu" ]; then
-	cp "$qemu_initrd" "$run/iso/qemu.gz"
-	initrd=$initrd,/qemu.gz
+	cp "$qemu_initrd" "$run/iso/qemu.zst"
+	initrd=$initrd,/qemu.zst
 fi
 if [ -n "$with_deb" ]; then
 	[ -f "$deb_initrd" ] || die "no $deb_initrd: run testbed.sh --build-only first"
-	cp "$deb_initrd" "$run/iso/deb.gz"
-	initrd=$initrd,/deb.gz
+	cp "$deb_initrd" "$run/iso/deb.zst"
+	initrd=$initrd,/deb.zst
 fi
 cmdline="console=ttyS0,115200 quiet loglevel=4 nokaslr mitigations=off panic=1"
 cmdline="$cmdline oops=panic minivmx.suite=$suite minivmx.kernel=$kernel"
