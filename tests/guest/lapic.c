@@ -588,6 +588,7 @@ TEST_F(lapic, tsc_deadline_fires_at_or_after_its_deadline)
 TEST_F(lapic, tsc_deadline_in_a_running_guest_comes_by_the_preemption_timer)
 {
 	struct tvm *t = &self->t;
+	__u64 preempt, extint;
 	int i;
 
 	ASSERT_EQ(0, setup(t, g_spin, tsc_per_ms() / 5));
@@ -599,10 +600,19 @@ TEST_F(lapic, tsc_deadline_in_a_running_guest_comes_by_the_preemption_timer)
 		EXPECT_GE(mem64(t, LOG_TSC + 8 * i), mem64(t, DEADLINES + 8 * i))
 			TH_LOG("interrupt %d before its deadline", i);
 	}
-	EXPECT_GE(t->run->exit_count[EXIT_REASON_PREEMPTION_TIMER], 20)
+	/*
+	 * Each deadline ends the spin by a preemption-timer exit, unless a
+	 * host interrupt's exit came first when it was due (seen: 19 and 1
+	 * in one debug-kernel run).  The timer must bring nearly all.
+	 */
+	preempt = t->run->exit_count[EXIT_REASON_PREEMPTION_TIMER];
+	extint = t->run->exit_count[EXIT_REASON_EXTERNAL_INTERRUPT];
+	EXPECT_GE(preempt + extint, 20)
 		TH_LOG("%llu preemption-timer and %llu external-interrupt exits",
-		       (unsigned long long)t->run->exit_count[EXIT_REASON_PREEMPTION_TIMER],
-		       (unsigned long long)t->run->exit_count[EXIT_REASON_EXTERNAL_INTERRUPT]);
+		       (unsigned long long)preempt, (unsigned long long)extint);
+	EXPECT_GT(preempt, 2 * extint)
+		TH_LOG("%llu preemption-timer and %llu external-interrupt exits",
+		       (unsigned long long)preempt, (unsigned long long)extint);
 }
 
 TEST_F(lapic, tsc_deadline_centuries_away_does_not_fire)
