@@ -103,7 +103,7 @@ SUMMARY_RE='^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$'
 # guest's kernel, which has only RD_GZIP.  The testbed's kernels all read
 # zstd (RD_ZSTD): its window finds what the static test programs share (the
 # same libc in each), so the test kernel's archive is 5 MB instead of 22,
-# built in a third of gzip's time, and the debug kernel, whose inflate is
+# built in 40 % of gzip's time, and the debug kernel, whose inflate is
 # KASAN-instrumented, unpacks it in 0.5 s less of guest time at each boot.
 pack_initramfs() {
 	local compress=(zstd -q -9)
