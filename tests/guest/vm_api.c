@@ -925,20 +925,29 @@ TEST_F(vm, unload_refused_while_vm_exists)
 
 TEST_F(vm, killed_while_running)
 {
-	pid_t pid = fork();
-	int status;
+	int ready[2], status;
+	pid_t pid;
+	char c;
 
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
 	/* kill(-1, SIGKILL) would end every process (failinject.sh's runs). */
 	ASSERT_LE(0, pid) TH_LOG("fork: %s", strerror(errno));
 	if (!pid) {
 		struct tvm t;
 
-		if (tvm_create(&t) || tvm_setup(&t, 64, spin, sizeof(spin)))
+		close(ready[0]);
+		if (tvm_create(&t) || tvm_setup(&t, 64, spin, sizeof(spin)) ||
+		    write(ready[1], "r", 1) != 1)
 			_exit(1);
 		tvm_run(&t);
 		_exit(2);
 	}
-	usleep(300000);
+	close(ready[1]);
+	/* The VM is set up and the run ioctl next: kill inside the run. */
+	EXPECT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
+	usleep(20000);
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
