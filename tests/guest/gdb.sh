@@ -74,12 +74,17 @@ start_guest() {	# $1: where; then minivmx run options and the image
 	minivmx run --gdb "$where" --timeout 600 "$@" >"$OUT.serial" 2>"$OUT.err" &
 	guest_pid=$!
 	i=0
-	while ! grep -q 'waiting for gdb' "$OUT.err" && [ $i -lt 300 ] &&
+	while ! grep -qs 'waiting for gdb' "$OUT.err" && [ $i -lt 300 ] &&
 		kill -0 $guest_pid 2>/dev/null; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	grep -q 'waiting for gdb' "$OUT.err"
+}
+
+# The user and system time of process $1 (all its threads), in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
 # The tool's exit status, once it ends (within $1 tenths of a second).
@@ -208,13 +213,22 @@ gdb -batch -nx "$G/gdbtarget-protected.elf" \
 	-ex 'echo MARK kill\n' -ex 'kill' \
 	>"$OUT.gdb" 2>&1 &
 gdb_pid=$!
-# Ctrl-C: gdb passes SIGINT on as the interrupt byte.
+# Ctrl-C: gdb passes SIGINT on as the interrupt byte, once the guest spins:
+# after the marker, gdb's "continue", then 0.2 s of the tool's CPU time,
+# which only the running guest uses.  (A fixed 3 s wait was 3 s of a
+# spinning guest, a minute and a half of Bochs.)
 i=0
 while [ ! -e "$OUT.spinning" ] && [ $i -lt 1200 ] && kill -0 $gdb_pid 2>/dev/null; do
 	sleep 0.1
 	i=$((i + 1))
 done
-sleep 3
+t0=$(cpu_ticks $guest_pid)
+i=0
+while [ $(($(cpu_ticks $guest_pid) - t0)) -lt 20 ] && [ $i -lt 300 ] &&
+	kill -0 $gdb_pid 2>/dev/null; do
+	sleep 0.1
+	i=$((i + 1))
+done
 kill -INT $gdb_pid 2>/dev/null
 wait $gdb_pid
 guest_status 300
