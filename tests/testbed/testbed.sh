@@ -39,6 +39,10 @@
 # marked "# testbed: cpulog=off" keeps the emulated CPUs' errors out of
 # bochs.log: the fuzz suites' random programs raise millions of
 # exceptions, and Bochs would log each (tens of GB an hour).
+#
+# Bochs is the one build-bochs.sh names (its build with profile feedback
+# once make demo has made it), or $MINIVMX_BOCHS; MINIVMX_APPEND adds
+# words to the kernel's command line.
 . "$(dirname "$0")/lib.sh"
 
 usage() {
@@ -102,6 +106,8 @@ fi
 if [ "$backend" = bochs ]; then
 	b=$(with_lock bochs "$TESTBED_DIR/build-bochs.sh")
 	read -r bochs_ver bochs <<<"$b"
+	# Another Bochs binary (build-bochs.sh --pgo's training run).
+	[ -z "${MINIVMX_BOCHS:-}" ] || bochs=$MINIVMX_BOCHS
 	[ -x "$bochs" ] || die "no Bochs"
 fi
 
@@ -405,6 +411,7 @@ EOF
 	[ "$bochs_ver" = 3.0 ] || vm+=(-rc continue.rc)
 	vmlog="$run/bochs.log"
 	what="Bochs $bochs_ver"
+	[[ "$bochs" != *-pgo ]] || what="$what (built with profile feedback)"
 else
 	vm=("$TESTBED_DIR/qemu.sh" --launch test.iso serial.out "$cpus")
 	vmlog="$run/vm.out"
