@@ -217,7 +217,7 @@ bench:
 
 # The Linux guest minivmx boots (issue 8): its kernel and initramfs, into
 # the cache; guest-check boots them on the host under QEMU's TCG
-# (installing Debian's qemu-system-x86 if it is missing).  The host tests
+# (Debian's qemu-system-x86, which deps.sh installs).  The host tests
 # run the same test, or skip it where the guest is not built.
 guest-kernel:
 	@$(TESTBED)/build-guest.sh

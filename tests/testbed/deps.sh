@@ -29,6 +29,10 @@ pkgs=(
 	# BTF for modules built against Debian's 6.12 headers (the stock612
 	# kernel; its linux-kbuild package depends on it)
 	pahole
+	# the Linux guest under QEMU's TCG on the host
+	# (tests/host/guest_kernel_test.sh: 12 tests, 5 s), and make bench's
+	# peer (qemu-initrd.sh)
+	qemu-system-x86
 )
 # Debian's gdb without Python, for the suites that run gdb against
 # minivmx run --gdb (gdb-initrd.sh).  It conflicts with the full gdb:
