@@ -269,7 +269,7 @@ help:
 	@echo "                    the module built by DKMS), linux (Linux booted"
 	@echo "                    under minivmx) and basic (1 CPU) in"
 	@echo "                    Bochs, two at a time; a time table and one summary line"
-	@echo "make check-quick    host tests and the basic suite only (about 5 minutes)"
+	@echo "make check-quick    host tests and the basic suite only (about 3.5 minutes)"
 	@echo "make fuzz           1,000,000 ioctls and 100,000 guest programs on the debug"
 	@echo "                    kernel, eight boots two at a time (hours: see fuzzing.rst);"
 	@echo "                    FUZZ_PARTS=\"ioctl-1 guest-2\" runs only those parts"
