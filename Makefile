@@ -205,7 +205,7 @@ failinject:
 	@$(TESTBED)/testbed.sh --kernel debug failinject
 
 # Boot the test kernel with 2 CPUs and show the demo suite's output; then,
-# once, Bochs's build with profile feedback (about 6 minutes), which the
+# once, Bochs's build with profile feedback (about 10 minutes), which the
 # later boots use (tests/testbed/build-bochs.sh --pgo).
 demo:
 	@$(TESTBED)/testbed.sh --cpus 2 demo

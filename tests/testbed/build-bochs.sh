@@ -12,7 +12,7 @@
 # an instrumented build boots the test kernel with the "pgo" suite, the
 # training run, and a second build optimises by the profile it wrote.  The
 # boots of make check ran 15 % faster on it (December 2026).  It takes
-# about 6 minutes on 2 cores; make check itself does not wait for it, and
+# about 10 minutes on 2 cores; make check itself does not wait for it, and
 # uses the plain build until it exists.
 . "$(dirname "$0")/lib.sh"
 
@@ -108,16 +108,16 @@ build() {
 build_pgo() {
 	local srcdir="$CACHE/bochs-pgo-build" f="-g -O2"
 	unpack "$srcdir" || return 1
-	log "Bochs with profile feedback, 1 of 3: the instrumented build (about 2 minutes)"
+	log "Bochs with profile feedback, 1 of 3: the instrumented build (about 3 minutes)"
 	configure_make "$srcdir" "$f -fprofile-generate -fprofile-update=single" || return 1
-	log "Bochs with profile feedback, 2 of 3: the training run (suite pgo, about 2 minutes)"
+	log "Bochs with profile feedback, 2 of 3: the training run (suite pgo, about 4 minutes)"
 	MINIVMX_BOCHS=$srcdir/bochs "$TESTBED_DIR/testbed.sh" pgo >"$srcdir/train.log" 2>&1 || {
 		tail -n 20 "$srcdir/train.log" >&2
 		return 1
 	}
 	ls "$srcdir"/cpu/*.gcda >/dev/null 2>&1 || { log "the training run wrote no profile"; return 1; }
 	(cd "$srcdir" && make all-clean >/dev/null 2>&1)
-	log "Bochs with profile feedback, 3 of 3: the optimised build (about 2 minutes)"
+	log "Bochs with profile feedback, 3 of 3: the optimised build (about 3 minutes)"
 	configure_make "$srcdir" "$f -fprofile-use -fprofile-partial-training -Wno-missing-profile" &&
 		install_as "$srcdir" bochs-pgo || return 1
 	rm -rf "$srcdir"
